@@ -1,0 +1,288 @@
+import { z } from 'zod';
+import { uuidSchema } from '../domain/ids';
+import { permissionSchema, type Permission } from '../domain/permissions';
+import { addressSchema } from '../domain/organization';
+import { EMAIL_KINDS } from '../domain/billing-contact';
+import type { EntityName } from '../domain/entities';
+import { emailSchema } from '../email';
+import { vatNumberSchema } from '../vat';
+
+/**
+ * Every change in Seatdesk is one of these commands. A command's args are its REST route's
+ * path parameters merged with its JSON body; the service's REST handlers and sync push both
+ * parse them with the same schema and run the same command function.
+ */
+export interface CommandDef<A extends z.ZodType = z.ZodType> {
+  method: 'POST' | 'PATCH' | 'DELETE';
+  /** The v1 route, with `:param` segments that are also keys of args. */
+  path: string;
+  args: A;
+  /** The entity the command changes (and answers with). */
+  entity: EntityName;
+  /** Needed at the target organization (`orgId`, or `parentId` for createOrg). */
+  permission: Permission;
+}
+
+const personName = z.string().trim().min(1, 'Required').max(100);
+const version = z.number().int().min(1);
+const roleIds = z.array(uuidSchema).max(50);
+const permissions = z.array(permissionSchema).max(20);
+const emailKinds = z.array(z.enum(EMAIL_KINDS)).min(1, 'Choose at least one kind of email').max(EMAIL_KINDS.length);
+/** Records created offline carry a client-made id, so later queued commands can refer to them. */
+const clientId = { id: uuidSchema.optional() };
+
+const orgArgs = { orgId: uuidSchema };
+const userArgs = { orgId: uuidSchema, userId: uuidSchema };
+const roleArgs = { orgId: uuidSchema, roleId: uuidSchema };
+const contactArgs = { orgId: uuidSchema, contactId: uuidSchema };
+const subscriptionArgs = { orgId: uuidSchema, subscriptionId: uuidSchema };
+const paymentMethodArgs = { orgId: uuidSchema, paymentMethodId: uuidSchema };
+
+function command<A extends z.ZodType>(def: CommandDef<A>): CommandDef<A> {
+  return def;
+}
+
+export const COMMANDS = {
+  createUser: command({
+    method: 'POST',
+    path: '/v1/orgs/:orgId/users',
+    entity: 'user',
+    permission: 'users.manage',
+    args: z.strictObject({
+      ...orgArgs,
+      ...clientId,
+      firstName: personName,
+      lastName: personName,
+      email: emailSchema,
+      roleIds: roleIds.default([]),
+      permissions: permissions.default([]),
+      active: z.boolean().default(true),
+    }),
+  }),
+  updateUser: command({
+    method: 'PATCH',
+    path: '/v1/orgs/:orgId/users/:userId',
+    entity: 'user',
+    permission: 'users.manage',
+    args: z.strictObject({
+      ...userArgs,
+      version,
+      firstName: personName.optional(),
+      lastName: personName.optional(),
+      roleIds: roleIds.optional(),
+      permissions: permissions.optional(),
+    }),
+  }),
+  activateUser: command({
+    method: 'POST',
+    path: '/v1/orgs/:orgId/users/:userId/activate',
+    entity: 'user',
+    permission: 'users.manage',
+    args: z.strictObject(userArgs),
+  }),
+  deactivateUser: command({
+    method: 'POST',
+    path: '/v1/orgs/:orgId/users/:userId/deactivate',
+    entity: 'user',
+    permission: 'users.manage',
+    args: z.strictObject(userArgs),
+  }),
+  removeUser: command({
+    method: 'DELETE',
+    path: '/v1/orgs/:orgId/users/:userId',
+    entity: 'user',
+    permission: 'users.manage',
+    args: z.strictObject(userArgs),
+  }),
+  inviteUsers: command({
+    method: 'POST',
+    path: '/v1/orgs/:orgId/invitations',
+    entity: 'user',
+    permission: 'users.invite',
+    args: z
+      .strictObject({
+        ...orgArgs,
+        emails: z.array(emailSchema).min(1, 'Enter at least one email').max(500),
+        roleIds: roleIds.default([]),
+        /** Client-made ids for the pending users, one per email, for offline invitations. */
+        ids: z.array(uuidSchema).max(500).optional(),
+      })
+      .refine((a) => a.ids === undefined || a.ids.length === a.emails.length, {
+        message: 'ids must have one entry per email',
+        path: ['ids'],
+      }),
+  }),
+  resendInvitation: command({
+    method: 'POST',
+    path: '/v1/orgs/:orgId/invitations/:userId/resend',
+    entity: 'user',
+    permission: 'users.invite',
+    args: z.strictObject(userArgs),
+  }),
+  createRole: command({
+    method: 'POST',
+    path: '/v1/orgs/:orgId/roles',
+    entity: 'role',
+    permission: 'roles.manage',
+    args: z.strictObject({
+      ...orgArgs,
+      ...clientId,
+      name: z.string().trim().min(1, 'Required').max(80),
+      description: z.string().trim().max(500).default(''),
+      permissions: permissions.default([]),
+    }),
+  }),
+  updateRole: command({
+    method: 'PATCH',
+    path: '/v1/orgs/:orgId/roles/:roleId',
+    entity: 'role',
+    permission: 'roles.manage',
+    args: z.strictObject({
+      ...roleArgs,
+      version,
+      name: z.string().trim().min(1, 'Required').max(80).optional(),
+      description: z.string().trim().max(500).optional(),
+      permissions: permissions.optional(),
+    }),
+  }),
+  deleteRole: command({
+    method: 'DELETE',
+    path: '/v1/orgs/:orgId/roles/:roleId',
+    entity: 'role',
+    permission: 'roles.manage',
+    args: z.strictObject(roleArgs),
+  }),
+  installBuiltInRoles: command({
+    method: 'POST',
+    path: '/v1/orgs/:orgId/roles/built-in',
+    entity: 'role',
+    permission: 'roles.manage',
+    args: z.strictObject(orgArgs),
+  }),
+  addBillingContact: command({
+    method: 'POST',
+    path: '/v1/orgs/:orgId/billing-contacts',
+    entity: 'billing_contact',
+    permission: 'billing.edit',
+    args: z.strictObject({
+      ...orgArgs,
+      ...clientId,
+      email: emailSchema,
+      userId: uuidSchema.nullable().default(null),
+      kinds: emailKinds,
+    }),
+  }),
+  updateBillingContact: command({
+    method: 'PATCH',
+    path: '/v1/orgs/:orgId/billing-contacts/:contactId',
+    entity: 'billing_contact',
+    permission: 'billing.edit',
+    args: z.strictObject({ ...contactArgs, version, email: emailSchema.optional(), kinds: emailKinds.optional() }),
+  }),
+  removeBillingContact: command({
+    method: 'DELETE',
+    path: '/v1/orgs/:orgId/billing-contacts/:contactId',
+    entity: 'billing_contact',
+    permission: 'billing.edit',
+    args: z.strictObject(contactArgs),
+  }),
+  cancelSubscription: command({
+    method: 'POST',
+    path: '/v1/orgs/:orgId/subscriptions/:subscriptionId/cancel',
+    entity: 'subscription',
+    permission: 'subscriptions.manage',
+    args: z.strictObject(subscriptionArgs),
+  }),
+  reactivateSubscription: command({
+    method: 'POST',
+    path: '/v1/orgs/:orgId/subscriptions/:subscriptionId/reactivate',
+    entity: 'subscription',
+    permission: 'subscriptions.manage',
+    args: z.strictObject(subscriptionArgs),
+  }),
+  removeScheduledCancellation: command({
+    method: 'POST',
+    path: '/v1/orgs/:orgId/subscriptions/:subscriptionId/remove-scheduled-cancellation',
+    entity: 'subscription',
+    permission: 'subscriptions.manage',
+    args: z.strictObject(subscriptionArgs),
+  }),
+  createOrg: command({
+    method: 'POST',
+    path: '/v1/orgs',
+    entity: 'organization',
+    permission: 'orgs.manage',
+    args: z.strictObject({
+      ...clientId,
+      parentId: uuidSchema,
+      kind: z.enum(['reseller', 'customer']),
+      name: z.string().trim().min(1, 'Required').max(200),
+      accountEmail: emailSchema,
+      admin: z.strictObject({ firstName: personName, lastName: personName, email: emailSchema }),
+    }),
+  }),
+  updateOrg: command({
+    method: 'PATCH',
+    path: '/v1/orgs/:orgId',
+    entity: 'organization',
+    permission: 'account.edit',
+    args: z.strictObject({
+      ...orgArgs,
+      version,
+      name: z.string().trim().min(1, 'Required').max(200).optional(),
+      accountEmail: emailSchema.optional(),
+      billingEmail: emailSchema.nullable().optional(),
+      vatNumber: vatNumberSchema.nullable().optional(),
+      billingAddress: addressSchema.nullable().optional(),
+      shippingAddress: addressSchema.nullable().optional(),
+      primaryContactUserId: uuidSchema.nullable().optional(),
+    }),
+  }),
+  setDefaultPaymentMethod: command({
+    method: 'POST',
+    path: '/v1/orgs/:orgId/payment-methods/:paymentMethodId/default',
+    entity: 'payment_method',
+    permission: 'billing.edit',
+    args: z.strictObject(paymentMethodArgs),
+  }),
+  removePaymentMethod: command({
+    method: 'DELETE',
+    path: '/v1/orgs/:orgId/payment-methods/:paymentMethodId',
+    entity: 'payment_method',
+    permission: 'billing.edit',
+    args: z.strictObject(paymentMethodArgs),
+  }),
+} as const;
+
+export type CommandName = keyof typeof COMMANDS;
+export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
+export const commandNameSchema = z.enum(COMMAND_NAMES as [CommandName, ...CommandName[]]);
+
+/** Args as the caller writes them (defaults optional) and as a command function receives them. */
+export type CommandInput<N extends CommandName> = z.input<(typeof COMMANDS)[N]['args']>;
+export type CommandArgs<N extends CommandName> = z.output<(typeof COMMANDS)[N]['args']>;
+
+/** A parsed command: its name and args, discriminated by name. */
+export type Command = { [N in CommandName]: { name: N; args: CommandArgs<N> } }[CommandName];
+
+/** The `:param` names of a command's route, in order. */
+export function pathParamsOf(name: CommandName): string[] {
+  return [...COMMANDS[name].path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+}
+
+/** REST: a command's args are its path parameters merged with its JSON body (path wins). */
+export function argsFromRequest(params: Record<string, string>, body: unknown): unknown {
+  const base = body !== null && typeof body === 'object' && !Array.isArray(body) ? body : {};
+  return { ...base, ...params };
+}
+
+/** Parses a command's args; answers zod's result so callers choose how to report errors. */
+export function parseCommand(name: CommandName, args: unknown) {
+  const parsed = COMMANDS[name].args.safeParse(args);
+  return parsed.success ? { success: true as const, command: { name, args: parsed.data } as Command } : parsed;
+}
+
+/** The organization a command acts in: where its permission is checked. */
+export function targetOrgOf(command: Command): string {
+  return command.name === 'createOrg' ? command.args.parentId : command.args.orgId;
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { uuidSchema } from '../domain/ids';
+import { entityNameSchema } from '../domain/entities';
+import { commandNameSchema } from '../commands/catalogue';
+import { errorCodeSchema } from '../errors';
+
+/** Bumped when the shape of synced data changes; a mismatch re-bootstraps the client. */
+export const SCHEMA_VERSION = 1;
+export const MAX_MUTATIONS_PER_PUSH = 500;
+export const MAX_PULL_LIMIT = 1000;
+
+/** One queued command as pushed: the client's mutation id (1, 2, 3, ...) and the command. */
+export const mutationSchema = z.strictObject({
+  id: z.number().int().min(1),
+  name: commandNameSchema,
+  args: z.unknown(),
+  /** The version of the row the command was made against; a newer row is a conflict. */
+  baseVersion: z.number().int().min(1).optional(),
+  batchId: uuidSchema.optional(),
+});
+export type Mutation = z.infer<typeof mutationSchema>;
+
+export const pushRequestSchema = z.strictObject({
+  clientId: uuidSchema,
+  schemaVersion: z.number().int().min(1),
+  mutations: z.array(mutationSchema).min(1).max(MAX_MUTATIONS_PER_PUSH),
+});
+export type PushRequest = z.infer<typeof pushRequestSchema>;
+
+export const mutationStatusSchema = z.enum(['applied', 'conflict', 'rejected']);
+export type MutationStatus = z.infer<typeof mutationStatusSchema>;
+
+/** What became of a mutation. Conflicts and rejections are outcomes, never HTTP errors. */
+export const mutationOutcomeSchema = z.object({
+  mutationId: z.number().int().min(1),
+  status: mutationStatusSchema,
+  code: errorCodeSchema.optional(),
+  message: z.string().optional(),
+  /** For a conflict (and a rejection where known): the row as it now is on the service. */
+  current: z.unknown().optional(),
+});
+export type MutationOutcome = z.infer<typeof mutationOutcomeSchema>;
+
+export const pushResponseSchema = z.object({
+  lastMutationId: z.number().int().min(0),
+  outcomes: z.array(mutationOutcomeSchema),
+});
+export type PushResponse = z.infer<typeof pushResponseSchema>;
+
+export const changeSchema = z.object({
+  seq: z.number().int().min(1),
+  entity: entityNameSchema,
+  id: uuidSchema,
+  orgId: uuidSchema,
+  op: z.enum(['upsert', 'delete']),
+  version: z.number().int().min(1),
+  /** The entity as it now is for an upsert; null for a delete (tombstone). */
+  data: z.unknown().nullable(),
+});
+export type Change = z.infer<typeof changeSchema>;
+
+export const pullQuerySchema = z.strictObject({
+  cursor: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(500),
+  clientId: uuidSchema,
+});
+export type PullQuery = z.infer<typeof pullQuerySchema>;
+
+export const pullResponseSchema = z.object({
+  changes: z.array(changeSchema),
+  cursor: z.number().int().min(0),
+  hasMore: z.boolean(),
+  /** Rows the bootstrap still has to send after this page, for progress (rows done / total). */
+  remaining: z.number().int().min(0).optional(),
+  schemaVersion: z.number().int().min(1),
+  lastMutationId: z.number().int().min(0),
+  outcomes: z.array(mutationOutcomeSchema),
+});
+export type PullResponse = z.infer<typeof pullResponseSchema>;
