@@ -18,7 +18,10 @@ export default defineConfig({
     resolve: { alias },
     build: {
       outDir: 'out/preload',
-      lib: { entry: resolve(import.meta.dirname, 'electron/preload/index.ts') },
+      // A sandboxed preload can require only 'electron': one CommonJS file with zod bundled in.
+      externalizeDeps: false,
+      lib: { entry: resolve(import.meta.dirname, 'electron/preload/index.ts'), formats: ['cjs'], fileName: () => 'index.cjs' },
+      rollupOptions: { external: ['electron'] },
     },
   },
   renderer: {

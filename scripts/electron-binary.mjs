@@ -3,6 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
+const PLATFORM_PATHS = {
+  darwin: 'Electron.app/Contents/MacOS/Electron',
+  win32: 'electron.exe',
+};
+
 export function findElectronBinary() {
   let pkgDir;
   try {
@@ -10,9 +15,9 @@ export function findElectronBinary() {
   } catch {
     return null;
   }
+  // electron writes path.txt once its download succeeds; before that, use the platform's layout.
   const pathFile = join(pkgDir, 'path.txt');
-  if (!existsSync(pathFile)) return null;
-  const relative = readFileSync(pathFile, 'utf8');
+  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8') : (PLATFORM_PATHS[process.platform] ?? 'electron');
   const dist = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(pkgDir, 'dist');
   const binary = join(dist, relative);
   return existsSync(binary) ? binary : null;

@@ -17,7 +17,8 @@ let root: string;
 function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     // A raw request, so paths like /../x reach the server unnormalised.
-    const req = request({ host: '127.0.0.1', port: host.port, path, headers }, (res) => {
+    // agent: false, so no kept-alive socket is later reused for the WebSocket handshake.
+    const req = request({ host: '127.0.0.1', port: host.port, path, headers, agent: false }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
@@ -101,6 +102,9 @@ describe('the browser host', () => {
       id: 7,
       result: { ok: true, value: { name: 'Seatdesk', version: '0.0.1', host: 'test' } },
     });
+    const malformed = new Promise<unknown>((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)))));
+    ws.send(JSON.stringify({ id: 8, name: 42 }));
+    expect(await malformed).toMatchObject({ id: 8, result: { ok: false, error: { code: 'VALIDATION' } } });
     ws.close();
   });
 });

@@ -39,7 +39,8 @@ const REFUSAL = `<!doctype html><html lang="en"><head><meta charset="utf-8"><tit
 <script src="/__seatdesk/unlock.js"></script></head>
 <body><p>This Seatdesk browser host serves only the link it printed when it started, with its token.</p></body></html>`;
 
-const callSchema = z.object({ id: z.number().int(), name: z.string(), input: z.unknown() });
+// input is optional: channels that take nothing are called without it (JSON drops undefined).
+const callSchema = z.object({ id: z.number().int(), name: z.string(), input: z.unknown().optional() });
 
 /** Serves the built renderer on loopback, behind a per-launch token (DESIGN.md, "The browser host"). */
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
@@ -110,7 +111,14 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
           return;
         }
         const call = callSchema.safeParse(json);
-        if (!call.success) return;
+        if (!call.success) {
+          const id = z.object({ id: z.number().int() }).safeParse(json);
+          if (id.success) {
+            const error = { code: 'VALIDATION', message: 'The call was not of the form {id, name, input}.' };
+            ws.send(JSON.stringify({ kind: 'result', id: id.data.id, result: { ok: false, error } }));
+          }
+          return;
+        }
         void options.dispatcher.dispatch(call.data.name, call.data.input).then((result) => {
           ws.send(JSON.stringify({ kind: 'result', id: call.data.id, result }));
         });

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { uuidSchema } from '../domain/ids';
-import { permissionSchema, type Permission } from '../domain/permissions';
-import { addressSchema } from '../domain/organization';
-import { EMAIL_KINDS } from '../domain/billing-contact';
+import { permissionListSchema, type Permission } from '../domain/permissions';
+import { addressSchema, organizationSchema } from '../domain/organization';
+import { emailKindListSchema } from '../domain/billing-contact';
+import { personNameSchema, roleIdListSchema } from '../domain/user';
+import { roleSchema } from '../domain/role';
 import type { EntityName } from '../domain/entities';
 import { emailSchema } from '../email';
 import { vatNumberSchema } from '../vat';
@@ -23,11 +25,14 @@ export interface CommandDef<A extends z.ZodType = z.ZodType> {
   permission: Permission;
 }
 
-const personName = z.string().trim().min(1, 'Required').max(100);
+const personName = personNameSchema;
 const version = z.number().int().min(1);
-const roleIds = z.array(uuidSchema).max(50);
-const permissions = z.array(permissionSchema).max(20);
-const emailKinds = z.array(z.enum(EMAIL_KINDS)).min(1, 'Choose at least one kind of email').max(EMAIL_KINDS.length);
+const roleIds = roleIdListSchema.max(50);
+const permissions = permissionListSchema;
+const emailKinds = emailKindListSchema;
+const roleName = roleSchema.shape.name;
+const roleDescription = roleSchema.shape.description;
+const orgName = organizationSchema.shape.name;
 /** Records created offline carry a client-made id, so later queued commands can refer to them. */
 const clientId = { id: uuidSchema.optional() };
 
@@ -127,8 +132,8 @@ export const COMMANDS = {
     args: z.strictObject({
       ...orgArgs,
       ...clientId,
-      name: z.string().trim().min(1, 'Required').max(80),
-      description: z.string().trim().max(500).default(''),
+      name: roleName,
+      description: roleDescription.default(''),
       permissions: permissions.default([]),
     }),
   }),
@@ -140,8 +145,8 @@ export const COMMANDS = {
     args: z.strictObject({
       ...roleArgs,
       version,
-      name: z.string().trim().min(1, 'Required').max(80).optional(),
-      description: z.string().trim().max(500).optional(),
+      name: roleName.optional(),
+      description: roleDescription.optional(),
       permissions: permissions.optional(),
     }),
   }),
@@ -216,7 +221,7 @@ export const COMMANDS = {
       ...clientId,
       parentId: uuidSchema,
       kind: z.enum(['reseller', 'customer']),
-      name: z.string().trim().min(1, 'Required').max(200),
+      name: orgName,
       accountEmail: emailSchema,
       admin: z.strictObject({ firstName: personName, lastName: personName, email: emailSchema }),
     }),
@@ -229,7 +234,7 @@ export const COMMANDS = {
     args: z.strictObject({
       ...orgArgs,
       version,
-      name: z.string().trim().min(1, 'Required').max(200).optional(),
+      name: orgName.optional(),
       accountEmail: emailSchema.optional(),
       billingEmail: emailSchema.nullable().optional(),
       vatNumber: vatNumberSchema.nullable().optional(),

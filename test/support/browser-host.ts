@@ -16,6 +16,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export async function startHostProcess(args: string[] = []): Promise<RunningHost> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'electron/browser-host/index.ts', ...args], {
     cwd: ROOT,
+    env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.node.json' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

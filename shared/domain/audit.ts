@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { entityNameSchema } from './entities';
+import { isoDateTimeSchema, uuidSchema } from './ids';
+
+/**
+ * Where a change came from. An offline change names the install (clientId) and its mutationId,
+ * which together identify the queued command; batchId groups the commands of one bulk edit.
+ */
+export const auditOriginSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('online') }),
+  z.object({
+    kind: z.literal('offline'),
+    clientId: uuidSchema,
+    batchId: uuidSchema.nullable(),
+    mutationId: z.int().min(1),
+  }),
+]);
+export type AuditOrigin = z.infer<typeof auditOriginSchema>;
+
+/** Audit events are append-only, so they carry no version or updatedAt. */
+export const auditEventSchema = z.object({
+  id: uuidSchema,
+  orgId: uuidSchema,
+  /** Null when the system acted (the billing run), not a user. */
+  actorUserId: uuidSchema.nullable(),
+  actorEmail: z.string(),
+  entity: entityNameSchema,
+  entityId: uuidSchema,
+  /** The domain command's name, such as deactivateUser. */
+  action: z.string().min(1).max(100),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+  at: isoDateTimeSchema,
+  origin: auditOriginSchema,
+});
+export type AuditEvent = z.infer<typeof auditEventSchema>;

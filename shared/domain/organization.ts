@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { emailSchema } from '../email';
+import { vatNumberSchema } from '../vat';
+import { entityBaseShape, uuidSchema } from './ids';
+
+export const ORG_KINDS = ['provider', 'reseller', 'customer'] as const;
+export const orgKindSchema = z.enum(ORG_KINDS);
+export type OrgKind = z.infer<typeof orgKindSchema>;
+
+export const countryCodeSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{2}$/, 'A country is a 2-letter ISO 3166-1 code, such as NL.');
+
+export const addressSchema = z.object({
+  line1: z.string().trim().min(1, 'Enter the street and number.').max(200),
+  line2: z.string().trim().max(200).nullable(),
+  city: z.string().trim().min(1, 'Enter the city.').max(100),
+  postalCode: z.string().trim().min(1, 'Enter the postal code.').max(20),
+  region: z.string().trim().max(100).nullable(),
+  country: countryCodeSchema,
+});
+export type Address = z.infer<typeof addressSchema>;
+
+/** Tax rate in basis points: 2100 is 21 %. */
+export const taxRateSchema = z.int().min(0).max(10_000);
+
+/**
+ * An organization's orgId is its own id: it is the organization the row belongs to for scope
+ * and sync. Its place in the hierarchy is parentId. An organization created before
+ * BUILT_IN_ROLES_CUTOFF (see createdAt) has no built-in roles until they are installed.
+ */
+export const organizationSchema = z.object({
+  ...entityBaseShape,
+  name: z.string().trim().min(1, 'Enter the organization name.').max(200),
+  kind: orgKindSchema,
+  parentId: uuidSchema.nullable(),
+  accountEmail: emailSchema,
+  billingEmail: emailSchema.nullable(),
+  vatNumber: vatNumberSchema.nullable(),
+  billingAddress: addressSchema.nullable(),
+  shippingAddress: addressSchema.nullable(),
+  primaryContactUserId: uuidSchema.nullable(),
+  taxRate: taxRateSchema,
+});
+export type Organization = z.infer<typeof organizationSchema>;
+
+/** Which kinds of organization may sit directly below each kind. */
+export const CHILD_ORG_KINDS: Readonly<Record<OrgKind, readonly OrgKind[]>> = {
+  provider: ['reseller', 'customer'],
+  reseller: ['customer'],
+  customer: [],
+};
+
+export function canHaveChild(parentKind: OrgKind, childKind: OrgKind): boolean {
+  return CHILD_ORG_KINDS[parentKind].includes(childKind);
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { activeSeatCount, fullName, userSchema, type User } from './user';
+
+const user: User = {
+  id: '6f1c2a3e-0b7d-4c1e-9a2b-3c4d5e6f7a80',
+  orgId: '0e5b7c1d-2f3a-4b5c-8d6e-7f8091a2b3c4',
+  version: 1,
+  createdAt: '2024-03-01T09:00:00Z',
+  updatedAt: '2024-03-01T09:00:00Z',
+  firstName: 'Ann',
+  lastName: 'de Vries',
+  email: 'Ann@northwind.example',
+  status: 'active',
+  roleIds: ['3b9d6f2e-1c4a-4e8b-9d7f-5a6b7c8d9e0f'],
+  permissions: ['audit.view'],
+  lastActiveAt: null,
+};
+
+function pathOf(data: unknown) {
+  return userSchema.safeParse(data).error?.issues[0]?.path;
+}
+
+describe('userSchema', () => {
+  it('accepts a user and trims the names', () => {
+    expect(userSchema.parse(user)).toEqual(user);
+    const parsed = userSchema.parse({ ...user, firstName: ' Ann ', lastActiveAt: '2024-03-02T08:00:00Z' });
+    expect(parsed.firstName).toBe('Ann');
+  });
+
+  it('refuses bad fields with their path', () => {
+    expect(pathOf({ ...user, firstName: ' ' })).toEqual(['firstName']);
+    expect(pathOf({ ...user, lastName: 'x'.repeat(101) })).toEqual(['lastName']);
+    expect(pathOf({ ...user, email: 'ann' })).toEqual(['email']);
+    expect(pathOf({ ...user, status: 'invited' })).toEqual(['status']);
+    expect(pathOf({ ...user, roleIds: ['admin'] })).toEqual(['roleIds', 0]);
+    expect(pathOf({ ...user, roleIds: [...user.roleIds, ...user.roleIds] })).toEqual(['roleIds', 1]);
+    expect(pathOf({ ...user, permissions: ['users.fly'] })).toEqual(['permissions', 0]);
+    expect(pathOf({ ...user, lastActiveAt: '2024-03-02' })).toEqual(['lastActiveAt']);
+  });
+});
+
+describe('user helpers', () => {
+  it('joins the full name', () => {
+    expect(fullName(user)).toBe('Ann de Vries');
+  });
+
+  it('bills active users only', () => {
+    const statuses = ['active', 'pending', 'deactivated', 'active'] as const;
+    expect(activeSeatCount(statuses.map((status) => ({ status })))).toBe(2);
+  });
+});

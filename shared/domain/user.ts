@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { emailSchema } from '../email';
+import { entityBaseShape, isoDateTimeSchema, uuidSchema } from './ids';
+import { permissionListSchema } from './permissions';
+
+export const USER_STATUSES = ['pending', 'active', 'deactivated'] as const;
+export const userStatusSchema = z.enum(USER_STATUSES);
+export type UserStatus = z.infer<typeof userStatusSchema>;
+
+export const personNameSchema = z.string().trim().min(1, 'Enter a name.').max(100);
+
+/** Role ids, each at most once. */
+export const roleIdListSchema = z.array(uuidSchema).superRefine((roleIds, ctx) => {
+  roleIds.forEach((roleId, index) => {
+    if (roleIds.indexOf(roleId) !== index) {
+      ctx.addIssue({ code: 'custom', message: 'The same role is listed twice.', path: [index] });
+    }
+  });
+});
+
+/** Email is unique per organization, compared case-insensitively (see emailKey). */
+export const userSchema = z.object({
+  ...entityBaseShape,
+  firstName: personNameSchema,
+  lastName: personNameSchema,
+  email: emailSchema,
+  status: userStatusSchema,
+  roleIds: roleIdListSchema,
+  /** Individual permissions, on top of those of the user's roles. */
+  permissions: permissionListSchema,
+  lastActiveAt: isoDateTimeSchema.nullable(),
+});
+export type User = z.infer<typeof userSchema>;
+
+export function fullName(user: Pick<User, 'firstName' | 'lastName'>): string {
+  return `${user.firstName} ${user.lastName}`.trim();
+}
+
+/** Pending and deactivated users are not billed. */
+export function isBilledSeat(user: Pick<User, 'status'>): boolean {
+  return user.status === 'active';
+}
+
+export function activeSeatCount(users: readonly Pick<User, 'status'>[]): number {
+  return users.filter(isBilledSeat).length;
+}
