@@ -46,6 +46,7 @@ describe('entities', () => {
       description: '',
       permissions: ['users.view'],
       builtIn: true,
+      builtInKey: 'administrator',
     };
     expect(ENTITY_SCHEMAS.role.parse({ ...role, color: 'teal' })).toEqual(role);
   });

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ADMIN_ROLE_NAMES,
   BUILT_IN_ROLES,
   BUILT_IN_ROLES_CUTOFF,
   PERMISSION_AREAS,
   PERMISSION_DESCRIPTIONS,
   PERMISSIONS,
   effectivePermissions,
-  isAdminRoleName,
   permissionListSchema,
   permissionSchema,
   predatesBuiltInRoles,
@@ -65,14 +63,6 @@ describe('built-in roles', () => {
       'audit.view',
     ]);
     for (const role of BUILT_IN_ROLES) expect(permissionListSchema.safeParse(role.permissions).success).toBe(true);
-  });
-
-  it('counts Owner and Administrator as admin roles, whatever the case', () => {
-    expect(ADMIN_ROLE_NAMES).toEqual(['Owner', 'Administrator']);
-    expect(isAdminRoleName('Administrator')).toBe(true);
-    expect(isAdminRoleName(' owner ')).toBe(true);
-    expect(isAdminRoleName('Billing')).toBe(false);
-    expect(isAdminRoleName('Administrators')).toBe(false);
   });
 
   it('are missing from organizations created before the cutoff', () => {

@@ -100,15 +100,6 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
   },
 ];
 
-/** Holding one of these roles counts towards the LAST_ADMIN rule. */
-export const ADMIN_ROLE_NAMES = ['Owner', 'Administrator'] as const;
-
-// Case-insensitive and trimmed so "administrator " cannot dodge the LAST_ADMIN rule.
-export function isAdminRoleName(name: string): boolean {
-  const key = name.trim().toLowerCase();
-  return ADMIN_ROLE_NAMES.some((adminName) => adminName.toLowerCase() === key);
-}
-
 /** Organizations created before this day have no built-in roles until an admin installs them. */
 export const BUILT_IN_ROLES_CUTOFF = '2024-01-15';
 

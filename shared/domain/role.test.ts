@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { roleSchema, type Role } from './role';
+import { isAdminRole, roleSchema, type Role } from './role';
 
 const role: Role = {
   id: '3b9d6f2e-1c4a-4e8b-9d7f-5a6b7c8d9e0f',
@@ -11,6 +11,7 @@ const role: Role = {
   description: '',
   permissions: ['billing.view', 'subscriptions.view'],
   builtIn: false,
+  builtInKey: null,
 };
 
 function pathOf(data: unknown) {
@@ -29,5 +30,14 @@ describe('roleSchema', () => {
     expect(pathOf({ ...role, description: 'x'.repeat(501) })).toEqual(['description']);
     expect(pathOf({ ...role, permissions: ['billing.view', 'billing.view'] })).toEqual(['permissions', 1]);
     expect(pathOf({ ...role, builtIn: 'no' })).toEqual(['builtIn']);
+  });
+});
+
+describe('isAdminRole', () => {
+  it('recognises Owner and Administrator by their built-in key, whatever they are called', () => {
+    expect(isAdminRole({ builtInKey: 'owner' })).toBe(true);
+    expect(isAdminRole({ builtInKey: 'administrator' })).toBe(true);
+    expect(isAdminRole({ builtInKey: 'billing' })).toBe(false);
+    expect(isAdminRole({ builtInKey: null })).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { uuidSchema } from '../domain/ids';
-import { entityNameSchema } from '../domain/entities';
+import { ENTITY_NAMES } from '../domain/entities';
 import { commandNameSchema } from '../commands/catalogue';
 import { errorCodeSchema } from '../errors';
 
@@ -8,6 +8,11 @@ import { errorCodeSchema } from '../errors';
 export const SCHEMA_VERSION = 1;
 export const MAX_MUTATIONS_PER_PUSH = 500;
 export const MAX_PULL_LIMIT = 1000;
+
+/** What a pull carries: every entity, plus audit events so the audit log reads offline. */
+export const SYNCED_ENTITY_NAMES = [...ENTITY_NAMES, 'audit_event'] as const;
+export const syncedEntityNameSchema = z.enum(SYNCED_ENTITY_NAMES);
+export type SyncedEntityName = z.infer<typeof syncedEntityNameSchema>;
 
 /** One queued command as pushed: the client's mutation id (1, 2, 3, ...) and the command. */
 export const mutationSchema = z.strictObject({
@@ -49,7 +54,7 @@ export type PushResponse = z.infer<typeof pushResponseSchema>;
 
 export const changeSchema = z.object({
   seq: z.number().int().min(1),
-  entity: entityNameSchema,
+  entity: syncedEntityNameSchema,
   id: uuidSchema,
   orgId: uuidSchema,
   op: z.enum(['upsert', 'delete']),
