@@ -44,3 +44,27 @@ export function report(results: readonly BenchResult[]): number {
   console.log(`\n${results.length - missed} of ${results.length} targets met`);
   return missed === 0 ? 0 : 1;
 }
+
+export interface OnceBench<T> {
+  name: string;
+  /** Target for the whole run, in milliseconds. */
+  targetMs: number;
+  run: () => Promise<T> | T;
+  /** Extra figures to print beside the time (rows, rows per second). */
+  describe?: (result: T, ms: number) => string;
+}
+
+/** Times one run of a large job (seeding, a bootstrap) against a target duration. */
+export async function once<T>(bench: OnceBench<T>): Promise<BenchResult & { result: T }> {
+  const start = performance.now();
+  const result = await bench.run();
+  const ms = performance.now() - start;
+  const extra = bench.describe === undefined ? '' : `, ${bench.describe(result, ms)}`;
+  return {
+    name: bench.name,
+    target: `<= ${(bench.targetMs / 1000).toFixed(1)} s`,
+    measured: `${(ms / 1000).toFixed(2)} s${extra}`,
+    met: ms <= bench.targetMs,
+    result,
+  };
+}
