@@ -37,8 +37,11 @@ const DESCRIBE = {
   packages: 'npm packages',
 };
 
+const TEST_FILE = /\.(test|spec)\.tsx?$/;
+
 function layerOfPath(relative) {
   const normal = relative.split(path.sep).join('/');
+  if (TEST_FILE.test(normal) && !normal.startsWith('test/fixtures/')) return 'test';
   for (const [prefix, layer] of LAYERS) {
     if (normal === prefix || normal.startsWith(`${prefix}/`)) return layer;
   }

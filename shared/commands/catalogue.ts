@@ -33,6 +33,8 @@ const emailKinds = emailKindListSchema;
 const roleName = roleSchema.shape.name;
 const roleDescription = roleSchema.shape.description;
 const orgName = organizationSchema.shape.name;
+/** Strict in a command (the entity's address is not): an unknown field is a mistake to report, not drop. */
+const address = z.strictObject(addressSchema.shape);
 /** Records created offline carry a client-made id, so later queued commands can refer to them. */
 const clientId = { id: uuidSchema.optional() };
 
@@ -238,8 +240,8 @@ export const COMMANDS = {
       accountEmail: emailSchema.optional(),
       billingEmail: emailSchema.nullable().optional(),
       vatNumber: vatNumberSchema.nullable().optional(),
-      billingAddress: addressSchema.nullable().optional(),
-      shippingAddress: addressSchema.nullable().optional(),
+      billingAddress: address.nullable().optional(),
+      shippingAddress: address.nullable().optional(),
       primaryContactUserId: uuidSchema.nullable().optional(),
     }),
   }),

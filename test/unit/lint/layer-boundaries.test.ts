@@ -33,7 +33,7 @@ describe('the layer-boundaries lint rule', () => {
     expect(messages[0]).toContain(expected);
   });
 
-  it.each(['shared/good.ts', 'renderer/good.ts', 'electron/core/good.ts'])('accepts %s', async (file) => {
+  it.each(['shared/good.ts', 'renderer/good.ts', 'electron/core/good.ts', 'service/uses-test-support.test.ts'])('accepts %s', async (file) => {
     expect(await lint(file)).toEqual([]);
   });
 });

@@ -1,0 +1,68 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { createLoginLimiter } from './auth/rate-limit';
+import { createTokenService } from './auth/tokens';
+import { migrate } from './db/migrate';
+import type { Store } from './db/store';
+import type { ServiceDeps } from './deps';
+import { installErrorHandling } from './http/errors';
+import { registerRoutes } from './http/register';
+import { openApiRoute } from './openapi/route';
+import { API_ROUTES } from './routes';
+import { createSyncNotifier } from './sync/notifier';
+
+export interface ServiceOptions {
+  store: Store;
+  operatorToken?: string | null;
+  tokenSecret?: Buffer;
+  now?: () => Date;
+  logger?: boolean;
+}
+
+export interface Service {
+  app: FastifyInstance;
+  deps: ServiceDeps;
+  close(): Promise<void>;
+}
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Builds the billing service on a migrated store. Listening is the caller's choice. */
+export async function buildService(options: ServiceOptions): Promise<Service> {
+  await migrate(options.store);
+  const deps: ServiceDeps = {
+    store: options.store,
+    tokens: createTokenService(options.tokenSecret),
+    loginLimiter: createLoginLimiter(),
+    notifier: createSyncNotifier(),
+    now: options.now ?? (() => new Date()),
+    operatorToken: options.operatorToken ?? null,
+  };
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT_BYTES,
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: process.env['LOG_LEVEL'] ?? 'info',
+            // Passwords and tokens never reach a log line.
+            redact: {
+              paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken', '*.accessToken', '*.token'],
+              censor: '[redacted]',
+            },
+          },
+    forceCloseConnections: true,
+  });
+  // JSON only: Fastify's built-in text/plain parser would hand a JSON body sent as text to the handlers as a string.
+  app.removeContentTypeParser('text/plain');
+  installErrorHandling(app);
+  // Operator routes exist only when an operator token is configured.
+  const routes = API_ROUTES.filter((route) => route.auth !== 'operator' || deps.operatorToken !== null);
+  registerRoutes(app, [...routes, openApiRoute(routes)], deps);
+  return {
+    app,
+    deps,
+    async close() {
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { SeatdeskError } from '@shared/errors';
+import { effectivePermissions, type Permission } from '@shared/domain/permissions';
+import type { User } from '@shared/domain/user';
+import type { Sql } from '../db/store';
+import { toRole, toUser, type Row } from '../db/rows';
+import type { AccessClaims } from './tokens';
+
+/** The signed-in caller, with what they may do and where. */
+export interface Actor {
+  user: User;
+  sessionId: string;
+  /** Effective permissions; they apply in the actor's organization and every one below it. */
+  permissions: readonly Permission[];
+  /** The actor's organization and all its descendants. */
+  scope: ReadonlySet<string>;
+}
+
+/** Loads the actor for a verified access token; null when the user or session is gone. */
+export async function loadActor(sql: Sql, claims: AccessClaims): Promise<Actor | null> {
+  const [userRow] = await sql.query<Row>(
+    `SELECT u.* FROM users u
+     WHERE u.id = $1 AND u.status = 'active'
+       AND EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = $2 AND t.revoked_at IS NULL)`,
+    [claims.sub, claims.sid],
+  );
+  if (userRow === undefined) return null;
+  const user = toUser(userRow);
+  return { user, sessionId: claims.sid, ...(await permissionsAndScope(sql, user)) };
+}
+
+export async function permissionsAndScope(sql: Sql, user: User): Promise<{ permissions: Permission[]; scope: Set<string> }> {
+  const roles = user.roleIds.length === 0 ? [] : (await sql.query<Row>('SELECT * FROM roles WHERE id = ANY($1::uuid[]) AND org_id = $2', [user.roleIds, user.orgId])).map(toRole);
+  const scopeRows = await sql.query<{ id: string }>(
+    `WITH RECURSIVE scope AS (
+       SELECT id FROM orgs WHERE id = $1
+       UNION SELECT o.id FROM orgs o JOIN scope s ON o.parent_id = s.id
+     ) SELECT id FROM scope`,
+    [user.orgId],
+  );
+  return { permissions: effectivePermissions(roles, user.permissions), scope: new Set(scopeRows.map((r) => r.id)) };
+}
+
+/**
+ * The scope rule at the door of every route: an organization outside the actor's scope answers
+ * NOT_FOUND (existence is not leaked); inside it, a missing permission answers FORBIDDEN.
+ */
+export function authorize(actor: Actor, orgId: string, permission?: Permission): void {
+  if (!actor.scope.has(orgId)) throw new SeatdeskError('NOT_FOUND', 'No such organization.');
+  if (permission !== undefined && !actor.permissions.includes(permission)) {
+    throw new SeatdeskError('FORBIDDEN', `This needs the ${permission} permission.`);
+  }
+}

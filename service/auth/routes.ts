@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { SeatdeskError } from '@shared/errors';
+import { emailKey } from '@shared/email';
+import { userSchema } from '@shared/domain/user';
+import { organizationSchema } from '@shared/domain/organization';
+import { permissionSchema } from '@shared/domain/permissions';
+import { SCHEMA_VERSION } from '@shared/sync/protocol';
+import { isoDateTimeSchema } from '@shared/domain/ids';
+import { defineRoute } from '../http/route';
+import { toUser, type Row } from '../db/rows';
+import { permissionsAndScope } from './actor';
+import { verifyPassword } from './passwords';
+
+export const sessionResponseSchema = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  expiresAt: isoDateTimeSchema,
+  user: userSchema,
+});
+
+export const meResponseSchema = z.object({
+  user: userSchema,
+  schemaVersion: z.number().int(),
+  orgs: z.array(
+    z.object({
+      id: organizationSchema.shape.id,
+      name: organizationSchema.shape.name,
+      kind: organizationSchema.shape.kind,
+      parentId: organizationSchema.shape.parentId,
+      permissions: z.array(permissionSchema),
+    }),
+  ),
+});
+
+const BAD_LOGIN = 'The email or password is not right.';
+
+export const authRoutes = [
+  defineRoute({
+    method: 'POST',
+    url: '/v1/auth/login',
+    summary: 'Sign in with email and password',
+    tag: 'auth',
+    auth: 'none',
+    body: z.strictObject({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(1024) }),
+    response: sessionResponseSchema,
+    errors: ['RATE_LIMITED'],
+    handler: async ({ body, deps, request }) => {
+      const now = deps.now();
+      if (!deps.loginLimiter.attempt(body.email, request.ip, now.getTime())) {
+        throw new SeatdeskError('RATE_LIMITED', 'Too many sign-in attempts. Wait a few minutes and try again.');
+      }
+      const candidates = (await deps.store.query<Row>(
+        "SELECT * FROM users WHERE email_key = $1 AND status = 'active' ORDER BY created_at",
+        [emailKey(body.email)],
+      ));
+      for (const row of candidates.length > 0 ? candidates : [null]) {
+        if (await verifyPassword(row === null ? null : String(row['password_hash'] ?? ''), body.password)) {
+          const user = toUser(row!);
+          deps.loginLimiter.succeeded(body.email);
+          const tokens = await deps.store.write(async (tx) => {
+            await tx.query('UPDATE users SET last_active_at = $2 WHERE id = $1', [user.id, now]);
+            return deps.tokens.issue(tx, user.id, now);
+          });
+          return { ...tokens, user };
+        }
+      }
+      throw new SeatdeskError('UNAUTHENTICATED', BAD_LOGIN);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/v1/auth/refresh',
+    summary: 'Rotate the refresh token; reusing a rotated one revokes the session',
+    tag: 'auth',
+    auth: 'none',
+    body: z.strictObject({ refreshToken: z.string().min(1).max(200) }),
+    response: sessionResponseSchema,
+    handler: async ({ body, deps }) => {
+      const now = deps.now();
+      const result = await deps.store.write(async (tx) => {
+        const refreshed = await deps.tokens.refresh(tx, body.refreshToken, now);
+        if (!refreshed.ok) return refreshed;
+        const [row] = await tx.query<Row>("SELECT * FROM users WHERE id = $1 AND status = 'active'", [refreshed.userId]);
+        return { ...refreshed, row };
+      });
+      if (!result.ok || result.row === undefined) throw new SeatdeskError('UNAUTHENTICATED', 'The session has ended. Sign in again.');
+      return { ...result.tokens, user: toUser(result.row) };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/v1/auth/logout',
+    summary: 'End this session',
+    tag: 'auth',
+    auth: 'bearer',
+    response: z.object({ ok: z.literal(true) }),
+    handler: async ({ actor, deps }) => {
+      await deps.store.write((tx) => deps.tokens.revokeSession(tx, actor.sessionId, deps.now()));
+      return { ok: true };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/v1/me',
+    summary: 'The signed-in user and the organizations in scope',
+    tag: 'auth',
+    auth: 'bearer',
+    response: meResponseSchema,
+    handler: async ({ actor, deps }) => {
+      const { permissions } = await permissionsAndScope(deps.store, actor.user);
+      const orgs = await deps.store.query<{ id: string; name: string; kind: string; parent_id: string | null }>(
+        'SELECT id, name, kind, parent_id FROM orgs WHERE id = ANY ($1::uuid[]) ORDER BY name',
+        [[...actor.scope]],
+      );
+      return {
+        user: actor.user,
+        schemaVersion: SCHEMA_VERSION,
+        orgs: orgs.map((o) => ({ id: o.id, name: o.name, kind: o.kind, parentId: o.parent_id, permissions })),
+      };
+    },
+  }),
+];

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { SeatdeskError } from '@shared/errors';
+import type { CommandArgs } from '@shared/commands/catalogue';
+import { emailKey, sameEmail } from '@shared/email';
+import type { BillingContact } from '@shared/domain/billing-contact';
+import { effectivePermissions } from '@shared/domain/permissions';
+import { toBillingContact, toRole, toUser, type Row } from '../db/rows';
+import { checkVersion, notFound, recordAudit, type CommandContext } from './context';
+import { assertIdFree } from './users';
+
+function invalid(path: string, message: string): SeatdeskError {
+  return new SeatdeskError('VALIDATION', message, [{ path, message }]);
+}
+
+async function loadContactForUpdate(ctx: CommandContext, orgId: string, contactId: string): Promise<BillingContact> {
+  const [row] = await ctx.tx.query<Row>('SELECT * FROM billing_contacts WHERE id = $1 AND org_id = $2 FOR UPDATE', [contactId, orgId]);
+  if (row === undefined) throw notFound('billing contact');
+  return toBillingContact(row);
+}
+
+/** A contact picked from the users must be one of the organization's users who may see billing, with that user's address. */
+async function assertPickableUser(ctx: CommandContext, orgId: string, userId: string, email: string): Promise<void> {
+  const [row] = await ctx.tx.query<Row>('SELECT * FROM users WHERE id = $1 AND org_id = $2', [userId, orgId]);
+  if (row === undefined) throw invalid('userId', 'That user is not a user of this organization.');
+  const user = toUser(row);
+  const roles = user.roleIds.length === 0 ? [] : (await ctx.tx.query<Row>('SELECT * FROM roles WHERE org_id = $1 AND id = ANY ($2::uuid[])', [orgId, user.roleIds])).map(toRole);
+  if (!effectivePermissions(roles, user.permissions).includes('billing.view')) {
+    throw invalid('userId', `${user.email} does not have the billing.view permission, so cannot be a billing contact.`);
+  }
+  if (!sameEmail(user.email, email)) throw invalid('email', `A contact picked from the users has the user's address, ${user.email}.`);
+}
+
+/** Each address is a billing contact of an organization at most once; its kinds say what it receives. */
+async function assertEmailNotAContact(ctx: CommandContext, orgId: string, email: string, exceptId: string | null): Promise<void> {
+  const [taken] = await ctx.tx.query('SELECT 1 FROM billing_contacts WHERE org_id = $1 AND lower(email) = $2 AND id IS DISTINCT FROM $3', [
+    orgId,
+    emailKey(email),
+    exceptId,
+  ]);
+  if (taken !== undefined) throw invalid('email', `${email} is already a billing contact of this organization.`);
+}
+
+export async function addBillingContact(ctx: CommandContext, args: CommandArgs<'addBillingContact'>): Promise<BillingContact> {
+  const id = args.id ?? randomUUID();
+  if (args.id !== undefined) await assertIdFree(ctx, 'billing_contacts', id);
+  if (args.userId !== null) await assertPickableUser(ctx, args.orgId, args.userId, args.email);
+  await assertEmailNotAContact(ctx, args.orgId, args.email, null);
+  const [row] = await ctx.tx.query<Row>(
+    `INSERT INTO billing_contacts (id, org_id, email, user_id, kinds, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING *`,
+    [id, args.orgId, args.email, args.userId, args.kinds, ctx.now],
+  );
+  const contact = toBillingContact(row!);
+  await recordAudit(ctx, { orgId: contact.orgId, entity: 'billing_contact', entityId: contact.id, action: 'addBillingContact', before: null, after: contact });
+  return contact;
+}
+
+export async function updateBillingContact(ctx: CommandContext, args: CommandArgs<'updateBillingContact'>): Promise<BillingContact> {
+  const before = await loadContactForUpdate(ctx, args.orgId, args.contactId);
+  checkVersion(ctx, before, args.version, before);
+  if (args.email !== undefined) {
+    if (before.userId !== null) await assertPickableUser(ctx, args.orgId, before.userId, args.email);
+    await assertEmailNotAContact(ctx, args.orgId, args.email, before.id);
+  }
+  const [row] = await ctx.tx.query<Row>(
+    `UPDATE billing_contacts SET email = coalesce($2, email), kinds = coalesce($3::text[], kinds), version = version + 1, updated_at = $4
+     WHERE id = $1 RETURNING *`,
+    [before.id, args.email ?? null, args.kinds ?? null, ctx.now],
+  );
+  const after = toBillingContact(row!);
+  await recordAudit(ctx, { orgId: after.orgId, entity: 'billing_contact', entityId: after.id, action: 'updateBillingContact', before, after });
+  return after;
+}
+
+export async function removeBillingContact(ctx: CommandContext, args: CommandArgs<'removeBillingContact'>): Promise<BillingContact> {
+  const before = await loadContactForUpdate(ctx, args.orgId, args.contactId);
+  checkVersion(ctx, before, undefined, before);
+  await ctx.tx.query('DELETE FROM billing_contacts WHERE id = $1', [before.id]);
+  await recordAudit(ctx, { orgId: before.orgId, entity: 'billing_contact', entityId: before.id, action: 'removeBillingContact', before, after: null });
+  return before;
+}

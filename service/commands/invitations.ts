@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { SeatdeskError, type ValidationIssue } from '@shared/errors';
+import type { CommandArgs } from '@shared/commands/catalogue';
+import { emailKey } from '@shared/email';
+import type { User } from '@shared/domain/user';
+import { toUser, type Row } from '../db/rows';
+import { invitationLink, issueInvitationToken } from '../auth/invitation-tokens';
+import { queueMail } from '../mail/outbox';
+import { checkVersion, notFound, recordAudit, type CommandContext } from './context';
+import { assertRolesInOrg } from './rules';
+import { assertCanGrant, loadUserForUpdate } from './users';
+
+const capitalize = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
+
+/**
+ * An invitation carries only an address, but a user always has a first and last name; until an
+ * admin edits them they are read from the address ("ann.de.vries@x" is Ann De Vries), and a
+ * one-word address gets "(invited)" as its last name.
+ */
+export function namesFromEmail(email: string): { firstName: string; lastName: string } {
+  const local = email.slice(0, Math.max(0, email.lastIndexOf('@'))) || email;
+  const words = local.split(/[._+-]+/).filter((word) => word !== '').map(capitalize);
+  const [first, ...rest] = words;
+  const firstName = (first ?? capitalize(local)).slice(0, 100);
+  return { firstName, lastName: rest.length > 0 ? rest.join(' ').slice(0, 100) : '(invited)' };
+}
+
+async function orgName(ctx: CommandContext, orgId: string): Promise<string> {
+  const [org] = await ctx.tx.query<{ name: string }>('SELECT name FROM orgs WHERE id = $1', [orgId]);
+  if (org === undefined) throw notFound('organization');
+  return org.name;
+}
+
+async function sendInvitation(ctx: CommandContext, user: User, organization: string): Promise<void> {
+  const token = await issueInvitationToken(ctx.tx, user.id, ctx.now);
+  await queueMail(
+    ctx.tx,
+    {
+      orgId: user.orgId,
+      to: user.email,
+      kind: 'invitation',
+      subject: `You are invited to ${organization} on Seatdesk`,
+      body:
+        `Hello,\n\n${ctx.actor.user.firstName} ${ctx.actor.user.lastName} invited you to ${organization} on Seatdesk.\n` +
+        `Accept the invitation and choose your password here: ${invitationLink(token)}\n\n` +
+        'The link works once and expires in 14 days.\n',
+    },
+    ctx.now,
+  );
+}
+
+/** Every address must be new to the organization and listed once; otherwise nothing is invited. */
+async function assertEmailsFree(ctx: CommandContext, orgId: string, emails: readonly string[]): Promise<void> {
+  const issues: ValidationIssue[] = [];
+  const firstIndex = new Map<string, number>();
+  emails.forEach((email, index) => {
+    const key = emailKey(email);
+    if (firstIndex.has(key)) issues.push({ path: `emails.${index}`, message: `${email} is listed more than once.` });
+    else firstIndex.set(key, index);
+  });
+  const taken = await ctx.tx.query<{ email_key: string }>('SELECT email_key FROM users WHERE org_id = $1 AND email_key = ANY ($2::text[])', [
+    orgId,
+    [...firstIndex.keys()],
+  ]);
+  for (const { email_key: key } of taken) {
+    const index = firstIndex.get(key) ?? 0;
+    issues.push({ path: `emails.${index}`, message: `${emails[index] ?? key} already has an account in this organization.` });
+  }
+  if (issues.length > 0) {
+    issues.sort((a, b) => Number(a.path.split('.')[1]) - Number(b.path.split('.')[1]));
+    throw new SeatdeskError('DUPLICATE_EMAIL', issues.map((issue) => issue.message).join(' '), issues);
+  }
+}
+
+async function assertIdsFree(ctx: CommandContext, ids: readonly string[]): Promise<void> {
+  const repeated = ids.findIndex((id, index) => ids.indexOf(id) !== index);
+  if (repeated >= 0) {
+    throw new SeatdeskError('VALIDATION', 'Each invited user needs its own id.', [{ path: `ids.${repeated}`, message: 'Listed twice' }]);
+  }
+  const taken = await ctx.tx.query<{ id: string }>('SELECT id FROM users WHERE id = ANY ($1::uuid[])', [ids]);
+  if (taken.length > 0) {
+    const index = ids.indexOf(taken[0]!.id);
+    throw new SeatdeskError('VALIDATION', 'That id is already in use.', [{ path: `ids.${index}`, message: 'Already in use' }]);
+  }
+}
+
+/** One pending user per address, each sent a single-use link; all of them or none. */
+export async function inviteUsers(ctx: CommandContext, args: CommandArgs<'inviteUsers'>): Promise<User[]> {
+  const organization = await orgName(ctx, args.orgId);
+  await assertEmailsFree(ctx, args.orgId, args.emails);
+  if (args.ids !== undefined) await assertIdsFree(ctx, args.ids);
+  await assertRolesInOrg(ctx.tx, args.orgId, args.roleIds);
+  await assertCanGrant(ctx, args.orgId, args.roleIds, []);
+  const users: User[] = [];
+  for (const [index, email] of args.emails.entries()) {
+    const { firstName, lastName } = namesFromEmail(email);
+    const [row] = await ctx.tx.query<Row>(
+      `INSERT INTO users (id, org_id, first_name, last_name, email, email_key, status, role_ids, permissions, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, '{}', $8, $8) RETURNING *`,
+      [args.ids?.[index] ?? randomUUID(), args.orgId, firstName, lastName, email, emailKey(email), args.roleIds, ctx.now],
+    );
+    const user = toUser(row!);
+    await sendInvitation(ctx, user, organization);
+    await recordAudit(ctx, { orgId: user.orgId, entity: 'user', entityId: user.id, action: 'inviteUsers', before: null, after: user });
+    users.push(user);
+  }
+  return users;
+}
+
+/** A new link replaces the old one (issueInvitationToken drops it); the user row itself is unchanged. */
+export async function resendInvitation(ctx: CommandContext, args: CommandArgs<'resendInvitation'>): Promise<User> {
+  const user = await loadUserForUpdate(ctx, args.orgId, args.userId);
+  checkVersion(ctx, user, undefined, user);
+  if (user.status !== 'pending') {
+    throw new SeatdeskError('INVALID_TRANSITION', `${user.email} is ${user.status}, not invited: only a pending invitation can be resent.`);
+  }
+  await sendInvitation(ctx, user, await orgName(ctx, args.orgId));
+  await recordAudit(ctx, { orgId: user.orgId, entity: 'user', entityId: user.id, action: 'resendInvitation', before: user, after: user });
+  return user;
+}

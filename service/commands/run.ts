@@ -1,0 +1,21 @@
+import { COMMANDS, targetOrgOf, type Command } from '@shared/commands/catalogue';
+import type { AuditOrigin } from '@shared/domain/audit';
+import { authorize, type Actor } from '../auth/actor';
+import type { ServiceDeps } from '../deps';
+import type { CommandContext } from './context';
+import { COMMAND_HANDLERS, type CommandHandler } from './registry';
+
+/** Checks the command's permission at its target organization, then runs it. */
+export async function runCommand(ctx: CommandContext, command: Command): Promise<unknown> {
+  authorize(ctx.actor, targetOrgOf(command), COMMANDS[command.name].permission);
+  const handler = COMMAND_HANDLERS[command.name] as CommandHandler<typeof command.name>;
+  return handler(ctx, command.args as never);
+}
+
+/** An online command: its own write transaction; subscribers are poked after it commits. */
+export async function executeCommand(deps: ServiceDeps, actor: Actor, command: Command, origin: AuditOrigin = { kind: 'online' }): Promise<unknown> {
+  const changedOrgs = new Set<string>();
+  const result = await deps.store.write((tx) => runCommand({ tx, actor, now: deps.now(), origin, changedOrgs }, command));
+  deps.notifier.changed(changedOrgs);
+  return result;
+}

@@ -1,0 +1,16 @@
+import type { Store } from './db/store';
+import type { TokenService } from './auth/tokens';
+import type { LoginLimiter } from './auth/rate-limit';
+import type { SyncNotifier } from './sync/notifier';
+
+/** What every route and command needs from the running service. */
+export interface ServiceDeps {
+  store: Store;
+  tokens: TokenService;
+  loginLimiter: LoginLimiter;
+  notifier: SyncNotifier;
+  /** The service's clock; tests move it to cross period and contract boundaries. */
+  now: () => Date;
+  /** Operator routes exist only when this is set. */
+  operatorToken: string | null;
+}

@@ -1,0 +1,42 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { Actor } from '../auth/actor';
+import type { ServiceDeps } from '../deps';
+
+export type AuthMode = 'none' | 'bearer' | 'operator';
+
+export interface RouteContext<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  /** The signed-in caller; present on every 'bearer' route. */
+  actor: Actor;
+  deps: ServiceDeps;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+/**
+ * One HTTP route: its zod schemas (which validate the request and generate the OpenAPI
+ * document, so there is no second copy) and its handler.
+ */
+export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  url: string;
+  summary: string;
+  tag: string;
+  auth: AuthMode;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** The success body; undefined for a stream (server-sent events). */
+  response?: z.ZodType;
+  status?: 200 | 201;
+  /** The error codes this route can answer besides VALIDATION, UNAUTHENTICATED and INTERNAL. */
+  errors?: readonly string[];
+  handler: (ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<unknown>;
+}
+
+export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(route: RouteDef<P, Q, B>): RouteDef {
+  return route as unknown as RouteDef;
+}

@@ -1,0 +1,41 @@
+import { buildService } from './app';
+import { ConfigError, readConfig } from './config';
+import { openPglite, openPostgres, type Store } from './db/store';
+import { seedDatabase } from './seed/load';
+
+let config;
+try {
+  config = readConfig(process.argv.slice(2), process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`Seatdesk billing service: ${error.message}`);
+  process.exit(2);
+}
+
+const store: Store =
+  config.env.DATABASE_URL !== undefined
+    ? await openPostgres(config.env.DATABASE_URL)
+    : await openPglite(config.data === 'memory' ? undefined : config.data);
+
+const service = await buildService({
+  store,
+  operatorToken: config.env.SEATDESK_OPERATOR_TOKEN ?? null,
+  ...(config.env.SEATDESK_TOKEN_SECRET === undefined ? {} : { tokenSecret: Buffer.from(config.env.SEATDESK_TOKEN_SECRET) }),
+});
+
+if (config.seed !== undefined) {
+  const seeded = await seedDatabase(store, config.seed === 'demo' ? { kind: 'demo' } : { kind: 'scale', customers: config.customers, usersPerCustomer: config.usersPerCustomer });
+  service.app.log.info(seeded ? `seeded ${config.seed} data` : 'database already holds data; seed skipped');
+}
+
+const address = await service.app.listen({ port: config.port, host: config.host });
+console.log(`Seatdesk billing service listening on ${address.replace('[::1]', 'localhost')}`);
+
+async function shutdown(): Promise<void> {
+  // Fastify stops accepting, lets requests in flight finish, then the store closes.
+  await service.close();
+  await store.close();
+  process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown());
+process.once('SIGINT', () => void shutdown());

@@ -1,0 +1,89 @@
+import { SeatdeskError, type ErrorCode } from '@shared/errors';
+import { MAX_MUTATIONS_PER_PUSH, type MutationOutcome, type MutationStatus } from '@shared/sync/protocol';
+import type { Actor } from '../auth/actor';
+import type { Sql } from '../db/store';
+
+/** A client (one install) and how far its queue has been applied. */
+export interface SyncClient {
+  userId: string;
+  lastMutationId: number;
+}
+
+export interface RecordedMutation {
+  mutationId: number;
+  payloadHash: string;
+  outcome: MutationOutcome;
+}
+
+/**
+ * A pull answers the outcomes of this client's latest mutations: at most one push worth, the
+ * ids above lastMutationId - OUTCOME_WINDOW. That is bounded, reads the primary key only, and
+ * still covers a whole push whose response was lost.
+ */
+export const OUTCOME_WINDOW = MAX_MUTATIONS_PER_PUSH;
+
+/** The client row, or null before its first push. A client id belongs to one user only. */
+export async function readSyncClient(sql: Sql, clientId: string, actor: Actor, lock = false): Promise<SyncClient | null> {
+  const [row] = await sql.query<{ user_id: string; last_mutation_id: number }>(
+    `SELECT user_id, last_mutation_id FROM sync_clients WHERE client_id = $1${lock ? ' FOR UPDATE' : ''}`,
+    [clientId],
+  );
+  if (row === undefined) return null;
+  if (row.user_id !== actor.user.id) throw new SeatdeskError('FORBIDDEN', 'This client id is registered to another user. Use a client id of your own.');
+  return { userId: row.user_id, lastMutationId: Number(row.last_mutation_id) };
+}
+
+interface MutationRow {
+  mutation_id: number;
+  payload_hash: string;
+  status: MutationStatus;
+  code: string | null;
+  message: string | null;
+  current: unknown;
+}
+
+function toRecorded(row: MutationRow): RecordedMutation {
+  const outcome: MutationOutcome = { mutationId: Number(row.mutation_id), status: row.status };
+  if (row.code !== null) outcome.code = row.code as ErrorCode;
+  if (row.message !== null) outcome.message = row.message;
+  if (row.current !== null && row.current !== undefined) outcome.current = row.current;
+  return { mutationId: outcome.mutationId, payloadHash: row.payload_hash, outcome };
+}
+
+export async function readMutations(sql: Sql, clientId: string, mutationIds: readonly number[]): Promise<Map<number, RecordedMutation>> {
+  if (mutationIds.length === 0) return new Map();
+  const rows = await sql.query<MutationRow>(
+    'SELECT mutation_id, payload_hash, status, code, message, current FROM sync_mutations WHERE client_id = $1 AND mutation_id = ANY ($2::int[])',
+    [clientId, mutationIds],
+  );
+  return new Map(rows.map((row) => [Number(row.mutation_id), toRecorded(row)]));
+}
+
+/** The outcomes of the client's latest OUTCOME_WINDOW mutations, oldest first. */
+export async function recentOutcomes(sql: Sql, clientId: string, lastMutationId: number): Promise<MutationOutcome[]> {
+  const rows = await sql.query<MutationRow>(
+    `SELECT mutation_id, payload_hash, status, code, message, current FROM sync_mutations
+     WHERE client_id = $1 AND mutation_id > $2 ORDER BY mutation_id`,
+    [clientId, lastMutationId - OUTCOME_WINDOW],
+  );
+  return rows.map((row) => toRecorded(row).outcome);
+}
+
+/** Records a mutation's outcome and advances the client, in the caller's transaction. */
+export async function recordMutation(tx: Sql, clientId: string, payloadHash: string, outcome: MutationOutcome, now: Date): Promise<void> {
+  await tx.query(
+    `INSERT INTO sync_mutations (client_id, mutation_id, payload_hash, status, code, message, current, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      clientId,
+      outcome.mutationId,
+      payloadHash,
+      outcome.status,
+      outcome.code ?? null,
+      outcome.message ?? null,
+      outcome.current === undefined ? null : JSON.stringify(outcome.current),
+      now,
+    ],
+  );
+  await tx.query('UPDATE sync_clients SET last_mutation_id = $2, updated_at = $3 WHERE client_id = $1', [clientId, outcome.mutationId, now]);
+}

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { auditEventSchema } from '@shared/domain/audit';
+import { ENTITY_SCHEMAS } from '@shared/domain/entities';
+import { SCHEMA_VERSION, pullResponseSchema, type Change, type PullResponse, type SyncedEntityName } from '@shared/sync/protocol';
+import { testDatabases } from '../../test/support/service';
+import { startCommandKit, type CommandKit } from '../../test/support/commands';
+import { ENTITY_TABLES } from '../db/rows';
+
+const WIRE_SCHEMAS: Record<SyncedEntityName, z.ZodType> = { ...ENTITY_SCHEMAS, audit_event: auditEventSchema };
+const ALL_ENTITIES = Object.keys(ENTITY_TABLES) as SyncedEntityName[];
+
+describe.each(testDatabases())('GET /v1/sync/pull (%s)', (database) => {
+  let kit: CommandKit;
+  let owner: string;
+  let billing: string;
+  let admin: string;
+  beforeAll(async () => {
+    kit = await startCommandKit(database);
+    owner = kit.owner.accessToken;
+    billing = (await kit.test.signIn('billing@northwind.example')).accessToken;
+    admin = (await kit.test.signIn('admin@wingtip-toys.example')).accessToken;
+    // Some history before the first pull: audit events, and a deletion (a tombstone) in two organizations.
+    for (const name of ['Wingtip Toys', 'Alpine Ski House']) {
+      const orgId = await kit.orgId(name);
+      const created = await kit.call('POST', `/v1/orgs/${orgId}/users`, { firstName: 'Short', lastName: 'Lived', email: `short-lived@${orgId}.example` });
+      expect((await kit.call('DELETE', `/v1/orgs/${orgId}/users/${created.body.id}`)).status).toBe(200);
+    }
+  });
+  afterAll(async () => {
+    await kit?.close();
+  });
+
+  const pull = async (token: string, cursor: number, limit: number, clientId = randomUUID()): Promise<PullResponse> => {
+    const response = await kit.call('GET', `/v1/sync/pull?cursor=${cursor}&limit=${limit}&clientId=${clientId}`, undefined, token);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    return pullResponseSchema.parse(response.body);
+  };
+
+  /** Pages from cursor 0 to the end, checking each page's order, cursor and progress. */
+  async function bootstrap(token: string, limit: number): Promise<{ changes: Change[]; cursor: number; pages: number }> {
+    const clientId = randomUUID();
+    const changes: Change[] = [];
+    let cursor = 0;
+    let pages = 0;
+    let total: number | null = null;
+    for (;;) {
+      const page = await pull(token, cursor, limit, clientId);
+      pages += 1;
+      expect(page.changes.length).toBeLessThanOrEqual(limit);
+      const seqs = page.changes.map((change) => change.seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      if (seqs.length > 0) expect(seqs[0]).toBeGreaterThan(cursor);
+      expect(page.cursor).toBe(seqs.at(-1) ?? cursor);
+      changes.push(...page.changes);
+      total ??= page.changes.length + (page.remaining ?? 0);
+      expect(page.remaining).toBe(total - changes.length);
+      expect(page.hasMore).toBe(page.remaining! > 0);
+      expect(page).toMatchObject({ schemaVersion: SCHEMA_VERSION, lastMutationId: 0, outcomes: [] });
+      cursor = page.cursor;
+      if (!page.hasMore) break;
+      expect(pages).toBeLessThan(1000);
+    }
+    const after = await pull(token, cursor, limit, clientId);
+    expect(after).toMatchObject({ changes: [], cursor, hasMore: false, remaining: 0 });
+    return { changes, cursor, pages };
+  }
+
+  /** What a direct query says the actor should get: every row and tombstone of these organizations and entities. */
+  async function expectedKeys(orgIds: readonly string[], entities: readonly SyncedEntityName[]): Promise<string[]> {
+    const keys: string[] = [];
+    for (const entity of entities) {
+      const { table } = ENTITY_TABLES[entity];
+      for (const row of await kit.rows(`SELECT id, version FROM ${table} WHERE org_id = ANY ($1::uuid[])`, [orgIds])) {
+        keys.push(`${entity} upsert ${String(row['id'])} v${Number(row['version'])}`);
+      }
+      for (const row of await kit.rows('SELECT id, version FROM tombstones WHERE entity_table = $1 AND org_id = ANY ($2::uuid[])', [table, orgIds])) {
+        keys.push(`${entity} delete ${String(row['id'])} v${Number(row['version'])}`);
+      }
+    }
+    return keys.sort();
+  }
+
+  const keysOf = (changes: readonly Change[]) => changes.map((change) => `${change.entity} ${change.op} ${change.id} v${change.version}`).sort();
+
+  function expectWireRows(changes: readonly Change[]): void {
+    for (const change of changes) {
+      if (change.op === 'delete') {
+        expect(change.data).toBeNull();
+        continue;
+      }
+      // The wire schemas strip unknown keys, so equality also says nothing else (a password hash) was sent.
+      expect(WIRE_SCHEMAS[change.entity].parse(change.data)).toEqual(change.data);
+      expect(change.data).toMatchObject({ id: change.id, orgId: change.orgId });
+    }
+  }
+
+  it('bootstraps the provider owner with every row in scope exactly once, in pages', async () => {
+    const { changes, pages } = await bootstrap(owner, 100);
+    expect(pages).toBeGreaterThan(3);
+    const allOrgs = (await kit.rows('SELECT id FROM orgs')).map((row) => String(row['id']));
+    expect(keysOf(changes)).toEqual(await expectedKeys(allOrgs, ALL_ENTITIES));
+    expect(new Set(changes.map((change) => change.entity))).toEqual(new Set(ALL_ENTITIES));
+    expect(changes.filter((change) => change.op === 'delete').map((change) => change.entity)).toEqual(['user', 'user']);
+    expectWireRows(changes);
+  });
+
+  it('gives a customer administrator nothing from a sibling or the parent', async () => {
+    const orgId = await kit.orgId('Wingtip Toys');
+    const { changes } = await bootstrap(admin, 150);
+    expect(new Set(changes.map((change) => change.orgId))).toEqual(new Set([orgId]));
+    expect(changes.filter((change) => change.entity === 'organization').map((change) => change.id)).toEqual([orgId]);
+    expect(keysOf(changes)).toEqual(await expectedKeys([orgId], ALL_ENTITIES));
+    const [org] = await kit.rows('SELECT parent_id FROM orgs WHERE id = $1', [orgId]);
+    const siblings = await kit.rows('SELECT id FROM orgs WHERE parent_id = $1 AND id <> $2', [org?.['parent_id'], orgId]);
+    expect(siblings.length).toBeGreaterThan(0);
+    const foreign = new Set([String(org?.['parent_id']), ...siblings.map((row) => String(row['id']))]);
+    expect(changes.filter((change) => foreign.has(change.orgId) || foreign.has(change.id))).toEqual([]);
+    expectWireRows(changes);
+  });
+
+  it('sends only the entities the caller may view', async () => {
+    const { changes } = await bootstrap(billing, 1000);
+    const visible: SyncedEntityName[] = ['organization', 'billing_contact', 'invoice', 'payment_method'];
+    expect(new Set(changes.map((change) => change.entity))).toEqual(new Set(visible));
+    const allOrgs = (await kit.rows('SELECT id FROM orgs')).map((row) => String(row['id']));
+    expect(keysOf(changes)).toEqual(await expectedKeys(allOrgs, visible));
+  });
+
+  it('carries deletions as tombstones, and after the cursor only what changed', async () => {
+    const orgId = await kit.orgId('Coho Winery');
+    const created = await kit.call('POST', `/v1/orgs/${orgId}/users`, { firstName: 'To', lastName: 'Remove', email: 'to-remove@coho-winery.example' });
+    const { cursor: ownerCursor, changes } = await bootstrap(owner, 1000);
+    expect(changes).toContainEqual(expect.objectContaining({ entity: 'user', op: 'upsert', id: created.body.id }));
+    const { cursor: billingCursor } = await bootstrap(billing, 1000);
+
+    expect((await kit.call('DELETE', `/v1/orgs/${orgId}/users/${created.body.id}`)).status).toBe(200);
+    const page = await pull(owner, ownerCursor, 100);
+    expect(page.hasMore).toBe(false);
+    expect(page.changes).toMatchObject([
+      { entity: 'user', op: 'delete', id: created.body.id, orgId, version: created.body.version + 1, data: null },
+      { entity: 'audit_event', op: 'upsert', orgId, data: { action: 'removeUser', entityId: created.body.id } },
+    ]);
+    expect(page.cursor).toBe(page.changes.at(-1)?.seq);
+    // Without users.view and audit.view, neither the tombstone nor the audit event is for them.
+    expect(await pull(billing, billingCursor, 100)).toMatchObject({ changes: [], cursor: billingCursor, hasMore: false, remaining: 0 });
+    // The customer administrator of another organization hears nothing of it either.
+    const adminCursor = (await bootstrap(admin, 1000)).cursor;
+    expect((await pull(admin, adminCursor, 100)).changes).toEqual([]);
+  });
+
+  it('answers the client’s lastMutationId and the outcomes of its mutations', async () => {
+    const orgId = await kit.orgId('Lucerne Publishing');
+    const clientId = randomUUID();
+    const user = await kit.call('POST', `/v1/orgs/${orgId}/users`, { firstName: 'Out', lastName: 'Come', email: 'outcome@lucerne-publishing.example' });
+    await kit.call('PATCH', `/v1/orgs/${orgId}/users/${user.body.id}`, { version: 1, firstName: 'Changed' });
+    const pushed = await kit.call('POST', '/v1/sync/push', {
+      clientId,
+      schemaVersion: SCHEMA_VERSION,
+      mutations: [
+        { id: 1, name: 'updateUser', args: { orgId, userId: user.body.id, version: 1, lastName: 'Mine' } },
+        { id: 2, name: 'activateUser', args: { orgId, userId: user.body.id } },
+        { id: 3, name: 'updateUser', args: { orgId, userId: user.body.id, version: 2, lastName: 'Mine' } },
+      ],
+    });
+    expect(pushed.status).toBe(200);
+    expect(pushed.body.outcomes.map((outcome: { status: string }) => outcome.status)).toEqual(['conflict', 'rejected', 'applied']);
+    const page = await pull(owner, 0, 1, clientId);
+    expect(page.lastMutationId).toBe(3);
+    expect(page.outcomes).toEqual(pushed.body.outcomes);
+    expect(page.outcomes[0]?.current).toMatchObject({ id: user.body.id, firstName: 'Changed', version: 2 });
+    expect(await pull(owner, 0, 1)).toMatchObject({ lastMutationId: 0, outcomes: [] });
+  });
+
+  it('refuses a malformed query', async () => {
+    const clientId = randomUUID();
+    for (const query of [`limit=0&clientId=${clientId}`, `limit=1001&clientId=${clientId}`, `cursor=-1&clientId=${clientId}`, 'cursor=0', `cursor=abc&clientId=${clientId}`, `clientId=${clientId}&extra=1`]) {
+      const response = await kit.call('GET', `/v1/sync/pull?${query}`, undefined, owner);
+      expect(response.status, query).toBe(400);
+      expect(response.body.error.code).toBe('VALIDATION');
+    }
+    expect((await kit.test.call('GET', `/v1/sync/pull?clientId=${clientId}`)).status).toBe(401);
+  });
+});

@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '@shared/sync/protocol';
+import { testDatabases } from '../../test/support/service';
+import { activeAdmins, auditOf, startCommandKit, type CommandKit } from '../../test/support/commands';
+
+describe.each(testDatabases())('POST /v1/sync/push (%s)', (database) => {
+  let kit: CommandKit;
+  beforeAll(async () => {
+    kit = await startCommandKit(database);
+  });
+  afterAll(async () => {
+    await kit?.close();
+  });
+
+  type Mutation = { id: number; name: string; args: unknown; baseVersion?: number; batchId?: string };
+  const push = (clientId: string, mutations: Mutation[], token?: string, schemaVersion = SCHEMA_VERSION) =>
+    kit.call('POST', '/v1/sync/push', { clientId, schemaVersion, mutations }, token);
+  const clientRow = (clientId: string) => kit.rows('SELECT * FROM sync_clients WHERE client_id = $1', [clientId]);
+  const newUser = (orgId: string, email: string, id = randomUUID()) => ({ orgId, id, firstName: 'Offline', lastName: 'Made', email });
+
+  it('applies a batch exactly once, however often it is sent', async () => {
+    const orgId = await kit.orgId('Contoso Dental');
+    const clientId = randomUUID();
+    const batchId = randomUUID();
+    const args = newUser(orgId, 'once@contoso-dental.example');
+    const batch: Mutation[] = [
+      { id: 1, name: 'createUser', args, batchId },
+      { id: 2, name: 'updateUser', args: { orgId, userId: args.id, version: 1, firstName: 'Renamed' }, baseVersion: 1, batchId },
+    ];
+    const responses = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) responses.push(await push(clientId, batch));
+    for (const response of responses) {
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+      expect(response.body).toEqual({ lastMutationId: 2, outcomes: [{ mutationId: 1, status: 'applied' }, { mutationId: 2, status: 'applied' }] });
+    }
+    expect(await kit.rows("SELECT * FROM users WHERE email_key = 'once@contoso-dental.example'")).toHaveLength(1);
+    expect(await kit.one('SELECT first_name, version FROM users WHERE id = $1', [args.id])).toEqual({ first_name: 'Renamed', version: 2 });
+    const audit = await auditOf(kit, args.id);
+    expect(audit.map((event) => [event['action'], event['origin']])).toEqual([
+      ['createUser', { kind: 'offline', clientId, batchId, mutationId: 1 }],
+      ['updateUser', { kind: 'offline', clientId, batchId, mutationId: 2 }],
+    ]);
+    expect(await clientRow(clientId)).toMatchObject([{ last_mutation_id: 2, user_id: kit.owner.user.id }]);
+    expect(await kit.rows('SELECT mutation_id FROM sync_mutations WHERE client_id = $1 ORDER BY mutation_id', [clientId])).toEqual([
+      { mutation_id: 1 },
+      { mutation_id: 2 },
+    ]);
+
+    // A later push may resend the tail it is unsure of together with new mutations.
+    const more = await push(clientId, [batch[1]!, { id: 3, name: 'deactivateUser', args: { orgId, userId: args.id } }]);
+    expect(more.body).toEqual({ lastMutationId: 3, outcomes: [{ mutationId: 2, status: 'applied' }, { mutationId: 3, status: 'applied' }] });
+    expect((await auditOf(kit, args.id)).map((event) => event['action'])).toEqual(['createUser', 'updateUser', 'deactivateUser']);
+  });
+
+  it('refuses a gap and applies nothing of the request', async () => {
+    const orgId = await kit.orgId('Contoso Dental');
+    const clientId = randomUUID();
+    const skipped = await push(clientId, [{ id: 2, name: 'createUser', args: newUser(orgId, 'gap1@contoso-dental.example') }]);
+    expect(skipped.status).toBe(409);
+    expect(skipped.body.error).toMatchObject({ code: 'INVALID_TRANSITION', details: { reason: 'gap', expected: 1, received: 2 } });
+    expect(skipped.body.error.message).toMatch(/starting at 1/);
+
+    const holey = await push(clientId, [
+      { id: 1, name: 'createUser', args: newUser(orgId, 'gap1@contoso-dental.example') },
+      { id: 3, name: 'createUser', args: newUser(orgId, 'gap3@contoso-dental.example') },
+    ]);
+    expect(holey.status).toBe(409);
+    expect(holey.body.error).toMatchObject({ code: 'INVALID_TRANSITION', details: { reason: 'gap', expected: 2, received: 3 } });
+    expect(await kit.rows("SELECT 1 FROM users WHERE email_key LIKE 'gap%'")).toHaveLength(0);
+    expect(await clientRow(clientId)).toHaveLength(0);
+
+    expect((await push(clientId, [{ id: 1, name: 'createUser', args: newUser(orgId, 'gap1@contoso-dental.example') }])).status).toBe(200);
+    const later = await push(clientId, [{ id: 3, name: 'createUser', args: newUser(orgId, 'gap3@contoso-dental.example') }]);
+    expect(later.body.error).toMatchObject({ code: 'INVALID_TRANSITION', details: { expected: 2 } });
+    expect(await kit.rows("SELECT email FROM users WHERE email_key LIKE 'gap%'")).toEqual([{ email: 'gap1@contoso-dental.example' }]);
+    expect(await clientRow(clientId)).toMatchObject([{ last_mutation_id: 1 }]);
+  });
+
+  it('refuses a reused mutation id with a different payload, before applying anything', async () => {
+    const orgId = await kit.orgId('Contoso Dental');
+    const clientId = randomUUID();
+    const first = { id: 1, name: 'createUser', args: newUser(orgId, 'reuse-a@contoso-dental.example') };
+    expect((await push(clientId, [first])).status).toBe(200);
+    const reused = await push(clientId, [
+      { id: 1, name: 'createUser', args: newUser(orgId, 'reuse-b@contoso-dental.example') },
+      { id: 2, name: 'createUser', args: newUser(orgId, 'reuse-c@contoso-dental.example') },
+    ]);
+    expect(reused.status).toBe(409);
+    expect(reused.body.error).toMatchObject({ code: 'INVALID_TRANSITION', details: { reason: 'reused_id', mutationId: 1 } });
+    expect(await kit.rows("SELECT email FROM users WHERE email_key LIKE 'reuse-%'")).toEqual([{ email: 'reuse-a@contoso-dental.example' }]);
+    // The same payload with its keys in another order is the same mutation.
+    const { orgId: o, ...rest } = first.args;
+    const reordered = await push(clientId, [{ ...first, args: { ...rest, orgId: o } }]);
+    expect(reordered.body).toEqual({ lastMutationId: 1, outcomes: [{ mutationId: 1, status: 'applied' }] });
+  });
+
+  it('records a stale base version as a conflict with the current row, and applies what follows', async () => {
+    const orgId = await kit.orgId('Alpine Ski House');
+    const clientId = randomUUID();
+    const target = await kit.call('POST', `/v1/orgs/${orgId}/users`, { firstName: 'Both', lastName: 'Sides', email: 'both-sides@alpine-ski-house.example' });
+    const userId = String(target.body.id);
+    const version = Number(target.body.version);
+    // Someone else edits the user online first.
+    expect((await kit.call('PATCH', `/v1/orgs/${orgId}/users/${userId}`, { version, lastName: 'Online' })).status).toBe(200);
+    const after = newUser(orgId, 'after-conflict@alpine-ski-house.example');
+    const response = await push(clientId, [
+      { id: 1, name: 'updateUser', args: { orgId, userId, version, lastName: 'Offline' }, baseVersion: version },
+      { id: 2, name: 'deactivateUser', args: { orgId, userId }, baseVersion: version },
+      { id: 3, name: 'createUser', args: after },
+    ]);
+    expect(response.status).toBe(200);
+    expect(response.body.lastMutationId).toBe(3);
+    const [conflict, staleDeactivate, applied] = response.body.outcomes;
+    expect(conflict).toMatchObject({ mutationId: 1, status: 'conflict', code: 'VERSION_CONFLICT', current: { id: userId, lastName: 'Online', version: version + 1 } });
+    expect(staleDeactivate).toMatchObject({ mutationId: 2, status: 'conflict', code: 'VERSION_CONFLICT', current: { id: userId, status: 'active' } });
+    expect(applied).toEqual({ mutationId: 3, status: 'applied' });
+    expect(await kit.one('SELECT last_name, status, version FROM users WHERE id = $1', [userId])).toEqual({ last_name: 'Online', status: 'active', version: version + 1 });
+    expect(await kit.rows('SELECT 1 FROM users WHERE id = $1', [after.id])).toHaveLength(1);
+    expect(await kit.rows('SELECT status, code, current IS NOT NULL AS has_current FROM sync_mutations WHERE client_id = $1 ORDER BY mutation_id', [clientId])).toEqual([
+      { status: 'conflict', code: 'VERSION_CONFLICT', has_current: true },
+      { status: 'conflict', code: 'VERSION_CONFLICT', has_current: true },
+      { status: 'applied', code: null, has_current: false },
+    ]);
+  });
+
+  it('records a refused command as rejected and rolls back its partial writes only', async () => {
+    const orgId = await kit.orgId('Wingtip Toys');
+    const clientId = randomUUID();
+    const [admin] = await activeAdmins(kit, orgId);
+    const adminId = String(admin?.['id']);
+    const auditBefore = await auditOf(kit, adminId);
+    const created = newUser(orgId, 'after-refusal@wingtip-toys.example');
+    const otherOrg = await kit.orgId('Contoso Dental');
+    const response = await push(clientId, [
+      // deactivateUser writes the status before the LAST_ADMIN check refuses it.
+      { id: 1, name: 'deactivateUser', args: { orgId, userId: adminId } },
+      { id: 2, name: 'createUser', args: { ...created, email: 'not an email' } },
+      { id: 3, name: 'createUser', args: created },
+      { id: 4, name: 'createUser', args: newUser(otherOrg, 'after-refusal@wingtip-toys.example', created.id) },
+    ]);
+    expect(response.status).toBe(200);
+    expect(response.body.outcomes).toEqual([
+      { mutationId: 1, status: 'rejected', code: 'LAST_ADMIN', message: expect.any(String) },
+      { mutationId: 2, status: 'rejected', code: 'VALIDATION', message: expect.stringMatching(/^email/) },
+      { mutationId: 3, status: 'applied' },
+      { mutationId: 4, status: 'rejected', code: 'VALIDATION', message: 'That id is already in use.' },
+    ]);
+    expect(await kit.one('SELECT status, version FROM users WHERE id = $1', [adminId])).toEqual({ status: 'active', version: admin?.['version'] });
+    expect(await auditOf(kit, adminId)).toEqual(auditBefore);
+    expect(await kit.rows('SELECT org_id FROM users WHERE id = $1', [created.id])).toEqual([{ org_id: orgId }]);
+  });
+
+  it('rejects a command outside the caller’s scope or permissions as an outcome', async () => {
+    const admin = await kit.test.signIn('admin@wingtip-toys.example');
+    const readonly = await kit.test.signIn('readonly@northwind.example');
+    const sibling = await kit.orgId('Alpine Ski House');
+    const own = await kit.orgId('Wingtip Toys');
+    const outside = await push(randomUUID(), [{ id: 1, name: 'createUser', args: newUser(sibling, 'sideways@alpine-ski-house.example') }], admin.accessToken);
+    expect(outside.body.outcomes).toEqual([{ mutationId: 1, status: 'rejected', code: 'NOT_FOUND', message: 'No such organization.' }]);
+    const forbidden = await push(randomUUID(), [{ id: 1, name: 'createUser', args: newUser(own, 'readonly-made@wingtip-toys.example') }], readonly.accessToken);
+    expect(forbidden.body.outcomes).toEqual([{ mutationId: 1, status: 'rejected', code: 'FORBIDDEN', message: expect.stringMatching(/users\.manage/) }]);
+    expect(await kit.rows("SELECT 1 FROM users WHERE email_key IN ('sideways@alpine-ski-house.example', 'readonly-made@wingtip-toys.example')")).toHaveLength(0);
+  });
+
+  it('sees what earlier mutations of the same push changed (a new organization, then a user in it)', async () => {
+    const parentId = kit.owner.user.orgId;
+    const orgId = randomUUID();
+    const response = await push(randomUUID(), [
+      {
+        id: 1,
+        name: 'createOrg',
+        args: { id: orgId, parentId, kind: 'customer', name: 'Offline Org', accountEmail: 'office@offline-org.example', admin: { firstName: 'Off', lastName: 'Line', email: 'admin@offline-org.example' } },
+      },
+      { id: 2, name: 'createUser', args: newUser(orgId, 'second@offline-org.example') },
+    ]);
+    expect(response.body.outcomes).toEqual([{ mutationId: 1, status: 'applied' }, { mutationId: 2, status: 'applied' }]);
+    expect(await kit.rows('SELECT email FROM users WHERE org_id = $1 ORDER BY email', [orgId])).toEqual([
+      { email: 'admin@offline-org.example' },
+      { email: 'second@offline-org.example' },
+    ]);
+  });
+
+  it('refuses another schema version, another user’s client id and malformed pushes', async () => {
+    const orgId = await kit.orgId('Contoso Dental');
+    const clientId = randomUUID();
+    const mismatch = await push(clientId, [{ id: 1, name: 'createUser', args: newUser(orgId, 'schema@contoso-dental.example') }], undefined, SCHEMA_VERSION + 1);
+    expect(mismatch.status).toBe(409);
+    expect(mismatch.body.error).toMatchObject({ code: 'SCHEMA_MISMATCH', details: { expected: SCHEMA_VERSION, received: SCHEMA_VERSION + 1 } });
+
+    expect((await push(clientId, [{ id: 1, name: 'activateUser', args: { orgId, userId: randomUUID() } }])).status).toBe(200);
+    const other = await kit.test.signIn('admin@contoso-dental.example');
+    const taken = await push(clientId, [{ id: 2, name: 'createUser', args: newUser(orgId, 'taken@contoso-dental.example') }], other.accessToken);
+    expect(taken.status).toBe(403);
+    expect(taken.body.error.code).toBe('FORBIDDEN');
+    const takenPull = await kit.call('GET', `/v1/sync/pull?cursor=0&limit=1&clientId=${clientId}`, undefined, other.accessToken);
+    expect(takenPull.status).toBe(403);
+
+    const bad = [
+      { clientId, schemaVersion: SCHEMA_VERSION, mutations: [] },
+      { clientId, schemaVersion: SCHEMA_VERSION, mutations: [{ id: 2, name: 'noSuchCommand', args: {} }] },
+      { clientId, schemaVersion: SCHEMA_VERSION, mutations: [{ id: 2, name: 'createUser', args: {}, extra: true }] },
+      { clientId: 'not-a-uuid', schemaVersion: SCHEMA_VERSION, mutations: [{ id: 1, name: 'createUser', args: {} }] },
+      { clientId, schemaVersion: SCHEMA_VERSION, mutations: Array.from({ length: 501 }, (_, i) => ({ id: i + 2, name: 'activateUser', args: {} })) },
+      { clientId, schemaVersion: SCHEMA_VERSION, mutations: [{ id: 3, name: 'activateUser', args: {} }, { id: 2, name: 'activateUser', args: {} }] },
+    ];
+    for (const body of bad) {
+      const response = await kit.call('POST', '/v1/sync/push', body);
+      expect(response.status, JSON.stringify(response.body)).toBe(400);
+      expect(response.body.error.code).toBe('VALIDATION');
+    }
+    expect(await clientRow(clientId)).toMatchObject([{ last_mutation_id: 1 }]);
+    expect((await kit.call('POST', '/v1/sync/push', { clientId, schemaVersion: 1, mutations: [{ id: 2, name: 'activateUser', args: {} }] }, 'nope')).status).toBe(401);
+  });
+});

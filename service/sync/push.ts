@@ -1,0 +1,191 @@
+import { createHash } from 'node:crypto';
+import { parseCommand } from '@shared/commands/catalogue';
+import { SeatdeskError, isSeatdeskError, validationErrorFromZod } from '@shared/errors';
+import { SCHEMA_VERSION, type Mutation, type MutationOutcome, type PushRequest, type PushResponse } from '@shared/sync/protocol';
+import { loadActor, type Actor } from '../auth/actor';
+import type { Sql } from '../db/store';
+import type { ServiceDeps } from '../deps';
+import { runCommand } from '../commands/run';
+import { readMutations, readSyncClient, recordMutation, type RecordedMutation } from './clients';
+
+/** JSON with object keys sorted, so the same mutation hashes the same however it was serialised. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function payloadHash(mutation: Mutation): string {
+  const { name, args, baseVersion, batchId } = mutation;
+  return createHash('sha256')
+    .update(canonicalJson({ name, args, baseVersion: baseVersion ?? null, batchId: batchId ?? null }))
+    .digest('hex');
+}
+
+function gap(expected: number, received: number): SeatdeskError {
+  return new SeatdeskError(
+    'INVALID_TRANSITION',
+    `Mutation ${received} cannot be applied before mutation ${expected}: push the queue in order, starting at ${expected}.`,
+    { reason: 'gap', expected, received },
+  );
+}
+
+function reusedId(mutationId: number): SeatdeskError {
+  return new SeatdeskError(
+    'INVALID_TRANSITION',
+    `Mutation ${mutationId} was already applied with a different payload; a mutation id cannot be reused.`,
+    { reason: 'reused_id', mutationId },
+  );
+}
+
+/** Ids in one push must follow each other (n, n+1, ...). */
+function checkOrder(mutations: readonly Mutation[]): void {
+  mutations.forEach((mutation, index) => {
+    const previous = mutations[index - 1];
+    if (previous === undefined) return;
+    if (mutation.id <= previous.id) {
+      throw new SeatdeskError('VALIDATION', 'Mutation ids must increase by one within a push.', [
+        { path: `mutations.${index}.id`, message: `Expected ${previous.id + 1}` },
+      ]);
+    }
+    if (mutation.id > previous.id + 1) throw gap(previous.id + 1, mutation.id);
+  });
+}
+
+function checkRecorded(mutation: Mutation, hash: string, recorded: RecordedMutation | undefined): MutationOutcome | null {
+  if (recorded === undefined) return null;
+  if (recorded.payloadHash !== hash) throw reusedId(mutation.id);
+  return recorded.outcome;
+}
+
+/** What became of a command that threw: a conflict or rejection outcome, or null for a failure (500). */
+function outcomeOfError(mutationId: number, error: unknown): MutationOutcome | null {
+  if (!isSeatdeskError(error) || error.code === 'INTERNAL') return null;
+  const outcome: MutationOutcome = {
+    mutationId,
+    status: error.code === 'VERSION_CONFLICT' ? 'conflict' : 'rejected',
+    code: error.code,
+    message: error.message,
+  };
+  const details = error.details;
+  if (details !== null && typeof details === 'object' && 'current' in details && details.current !== undefined) outcome.current = details.current;
+  return outcome;
+}
+
+interface Applied {
+  outcome: MutationOutcome;
+  changedOrgs: ReadonlySet<string>;
+}
+
+/**
+ * One mutation in one transaction: the command's change, its recorded outcome and the client's
+ * lastMutationId commit together. The command runs inside a savepoint so that a refused command
+ * rolls back its own writes while its outcome is still recorded.
+ */
+async function applyMutation(tx: Sql, deps: ServiceDeps, actor: Actor, clientId: string, mutation: Mutation, hash: string): Promise<Applied> {
+  const now = deps.now();
+  // Checked again under the write lock: another push of the same client may have run meanwhile.
+  let client = await readSyncClient(tx, clientId, actor, true);
+  if (client === null) {
+    await tx.query('INSERT INTO sync_clients (client_id, user_id, last_mutation_id, updated_at) VALUES ($1, $2, 0, $3)', [clientId, actor.user.id, now]);
+    client = { userId: actor.user.id, lastMutationId: 0 };
+  }
+  if (mutation.id <= client.lastMutationId) {
+    const recorded = checkRecorded(mutation, hash, (await readMutations(tx, clientId, [mutation.id])).get(mutation.id));
+    return { outcome: recorded ?? { mutationId: mutation.id, status: 'applied' }, changedOrgs: new Set() };
+  }
+  if (mutation.id > client.lastMutationId + 1) throw gap(client.lastMutationId + 1, mutation.id);
+
+  const changedOrgs = new Set<string>();
+  let outcome: MutationOutcome = { mutationId: mutation.id, status: 'applied' };
+  const parsed = parseCommand(mutation.name, mutation.args);
+  if (!parsed.success) {
+    const error = validationErrorFromZod(parsed.error);
+    outcome = { mutationId: mutation.id, status: 'rejected', code: error.code, message: error.message };
+  } else {
+    await tx.query('SAVEPOINT sync_mutation');
+    try {
+      await runCommand(
+        {
+          tx,
+          actor,
+          now,
+          origin: { kind: 'offline', clientId, batchId: mutation.batchId ?? null, mutationId: mutation.id },
+          ...(mutation.baseVersion === undefined ? {} : { baseVersion: mutation.baseVersion }),
+          changedOrgs,
+        },
+        parsed.command,
+      );
+      await tx.query('RELEASE SAVEPOINT sync_mutation');
+    } catch (error) {
+      const refused = outcomeOfError(mutation.id, error);
+      if (refused === null) throw error;
+      await tx.query('ROLLBACK TO SAVEPOINT sync_mutation');
+      changedOrgs.clear();
+      outcome = refused;
+    }
+  }
+  await recordMutation(tx, clientId, hash, outcome, now);
+  return { outcome, changedOrgs };
+}
+
+/**
+ * POST /v1/sync/push. Ids at or below the client's lastMutationId are skipped (their recorded
+ * outcome is answered again); a gap or a reused id with a different payload refuses the request
+ * (409 INVALID_TRANSITION, details.reason 'gap' with `expected`, or 'reused_id') before anything
+ * is applied. Conflicts and rejections are outcomes and never stop the mutations after them.
+ */
+export async function push(deps: ServiceDeps, requestActor: Actor, request: PushRequest): Promise<PushResponse> {
+  if (request.schemaVersion !== SCHEMA_VERSION) {
+    throw new SeatdeskError('SCHEMA_MISMATCH', undefined, { expected: SCHEMA_VERSION, received: request.schemaVersion });
+  }
+  const { clientId, mutations } = request;
+  checkOrder(mutations);
+  const hashes = mutations.map(payloadHash);
+
+  // Everything that refuses the whole request is checked before the first change.
+  const client = await readSyncClient(deps.store, clientId, requestActor);
+  const lastMutationId = client?.lastMutationId ?? 0;
+  const firstNew = mutations.find((mutation) => mutation.id > lastMutationId);
+  if (firstNew !== undefined && firstNew.id > lastMutationId + 1) throw gap(lastMutationId + 1, firstNew.id);
+  const seen = mutations.filter((mutation) => mutation.id <= lastMutationId);
+  const recorded = await readMutations(deps.store, clientId, seen.map((mutation) => mutation.id));
+  const outcomes: MutationOutcome[] = [];
+  mutations.forEach((mutation, index) => {
+    if (mutation.id > lastMutationId) return;
+    const outcome = checkRecorded(mutation, hashes[index]!, recorded.get(mutation.id));
+    if (outcome !== null) outcomes.push(outcome);
+  });
+
+  let actor = requestActor;
+  let actorStale = false;
+  let last = lastMutationId;
+  const changedOrgs = new Set<string>();
+  try {
+    for (const [index, mutation] of mutations.entries()) {
+      if (mutation.id <= lastMutationId) continue;
+      const applied = await deps.store.write(async (tx) => {
+        // An applied command may have changed the actor's own roles or scope (a new child organization).
+        if (actorStale) {
+          const fresh = await loadActor(tx, { sub: actor.user.id, sid: actor.sessionId, exp: 0 });
+          if (fresh === null) throw new SeatdeskError('UNAUTHENTICATED', 'Your session or account ended during the push. Sign in again.');
+          actor = fresh;
+          actorStale = false;
+        }
+        return applyMutation(tx, deps, actor, clientId, mutation, hashes[index]!);
+      });
+      outcomes.push(applied.outcome);
+      last = Math.max(last, mutation.id);
+      if (applied.outcome.status === 'applied') actorStale = true;
+      for (const orgId of applied.changedOrgs) changedOrgs.add(orgId);
+    }
+  } finally {
+    if (changedOrgs.size > 0) deps.notifier.changed(changedOrgs);
+  }
+  return { lastMutationId: last, outcomes };
+}
