@@ -2,6 +2,7 @@ import { buildService } from './app';
 import { ConfigError, readConfig } from './config';
 import { openPglite, openPostgres, type Store } from './db/store';
 import { seedDatabase } from './seed/load';
+import { serviceListeningLine } from '@shared/service-banner';
 
 let config;
 try {
@@ -29,7 +30,7 @@ if (config.seed !== undefined) {
 }
 
 const address = await service.app.listen({ port: config.port, host: config.host });
-console.log(`Seatdesk billing service listening on ${address.replace('[::1]', 'localhost')}`);
+console.log(serviceListeningLine(address.replace('[::1]', 'localhost')));
 
 async function shutdown(): Promise<void> {
   // Fastify stops accepting, lets requests in flight finish, then the store closes.

@@ -30,14 +30,36 @@ export async function loadActor(sql: Sql, claims: AccessClaims): Promise<Actor |
 
 export async function permissionsAndScope(sql: Sql, user: User): Promise<{ permissions: Permission[]; scope: Set<string> }> {
   const roles = user.roleIds.length === 0 ? [] : (await sql.query<Row>('SELECT * FROM roles WHERE id = ANY($1::uuid[]) AND org_id = $2', [user.roleIds, user.orgId])).map(toRole);
-  const scopeRows = await sql.query<{ id: string }>(
+  return { permissions: effectivePermissions(roles, user.permissions), scope: await scopeOf(sql, user.orgId) };
+}
+
+/**
+ * An organization and everything below it. Walking a large tree costs milliseconds on every
+ * request, so the answer is kept per database handle until any organization row changes (every
+ * insert and update takes a new seq, so max(seq) moves).
+ */
+const scopeCache = new WeakMap<Sql, Map<string, { orgsSeq: number; scope: Set<string> }>>();
+
+async function scopeOf(sql: Sql, orgId: string): Promise<Set<string>> {
+  const [latest] = await sql.query<{ seq: number | string | null }>('SELECT max(seq) AS seq FROM orgs');
+  const orgsSeq = Number(latest?.seq ?? 0);
+  let cache = scopeCache.get(sql);
+  const cached = cache?.get(orgId);
+  if (cached !== undefined && cached.orgsSeq === orgsSeq) return cached.scope;
+  const rows = await sql.query<{ id: string }>(
     `WITH RECURSIVE scope AS (
        SELECT id FROM orgs WHERE id = $1
        UNION SELECT o.id FROM orgs o JOIN scope s ON o.parent_id = s.id
      ) SELECT id FROM scope`,
-    [user.orgId],
+    [orgId],
   );
-  return { permissions: effectivePermissions(roles, user.permissions), scope: new Set(scopeRows.map((r) => r.id)) };
+  const scope = new Set(rows.map((r) => r.id));
+  if (cache === undefined) {
+    cache = new Map();
+    scopeCache.set(sql, cache);
+  }
+  cache.set(orgId, { orgsSeq, scope });
+  return scope;
 }
 
 /**
