@@ -11,7 +11,7 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       lib: { entry: resolve(import.meta.dirname, 'electron/main/index.ts') },
-      rollupOptions: { external: ['better-sqlite3', 'keytar'] },
+      rollupOptions: { external: ['better-sqlite3', 'keytar', 'pdfkit'] },
     },
   },
   preload: {

@@ -5,8 +5,6 @@ import { generateScaleDataset } from '../service/seed/dataset';
 import { seedDatabase } from '../service/seed/load';
 import { latency, once, type BenchResult } from './harness';
 
-const CUSTOMERS = Number(process.env['BENCH_CUSTOMERS'] ?? 2000);
-const USERS_PER_CUSTOMER = Number(process.env['BENCH_USERS_PER_CUSTOMER'] ?? 50);
 
 interface PullPage {
   changes: unknown[];
@@ -18,7 +16,9 @@ interface PullPage {
  * The scale data set of the service issue (2,000 customers x 50 users by default) on PGlite:
  * generating it, seeding it, a provider owner's full bootstrap pull, and a users list.
  */
-export async function serviceBenches(): Promise<BenchResult[]> {
+export async function serviceBenches(size: { customers: number; usersPerCustomer: number }): Promise<BenchResult[]> {
+  const CUSTOMERS = size.customers;
+  const USERS_PER_CUSTOMER = size.usersPerCustomer;
   const results: BenchResult[] = [];
   const generated = await once({
     name: `Scale data set generated (${CUSTOMERS} customers x ${USERS_PER_CUSTOMER} users)`,

@@ -40,3 +40,8 @@ async function shutdown(): Promise<void> {
 }
 process.once('SIGTERM', () => void shutdown());
 process.once('SIGINT', () => void shutdown());
+// Under Electron's utilityProcess a kill on Windows skips signal handlers: the app asks first.
+const parentPort = (process as NodeJS.Process & { parentPort?: { on(event: 'message', listener: (event: { data: unknown }) => void): void } }).parentPort;
+parentPort?.on('message', (event) => {
+  if (event.data === 'shutdown') void shutdown();
+});

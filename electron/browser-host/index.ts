@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { channelNames } from '@shared/ipc/contract';
 import { ipcContract } from '@shared/ipc/channels';
-import { createDispatcher } from '../core/ipc/dispatcher';
-import { createHandlers } from '../core/app/handlers';
+import { createCore } from '../core/core';
+import { startEmbeddedService, type EmbeddedService } from './embedded-service';
 import { startBrowserHost } from './server';
 
 const argsSchema = z.object({
@@ -33,18 +34,38 @@ if (!existsSync(resolve(rendererDir, 'index.html'))) {
 const { version } = z
   .object({ version: z.string() })
   .parse(JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')));
-const dispatcher = createDispatcher(ipcContract, createHandlers(), {
+// Its own data folder: a temporary one (removed on exit) unless --data names one to keep.
+const temporary = parsed.data.data === undefined;
+const dataDir = resolve(parsed.data.data ?? mkdtempSync(join(tmpdir(), 'seatdesk-browser-host-')));
+
+let embedded: EmbeddedService | null = null;
+if (parsed.data.service === undefined) {
+  embedded = await startEmbeddedService({ bundle: resolve(import.meta.dirname, '../../out/service/index.mjs'), dataDir: join(dataDir, 'service') });
+}
+const core = await createCore({
+  dataDir: join(dataDir, 'app'),
+  defaultServiceUrl: parsed.data.service ?? embedded?.url ?? null,
   appInfo: { name: 'Seatdesk', version, host: 'browser-host' },
-  defaultServiceUrl: parsed.data.service ?? null,
 });
 const host = await startBrowserHost({
   rendererDir,
-  dispatcher,
+  dispatcher: core.dispatcher,
   channelNames: channelNames(ipcContract),
   port: parsed.data.port,
 });
+const unsubscribe = core.events.subscribe((event) => host.broadcast(event));
 console.log(`Seatdesk browser host: ${host.launchUrl}`);
 
-const stop = () => void host.close().then(() => process.exit(0));
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  unsubscribe();
+  await host.close();
+  await core.close();
+  await embedded?.stop();
+  if (temporary) rmSync(dataDir, { recursive: true, force: true });
+  process.exit(0);
+}
+process.once('SIGTERM', () => void stop());
+process.once('SIGINT', () => void stop());

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { channelNames } from '@shared/ipc/contract';
 import { ipcContract } from '@shared/ipc/channels';
-import { createHandlers } from '../core/app/handlers';
-import { createDispatcher } from '../core/ipc/dispatcher';
+import { createCore, type Core } from '../core/core';
 import { resolveInside, startBrowserHost, type BrowserHost } from './server';
 
 let host: BrowserHost;
+let core: Core;
 let cookie: string;
 let root: string;
 
@@ -33,10 +33,10 @@ beforeAll(async () => {
   await mkdir(join(root, 'renderer'));
   await writeFile(join(root, 'renderer/index.html'), '<html><head></head><body>app</body></html>');
   await writeFile(join(root, 'secret.txt'), 'outside the renderer');
-  const ctx = { appInfo: { name: 'Seatdesk', version: '0.0.1', host: 'test' as const }, defaultServiceUrl: null };
+  core = await createCore({ dataDir: join(root, 'data'), defaultServiceUrl: null, appInfo: { name: 'Seatdesk', version: '0.0.1', host: 'test' } });
   host = await startBrowserHost({
     rendererDir: join(root, 'renderer'),
-    dispatcher: createDispatcher(ipcContract, createHandlers(), ctx),
+    dispatcher: core.dispatcher,
     channelNames: channelNames(ipcContract),
   });
   const token = new URL(host.launchUrl).hash.replace('#token=', '');
@@ -47,6 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await host.close();
+  await core.close();
 });
 
 describe('the browser host', () => {

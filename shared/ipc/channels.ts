@@ -1,5 +1,33 @@
 import { z } from 'zod';
 import { channel, type IpcBridge, type IpcClient, type IpcHandlers } from './contract';
+import { uuidSchema } from '../domain/ids';
+import { emailSchema } from '../email';
+import { commandNameSchema } from '../commands/catalogue';
+import type { User } from '../domain/user';
+import {
+  auditQuerySchema,
+  invoiceListQuerySchema,
+  orgScopeSchema,
+  userListQuerySchema,
+  type AccountDetails,
+  type AuditPage,
+  type BillingContactRow,
+  type CsvImportPreview,
+  type ExportedFile,
+  type InvoiceDetail,
+  type InvoiceSummary,
+  type OrgNode,
+  type PaymentMethodRow,
+  type ProjectedInvoice,
+  type QueuedResult,
+  type RoleRow,
+  type SpendMonth,
+  type SubscriptionRow,
+  type SyncIssue,
+  type SyncStatus,
+  type UserPage,
+  type UserRow,
+} from './models';
 
 export const appInfoSchema = z.object({
   name: z.string(),
@@ -19,6 +47,15 @@ export const sessionStatusSchema = z.discriminatedUnion('state', [
 ]);
 export type SessionStatus = z.infer<typeof sessionStatusSchema>;
 
+export const signInSchema = z.strictObject({
+  serviceUrl: z.url({ protocol: /^https?$/, error: 'Enter the service address, starting with https://.' }),
+  email: emailSchema,
+  password: z.string().min(1, 'Enter your password.').max(1024),
+});
+
+const orgId = z.strictObject({ orgId: uuidSchema });
+const userIds = z.array(uuidSchema).min(1).max(10_000);
+
 /** Every channel between renderer and core, declared once. */
 export const ipcContract = {
   app: {
@@ -26,8 +63,83 @@ export const ipcContract = {
   },
   session: {
     status: channel(z.void()).returns<SessionStatus>(),
+    signIn: channel(signInSchema).returns<SessionStatus>(),
+    signOut: channel(z.void()).returns<SessionStatus>(),
+  },
+  sync: {
+    status: channel(z.void()).returns<SyncStatus>(),
+    /** Pull now, then push the outbox (the "sync" shortcut). */
+    now: channel(z.void()).returns<SyncStatus>(),
+  },
+  orgs: {
+    /** Every organization in the signed-in user's scope, for the switcher. */
+    tree: channel(z.void()).returns<OrgNode[]>(),
+  },
+  users: {
+    list: channel(userListQuerySchema).returns<UserPage>(),
+    get: channel(z.strictObject({ userId: uuidSchema })).returns<UserRow | null>(),
+    /** Users of the organization holding billing.view: the billing contact picker. */
+    billingViewers: channel(orgId).returns<User[]>(),
+  },
+  roles: {
+    list: channel(orgId).returns<RoleRow[]>(),
+  },
+  billingContacts: {
+    list: channel(orgId).returns<BillingContactRow[]>(),
+  },
+  subscriptions: {
+    list: channel(orgScopeSchema).returns<SubscriptionRow[]>(),
+  },
+  invoices: {
+    list: channel(invoiceListQuerySchema).returns<InvoiceSummary[]>(),
+    get: channel(z.strictObject({ invoiceId: uuidSchema })).returns<InvoiceDetail | null>(),
+    /** The last 12 months of invoiced spend and billed seats. */
+    spend: channel(orgScopeSchema).returns<SpendMonth[]>(),
+    projected: channel(orgId).returns<ProjectedInvoice>(),
+  },
+  account: {
+    get: channel(orgId).returns<AccountDetails | null>(),
+  },
+  paymentMethods: {
+    list: channel(orgId).returns<PaymentMethodRow[]>(),
+  },
+  audit: {
+    list: channel(auditQuerySchema).returns<AuditPage>(),
+  },
+  commands: {
+    /** Queues one command of the catalogue; its args are checked against the command's schema. */
+    run: channel(z.strictObject({ name: commandNameSchema, args: z.unknown().optional() })).returns<QueuedResult>(),
+  },
+  bulk: {
+    /** Gives every listed user exactly these roles (replace), or adds or removes them. */
+    setRoles: channel(
+      z.strictObject({ userIds, roleIds: z.array(uuidSchema).max(50), mode: z.enum(['replace', 'add', 'remove']) }),
+    ).returns<QueuedResult>(),
+    activate: channel(z.strictObject({ userIds })).returns<QueuedResult>(),
+    /** removeAdminRole: take the Administrator role away first where a user holds it. */
+    deactivate: channel(z.strictObject({ userIds, removeAdminRole: z.boolean().default(false) })).returns<QueuedResult>(),
+    remove: channel(z.strictObject({ userIds })).returns<QueuedResult>(),
+    invite: channel(
+      z.strictObject({ orgId: uuidSchema, emails: z.array(z.string().max(320)).min(1).max(1000), roleIds: z.array(uuidSchema).max(50) }),
+    ).returns<QueuedResult>(),
+  },
+  importExport: {
+    /** Parses and validates a users CSV; nothing is queued until confirmUsers. */
+    previewUsers: channel(z.strictObject({ orgId: uuidSchema, csv: z.string().max(20_000_000) })).returns<CsvImportPreview>(),
+    confirmUsers: channel(z.strictObject({ previewId: uuidSchema })).returns<QueuedResult>(),
+    usersCsv: channel(userListQuerySchema.omit({ offset: true, limit: true })).returns<ExportedFile>(),
+    invoicesCsv: channel(invoiceListQuerySchema).returns<ExportedFile>(),
+    invoicePdf: channel(z.strictObject({ invoiceId: uuidSchema })).returns<ExportedFile>(),
+    auditCsv: channel(auditQuerySchema.omit({ offset: true, limit: true })).returns<ExportedFile>(),
+  },
+  syncIssues: {
+    list: channel(z.strictObject({ includeResolved: z.boolean().default(false) })).returns<SyncIssue[]>(),
+    resolve: channel(z.strictObject({ issueId: z.number().int().min(1), resolution: z.enum(['keep_mine', 'take_theirs']) })).returns<SyncIssue>(),
   },
 };
+
+/** Entities the core names in data.changed events, so the renderer invalidates the right queries. */
+export type ChangedEntity = 'organization' | 'user' | 'role' | 'billing_contact' | 'subscription' | 'invoice' | 'payment_method' | 'audit_event' | 'sync_issue';
 
 export type IpcContract = typeof ipcContract;
 export type SeatdeskBridge = IpcBridge<IpcContract>;

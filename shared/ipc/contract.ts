@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../errors';
+import type { SyncStatus } from './models';
 
 /**
  * One IPC channel: the zod schema its input must pass in the main process, and (as a type
@@ -113,13 +114,16 @@ export function unwrapBridge<C extends Contract>(contract: C, bridge: IpcBridge<
   }) as unknown as IpcClient<C>;
 }
 
-/** Events the core pushes to every subscribed window. Grows with the core. */
+/** Events the core pushes to every subscribed window. */
 export const coreEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session.changed') }),
+  /** Rows of an entity changed (orgId null: in many organizations); the renderer refetches. */
   z.object({
     type: z.literal('data.changed'),
     entity: z.string(),
     orgId: z.string().nullable(),
   }),
+  /** Online / offline / syncing, counts and progress: the status bar. */
+  z.object({ type: z.literal('sync.status'), status: z.custom<SyncStatus>((value) => typeof value === 'object' && value !== null) }),
 ]);
 export type CoreEvent = z.infer<typeof coreEventSchema>;

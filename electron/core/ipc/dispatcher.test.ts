@@ -1,18 +1,32 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { channel } from '@shared/ipc/contract';
 import { SeatdeskError } from '@shared/errors';
-import { ipcContract } from '@shared/ipc/channels';
-import { createHandlers } from '../app/handlers';
-import { createDispatcher } from './dispatcher';
+import { createCore, type Core } from '../core';
+import { createDispatcher, type Dispatcher } from './dispatcher';
 
-const ctx = { appInfo: { name: 'Seatdesk', version: '1.2.3', host: 'test' as const }, defaultServiceUrl: 'http://127.0.0.1:1' };
+const appInfo = { name: 'Seatdesk', version: '1.2.3', host: 'test' as const };
 
 describe('the IPC dispatcher', () => {
-  const dispatcher = createDispatcher(ipcContract, createHandlers(), ctx);
+  let dataDir: string;
+  let core: Core;
+  let dispatcher: Dispatcher;
+  beforeAll(async () => {
+    // A fresh data folder has no session, so the keychain is never asked.
+    dataDir = await mkdtemp(join(tmpdir(), 'seatdesk-dispatcher-'));
+    core = await createCore({ dataDir, defaultServiceUrl: 'http://127.0.0.1:1', appInfo });
+    dispatcher = core.dispatcher;
+  });
+  afterAll(async () => {
+    await core.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
 
   it('answers a declared channel from its handler', async () => {
-    expect(await dispatcher.dispatch('app.version', undefined)).toEqual({ ok: true, value: ctx.appInfo });
+    expect(await dispatcher.dispatch('app.version', undefined)).toEqual({ ok: true, value: appInfo });
     expect(await dispatcher.dispatch('session.status', undefined)).toEqual({
       ok: true,
       value: { state: 'signed-out', defaultServiceUrl: 'http://127.0.0.1:1' },

@@ -1,0 +1,213 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import Database from 'better-sqlite3';
+import { parseServiceListeningLine } from '@shared/service-banner';
+import type { CommandInput } from '../electron/core/outbox/queue';
+import { createApiClient } from '../electron/core/api/client';
+import { createAuthorizedApi } from '../electron/core/api/authorized';
+import { openCacheDatabase } from '../electron/core/db/open';
+import { ENTITY_TABLES } from '../electron/core/db/migrations';
+import { createEventBus } from '../electron/core/events/event-bus';
+import { listUsers } from '../electron/core/reads/users';
+import { createSyncEngine } from '../electron/core/sync/engine';
+import type { BenchResult } from './harness';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+export interface CoreBenchOptions {
+  customers: number;
+  usersPerCustomer: number;
+}
+
+interface ServiceProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The billing service in its own process, so its work does not count against the core's event loop or memory. */
+async function startScaleService(options: CoreBenchOptions, dataDir: string): Promise<ServiceProcess> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'service/main.ts', '--port', '0', '--data', dataDir, '--seed', 'scale', '--customers', String(options.customers), '--users-per-customer', String(options.usersPerCustomer)],
+    { cwd: ROOT, env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.node.json', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const found = parseServiceListeningLine(line);
+      if (found !== null) resolveUrl(found);
+    });
+    child.once('exit', (code) => reject(new Error(`the scale service exited early (${String(code)})`)));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((done) => {
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function percentile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+function result(name: string, target: string, measured: string, met: boolean): BenchResult {
+  return { name, target, measured, met };
+}
+
+/**
+ * Issue 3's benchmark: the desktop core against a service seeded with the scale data set.
+ * Bootstrap (time, rows/s, peak RSS, longest event-loop stall, apply vs raw insert), user
+ * search, a 10,000-user bulk role change and a single edit. Writes bench/results/latest.json.
+ */
+export async function coreBenches(options: CoreBenchOptions): Promise<BenchResult[]> {
+  const work = mkdtempSync(join(tmpdir(), 'seatdesk-bench-core-'));
+  const seedStart = performance.now();
+  const service = await startScaleService(options, join(work, 'service'));
+  console.log(`core bench: service with ${options.customers} x ${options.usersPerCustomer} users ready in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+  try {
+    const api = createApiClient(service.url, { timeoutMs: 120_000 });
+    let login = await api.login({ email: 'owner@northwind.example', password: 'seatdesk-demo' });
+    const transport = createAuthorizedApi(api, {
+      current: () => Promise.resolve(login.accessToken),
+      renew: async () => {
+        login = await api.login({ email: 'owner@northwind.example', password: 'seatdesk-demo' });
+        return login.accessToken;
+      },
+    });
+    let pullMs = 0;
+    const timedTransport = {
+      ...transport,
+      pull: async (q: Parameters<typeof transport.pull>[0]) => {
+        const start = performance.now();
+        try {
+          return await transport.pull(q);
+        } finally {
+          pullMs += performance.now() - start;
+        }
+      },
+    };
+
+    const db = openCacheDatabase(join(work, 'cache.sqlite'));
+    db.prepare("INSERT INTO kv (key, value) VALUES ('me', ?)").run(JSON.stringify(await api.me(login.accessToken)));
+    const engine = createSyncEngine({ db, transport: timedTransport, events: createEventBus(), pollIntervalMs: 3_600_000 });
+
+    // Bootstrap, with the event loop and memory watched throughout.
+    const stall = monitorEventLoopDelay({ resolution: 5 });
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
+    stall.enable();
+    const bootStart = performance.now();
+    await engine.syncNow();
+    const bootMs = performance.now() - bootStart;
+    stall.disable();
+    clearInterval(sampler);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const maxStallMs = stall.max / 1e6;
+
+    const tables = Object.values(ENTITY_TABLES);
+    const rows = tables.map((table) => db.prepare(`SELECT id, org_id, version, data FROM ${table}`).all() as { id: string; org_id: string; version: number; data: string }[]);
+    const rowCount = rows.reduce((sum, list) => sum + list.length, 0);
+    const userCount = (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+
+    // The limit: the same rows straight into a fresh database, one transaction, no indexes.
+    const raw = new Database(join(work, 'raw.sqlite'));
+    raw.pragma('journal_mode = WAL');
+    for (const table of tables) raw.exec(`CREATE TABLE ${table} (id TEXT PRIMARY KEY, org_id TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL)`);
+    const rawStart = performance.now();
+    raw.transaction(() => {
+      tables.forEach((table, index) => {
+        const insert = raw.prepare(`INSERT INTO ${table} (id, org_id, version, data) VALUES (?, ?, ?, ?)`);
+        for (const row of rows[index]!) insert.run(row.id, row.org_id, row.version, row.data);
+      });
+    })();
+    const rawMs = performance.now() - rawStart;
+    raw.close();
+    rows.length = 0;
+    const applyMs = bootMs - pullMs;
+    const ratio = applyMs / rawMs;
+
+    // Search over every user in the provider's tree.
+    const provider = db.prepare('SELECT id FROM organizations WHERE parent_id IS NULL').get() as { id: string };
+    const names = (db.prepare('SELECT last_name AS name FROM users ORDER BY random() LIMIT 200').all() as { name: string }[]).map((r) => r.name);
+    const searchSamples: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      const name = names[i % names.length]!;
+      const q = name.slice(0, 2 + (i % Math.max(1, name.length - 1)));
+      const start = performance.now();
+      listUsers(db, { orgId: provider.id, includeChildren: true, q, limit: 200 });
+      searchSamples.push(performance.now() - start);
+    }
+    searchSamples.sort((a, b) => a - b);
+
+    // A bulk role change of 10,000 users: each gets the Member role of their own organization.
+    const bulkUsers = db
+      .prepare(
+        `SELECT u.id, u.org_id, u.version, r.id AS role_id FROM users u
+         JOIN roles r ON r.org_id = u.org_id AND json_extract(r.data, '$.builtInKey') = 'member'
+         WHERE u.status = 'active' AND u.org_id != ? LIMIT 10000`,
+      )
+      .all(provider.id) as { id: string; org_id: string; version: number; role_id: string }[];
+    const commands: CommandInput[] = bulkUsers.map((u) => ({ name: 'updateUser', args: { orgId: u.org_id, userId: u.id, version: u.version, roleIds: [u.role_id] } }));
+    const bulkStart = performance.now();
+    engine.queue(commands, crypto.randomUUID());
+    const bulkLocalMs = performance.now() - bulkStart;
+    const pushStart = performance.now();
+    let status = await engine.syncNow();
+    while (status.pendingCount > 0 && status.state !== 'offline') status = await engine.syncNow();
+    const pushSeconds = (performance.now() - pushStart) / 1000;
+
+    // A single edit: command to committed outbox row.
+    const editTarget = bulkUsers[0]!;
+    const editSamples: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const current = JSON.parse((db.prepare('SELECT data FROM users WHERE id = ?').get(editTarget.id) as { data: string }).data) as { version: number };
+      const start = performance.now();
+      engine.queue([{ name: 'updateUser', args: { orgId: editTarget.org_id, userId: editTarget.id, version: current.version, firstName: `Edit ${i}` } }]);
+      editSamples.push(performance.now() - start);
+    }
+    editSamples.sort((a, b) => a - b);
+    await engine.stop();
+    db.close();
+
+    const latest = {
+      measuredAt: new Date().toISOString(),
+      dataset: { customers: options.customers, usersPerCustomer: options.usersPerCustomer, users: userCount, rows: rowCount },
+      bootstrap: {
+        seconds: bootMs / 1000,
+        rowsPerSecond: Math.round(rowCount / (bootMs / 1000)),
+        peakRssMb: Math.round(peakRss / 1024 / 1024),
+        maxStallMs: Math.round(maxStallMs * 10) / 10,
+        applyToRawRatio: Math.round(ratio * 100) / 100,
+        applySeconds: applyMs / 1000,
+        rawInsertSeconds: rawMs / 1000,
+      },
+      search: { p50Ms: percentile(searchSamples, 0.5), p95Ms: percentile(searchSamples, 0.95) },
+      bulk: { users: commands.length, localApplyMs: bulkLocalMs, pushSeconds },
+      singleEdit: { p95Ms: percentile(editSamples, 0.95) },
+    };
+    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+    writeFileSync(join(ROOT, 'bench/results/latest.json'), `${JSON.stringify(latest, null, 2)}\n`);
+
+    const fullSize = userCount >= 100_000;
+    const scale = fullSize ? '' : ` (scaled: ${userCount.toLocaleString('en')} users)`;
+    return [
+      result(`Core bootstrap of ${userCount.toLocaleString('en')} users${scale}`, '<= 60 s', `${latest.bootstrap.seconds.toFixed(1)} s, ${rowCount.toLocaleString('en')} rows, ${latest.bootstrap.rowsPerSecond.toLocaleString('en')} rows/s`, bootMs <= 60_000),
+      result('Bootstrap apply / raw insert of the same rows', '<= 2.0x', `${ratio.toFixed(2)}x (apply ${(applyMs / 1000).toFixed(1)} s, raw ${(rawMs / 1000).toFixed(1)} s)`, ratio <= 2),
+      result('Longest event-loop stall during bootstrap', '< 50 ms', `${maxStallMs.toFixed(1)} ms`, maxStallMs < 50),
+      result('Peak RSS during bootstrap', '< 500 MB', `${latest.bootstrap.peakRssMb} MB`, latest.bootstrap.peakRssMb < 500),
+      result(`User search over ${userCount.toLocaleString('en')} users`, 'p95 < 20 ms', `p50 ${latest.search.p50Ms.toFixed(2)} ms, p95 ${latest.search.p95Ms.toFixed(2)} ms`, latest.search.p95Ms < 20),
+      result(`Bulk role change of ${commands.length.toLocaleString('en')} users, applied locally`, '< 1 s', `${bulkLocalMs.toFixed(0)} ms`, bulkLocalMs < 1000),
+      result(`Bulk role change of ${commands.length.toLocaleString('en')} users, pushed`, '< 20 s', `${pushSeconds.toFixed(1)} s`, pushSeconds < 20),
+      result('Single edit, command to committed outbox row', 'p95 < 5 ms', `p95 ${latest.singleEdit.p95Ms.toFixed(2)} ms`, latest.singleEdit.p95Ms < 5),
+    ];
+  } finally {
+    await service.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}

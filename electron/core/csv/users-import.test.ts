@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '@shared/commands/catalogue';
+import { isSeatdeskError } from '@shared/errors';
+import type { Role } from '@shared/domain/role';
+import { MAX_IMPORT_ROWS, previewUsersImport, toCsvImportPreview, type UsersImportOptions } from './users-import';
+
+function uuid(n: number, prefix = 0): string {
+  return `${prefix.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+}
+
+const ORG = uuid(1, 0xa);
+const OTHER_ORG = uuid(2, 0xa);
+type ImportRole = Pick<Role, 'id' | 'orgId' | 'name'>;
+const admin: ImportRole = { id: uuid(1, 0xb), orgId: ORG, name: 'Administrator' };
+const member: ImportRole = { id: uuid(2, 0xb), orgId: ORG, name: 'Member' };
+const support: ImportRole = { id: uuid(3, 0xb), orgId: ORG, name: 'Support Desk' };
+const foreign: ImportRole = { id: uuid(4, 0xb), orgId: OTHER_ORG, name: 'Reseller staff' };
+
+function options(overrides: Partial<UsersImportOptions> = {}): UsersImportOptions {
+  let n = 0;
+  return {
+    orgId: ORG,
+    roles: [admin, member, support, foreign],
+    existingEmails: ['taken@northwind.example'],
+    newId: () => uuid(++n, 0xe),
+    ...overrides,
+  };
+}
+
+function validationOf(run: () => unknown) {
+  try {
+    run();
+  } catch (error) {
+    if (isSeatdeskError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a VALIDATION error');
+}
+
+describe('previewUsersImport', () => {
+  it('turns valid rows into createUser commands with client-made ids', () => {
+    const csv =
+      'first_name,last_name,email,roles,active\r\n' +
+      'Ann,Lee,Ann@Northwind.EXAMPLE,Member; administrator,yes\r\n' +
+      'Bob,Chen,bob@northwind.example,,no\r\n' +
+      'Cat,"de Vries",cat@northwind.example,support desk,\r\n';
+    const plan = previewUsersImport(csv, options());
+    expect(plan.validCount).toBe(3);
+    expect(plan.invalidCount).toBe(0);
+    expect(plan.rows.map((r) => r.errors)).toEqual([[], [], []]);
+    expect(plan.rows[0]).toEqual({
+      line: 2,
+      values: { firstName: 'Ann', lastName: 'Lee', email: 'Ann@Northwind.EXAMPLE', roles: 'Member; administrator', active: 'yes' },
+      errors: [],
+    });
+    expect(plan.commands).toEqual([
+      {
+        name: 'createUser',
+        args: {
+          orgId: ORG,
+          id: uuid(1, 0xe),
+          firstName: 'Ann',
+          lastName: 'Lee',
+          email: 'Ann@northwind.example',
+          roleIds: [member.id, admin.id],
+          permissions: [],
+          active: true,
+        },
+      },
+      {
+        name: 'createUser',
+        args: { orgId: ORG, id: uuid(2, 0xe), firstName: 'Bob', lastName: 'Chen', email: 'bob@northwind.example', roleIds: [], permissions: [], active: false },
+      },
+      {
+        name: 'createUser',
+        args: { orgId: ORG, id: uuid(3, 0xe), firstName: 'Cat', lastName: 'de Vries', email: 'cat@northwind.example', roleIds: [support.id], permissions: [], active: true },
+      },
+    ]);
+    for (const command of plan.commands) expect(COMMANDS.createUser.args.safeParse(command.args).success).toBe(true);
+  });
+
+  it('accepts headers as people write them, in any order, and ignores other columns', () => {
+    const csv = '\ufeffE-mail,Status,First Name,LAST NAME,Role\nann@x.example,active,Ann,Lee,Member\n';
+    const plan = previewUsersImport(csv, options());
+    expect(plan.rows[0]!.values).toEqual({ firstName: 'Ann', lastName: 'Lee', email: 'ann@x.example', roles: 'Member', active: '' });
+    expect(plan.commands[0]!.args).toMatchObject({ roleIds: [member.id], active: true });
+  });
+
+  it('reads every spelling of active', () => {
+    const values = ['yes', 'YES', 'true', 'True', '1', '', 'no', 'No', 'false', 'FALSE', '0'];
+    const csv = ['first_name,last_name,email,active', ...values.map((v, i) => `A,B,u${i}@x.example,${v}`)].join('\n');
+    const plan = previewUsersImport(csv, options());
+    expect(plan.commands.map((c) => c.args.active)).toEqual([true, true, true, true, true, true, false, false, false, false, false]);
+  });
+
+  it('reports per-field errors with the line, and queues only the valid rows', () => {
+    const long = 'x'.repeat(101);
+    const csv = [
+      'first_name,last_name,email,roles,active',
+      'Ann,Lee,not-an-email,,yes', // line 2
+      ',Chen,bob@x.example,,', // line 3
+      `Cat,${long},cat@x.example,,maybe`, // line 4
+      'Dan,Ng,dan@x.example,Member;Janitor;Wizard,', // line 5
+      'Eve,Ok,eve@x.example,Reseller staff,', // line 6: a role of another organization
+      'Fay,Ok,fay@x.example,,', // line 7: valid
+    ].join('\n');
+    const plan = previewUsersImport(csv, options());
+    expect(plan.validCount).toBe(1);
+    expect(plan.invalidCount).toBe(5);
+    const byLine = new Map(plan.rows.map((r) => [r.line, r.errors]));
+    expect(byLine.get(2)).toEqual([{ field: 'email', message: 'Enter a valid email address, such as name@example.com.' }]);
+    expect(byLine.get(3)).toEqual([{ field: 'firstName', message: 'Enter a name.' }]);
+    expect(byLine.get(4)!.map((e) => e.field)).toEqual(['lastName', 'active']);
+    expect(byLine.get(4)![1]!.message).toBe('Write yes or no (or leave it empty for yes).');
+    expect(byLine.get(5)).toEqual([
+      {
+        field: 'roles',
+        message: 'Unknown roles “Janitor”, “Wizard”. Roles of this organization: Administrator, Member, Support Desk.',
+      },
+    ]);
+    expect(byLine.get(6)![0]!.message).toMatch(/^Unknown role “Reseller staff”\./);
+    expect(byLine.get(7)).toEqual([]);
+    expect(plan.commands.map((c) => c.args.email)).toEqual(['fay@x.example']);
+  });
+
+  it('refuses an email used twice in the file or already used in the organization', () => {
+    const csv = [
+      'first_name,last_name,email',
+      'Ann,Lee,ann@x.example',
+      'Ann,Again,ANN@X.example',
+      'Tom,Taken,Taken@Northwind.example',
+      'Ann,Third,ann@x.example',
+    ].join('\r\n');
+    const plan = previewUsersImport(csv, options());
+    expect(plan.rows.map((r) => r.errors)).toEqual([
+      [],
+      [{ field: 'email', message: 'This email address is already on line 2.' }],
+      [{ field: 'email', message: 'A user with this email address already exists in this organization.' }],
+      [{ field: 'email', message: 'This email address is already on line 2.' }],
+    ]);
+    expect(plan.validCount).toBe(1);
+  });
+
+  it('flags a row with more values than columns (an unquoted comma), and reads short rows as empty', () => {
+    const csv = 'first_name,last_name,email\nLee, Ann,Smith,ann@x.example\nBo,Chen\n';
+    const plan = previewUsersImport(csv, options());
+    expect(plan.rows[0]!.errors[0]).toEqual({
+      field: 'row',
+      message: 'This row has 4 values but the header has 3 columns. A value with a comma must be in quotes.',
+    });
+    expect(plan.rows[1]!.errors).toEqual([{ field: 'email', message: 'Enter a valid email address, such as name@example.com.' }]);
+    expect(plan.validCount).toBe(0);
+  });
+
+  it('skips blank lines and rows of empty cells, keeping file line numbers', () => {
+    const csv = 'first_name,last_name,email\n\n,,\nAnn,Lee,ann@x.example\n"multi\nline",Chen,bob@x.example\nCat,Ng,cat@x.example\n\n';
+    const plan = previewUsersImport(csv, options());
+    expect(plan.rows.map((r) => r.line)).toEqual([4, 5, 7]);
+    expect(plan.rows[1]!.values.firstName).toBe('multi\nline');
+  });
+
+  it('reads back a formula-guarded cell as it was', () => {
+    const plan = previewUsersImport("first_name,last_name,email\n'=Ann,'+Lee,ann@x.example\n", options());
+    expect(plan.rows[0]!.values).toMatchObject({ firstName: '=Ann', lastName: '+Lee' });
+  });
+
+  it('needs the header row, naming the missing columns', () => {
+    const noHeader = validationOf(() => previewUsersImport('Ann,Lee,ann@x.example\n', options()));
+    expect(noHeader.code).toBe('VALIDATION');
+    expect(noHeader.message).toBe(
+      'The first row must name the columns: first_name, last_name, email, roles, active (roles and active may be left out). Missing: first_name, last_name, email.',
+    );
+    expect(validationOf(() => previewUsersImport('first_name,last_name\nAnn,Lee\n', options())).message).toMatch(/Missing: email\.$/);
+    expect(validationOf(() => previewUsersImport('first_name,last_name,email,E-mail\n', options())).message).toBe(
+      'The header row has the column email twice.',
+    );
+    expect(validationOf(() => previewUsersImport('\ufeff\n\n', options())).message).toMatch(/^The file is empty\./);
+  });
+
+  it('passes on a broken quote as VALIDATION with the line number', () => {
+    const error = validationOf(() => previewUsersImport('first_name,last_name,email\nAnn,Lee,ann@x.example\n"Bob,Chen,bob@x.example\n', options()));
+    expect(error.code).toBe('VALIDATION');
+    expect(error.message).toMatch(/^Line 3: a quoted value is never closed/);
+  });
+
+  it('takes exactly the row limit and refuses one row more', () => {
+    const rows = (count: number) => ['first_name,last_name,email', ...Array.from({ length: count }, (_, i) => `A,B,u${i}@x.example`)].join('\n');
+    expect(previewUsersImport(rows(20), options({ maxRows: 20 })).validCount).toBe(20);
+    const error = validationOf(() => previewUsersImport(rows(21), options({ maxRows: 20 })));
+    expect(error.message).toBe('The file has more than 20 users. Import at most 20 at a time.');
+  });
+
+  it(`refuses a file of more than ${MAX_IMPORT_ROWS.toLocaleString('en')} rows by default`, () => {
+    const csv = 'first_name,last_name,email\n' + 'A,B,a@x.example\n'.repeat(MAX_IMPORT_ROWS + 1);
+    const error = validationOf(() => previewUsersImport(csv, options()));
+    expect(error.code).toBe('VALIDATION');
+    expect(error.message).toBe('The file has more than 50,000 users. Import at most 50,000 at a time.');
+  });
+
+  it('becomes a CsvImportPreview under the caller’s previewId', () => {
+    const plan = previewUsersImport('first_name,last_name,email\nAnn,Lee,ann@x.example\n', options());
+    const previewId = uuid(9, 0xf);
+    expect(toCsvImportPreview(plan, previewId)).toEqual({ previewId, orgId: ORG, rows: plan.rows, validCount: 1, invalidCount: 0 });
+  });
+});

@@ -1,0 +1,176 @@
+/**
+ * Numbered migrations of the offline cache. `PRAGMA user_version` holds the last one applied;
+ * every pending step runs in one transaction (see open.ts). Append, never edit a shipped step.
+ *
+ * Entity tables hold the view the UI reads: confirmed rows with pending commands replayed on
+ * top. Each keeps the wire entity as JSON in `data`; the columns that screens filter, sort and
+ * search on are generated from it, so one generic upsert serves every entity. A row a pending
+ * command has touched keeps its confirmed copy in `confirmed_rows` until the command settles.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const json = (table: string, columns: Record<string, string>) =>
+  Object.entries(columns)
+    .map(([column, path]) => `${column} ANY GENERATED ALWAYS AS (json_extract(data, '$.${path}')) VIRTUAL`)
+    .join(',\n  ')
+    .replace(/^/, `-- ${table}\n  `);
+
+function entityTable(table: string, columns: Record<string, string>): string {
+  // rid: a stable rowid for the external-content search indexes (a VACUUM may renumber implicit ones).
+  return `CREATE TABLE ${table} (
+  rid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  org_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  data TEXT NOT NULL CHECK (json_valid(data)),
+  ${json(table, columns)}
+);
+CREATE INDEX ${table}_org ON ${table}(org_id);`;
+}
+
+/** An FTS5 index over a table's generated columns, kept current by triggers. */
+function searchIndex(table: string, columns: string[]): string {
+  const list = columns.join(', ');
+  const values = (row: string) => columns.map((c) => `${row}.${c}`).join(', ');
+  // Most updates (status, roles, versions) leave the searched text alone: skip the index then.
+  const changed = columns.map((c) => `old.${c} IS NOT new.${c}`).join(' OR ');
+  return `CREATE VIRTUAL TABLE ${table}_fts USING fts5(${list}, content='${table}', content_rowid='rid', tokenize='unicode61 remove_diacritics 2', prefix='1 2 3');
+CREATE TRIGGER ${table}_fts_insert AFTER INSERT ON ${table} BEGIN
+  INSERT INTO ${table}_fts(rowid, ${list}) VALUES (new.rowid, ${values('new')});
+END;
+CREATE TRIGGER ${table}_fts_delete AFTER DELETE ON ${table} BEGIN
+  INSERT INTO ${table}_fts(${table}_fts, rowid, ${list}) VALUES ('delete', old.rowid, ${values('old')});
+END;
+CREATE TRIGGER ${table}_fts_update AFTER UPDATE OF data ON ${table} WHEN ${changed} BEGIN
+  INSERT INTO ${table}_fts(${table}_fts, rowid, ${list}) VALUES ('delete', old.rowid, ${values('old')});
+  INSERT INTO ${table}_fts(rowid, ${list}) VALUES (new.rowid, ${values('new')});
+END;`;
+}
+
+const initial = [
+  entityTable('organizations', {
+    name: 'name',
+    kind: 'kind',
+    parent_id: 'parentId',
+    account_email: 'accountEmail',
+  }),
+  'CREATE INDEX organizations_parent ON organizations(parent_id, id);',
+  searchIndex('organizations', ['name', 'account_email']),
+  entityTable('users', {
+    first_name: 'firstName',
+    last_name: 'lastName',
+    email: 'email',
+    status: 'status',
+  }),
+  'CREATE INDEX users_org_status ON users(org_id, status);',
+  'CREATE INDEX users_last_name ON users(last_name COLLATE NOCASE, first_name COLLATE NOCASE);',
+  'CREATE INDEX users_email ON users(email COLLATE NOCASE);',
+  searchIndex('users', ['first_name', 'last_name', 'email']),
+  // Role membership, kept by triggers so "users with role X" and member counts are index reads.
+  `CREATE TABLE user_roles (
+  user_id TEXT NOT NULL,
+  role_id TEXT NOT NULL,
+  PRIMARY KEY (role_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX user_roles_user ON user_roles(user_id);
+CREATE TRIGGER users_roles_insert AFTER INSERT ON users BEGIN
+  INSERT INTO user_roles(user_id, role_id) SELECT new.id, value FROM json_each(new.data, '$.roleIds');
+END;
+CREATE TRIGGER users_roles_update AFTER UPDATE OF data ON users
+  WHEN json_extract(old.data, '$.roleIds') IS NOT json_extract(new.data, '$.roleIds') BEGIN
+  DELETE FROM user_roles WHERE user_id = old.id;
+  INSERT INTO user_roles(user_id, role_id) SELECT new.id, value FROM json_each(new.data, '$.roleIds');
+END;
+CREATE TRIGGER users_roles_delete AFTER DELETE ON users BEGIN
+  DELETE FROM user_roles WHERE user_id = old.id;
+END;`,
+  entityTable('roles', { name: 'name', built_in: 'builtIn' }),
+  entityTable('billing_contacts', { email: 'email', user_id: 'userId' }),
+  searchIndex('billing_contacts', ['email']),
+  entityTable('subscriptions', { product: 'product', status: 'status' }),
+  entityTable('invoices', { number: 'number', period_start: 'periodStart', issued_at: 'issuedAt', status: 'status' }),
+  'CREATE INDEX invoices_org_period ON invoices(org_id, period_start);',
+  entityTable('payment_methods', { is_default: 'isDefault' }),
+  entityTable('audit_events', { at: 'at', entity: 'entity', entity_id: 'entityId', action: 'action', actor_email: 'actorEmail' }),
+  'CREATE INDEX audit_events_org_at ON audit_events(org_id, at);',
+  `-- The confirmed copy of a row that pending commands have changed in the view. data NULL: the
+-- row does not exist on the service (created offline, or deleted there).
+CREATE TABLE confirmed_rows (
+  entity TEXT NOT NULL,
+  id TEXT NOT NULL,
+  org_id TEXT NOT NULL,
+  version INTEGER,
+  data TEXT CHECK (data IS NULL OR json_valid(data)),
+  PRIMARY KEY (entity, id)
+);`,
+  `-- Commands waiting to be pushed, in mutation id order. Written with synchronous=FULL.
+CREATE TABLE outbox (
+  mutation_id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  args TEXT NOT NULL CHECK (json_valid(args)),
+  entity TEXT NOT NULL,
+  entity_id TEXT,
+  org_id TEXT NOT NULL,
+  base_version INTEGER,
+  batch_id TEXT,
+  queued_at TEXT NOT NULL
+);
+CREATE INDEX outbox_batch ON outbox(batch_id) WHERE batch_id IS NOT NULL;`,
+  `-- One row: where this cache stands with the service.
+CREATE TABLE sync_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  client_id TEXT NOT NULL,
+  cursor INTEGER NOT NULL DEFAULT 0,
+  last_mutation_id INTEGER NOT NULL DEFAULT 0,
+  next_mutation_id INTEGER NOT NULL DEFAULT 1,
+  schema_version INTEGER,
+  scope TEXT,
+  bootstrap_complete INTEGER NOT NULL DEFAULT 0,
+  bootstrap_done INTEGER NOT NULL DEFAULT 0,
+  bootstrap_total INTEGER,
+  last_synced_at TEXT
+);`,
+  `-- Conflicts and rejections, kept until the admin resolves them. Nothing is dropped silently.
+CREATE TABLE sync_issues (
+  id INTEGER PRIMARY KEY,
+  mutation_id INTEGER NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('conflict', 'rejected')),
+  command_name TEXT NOT NULL,
+  args TEXT NOT NULL CHECK (json_valid(args)),
+  entity TEXT NOT NULL,
+  entity_id TEXT,
+  org_id TEXT NOT NULL,
+  code TEXT,
+  message TEXT,
+  base TEXT,
+  mine TEXT,
+  theirs TEXT,
+  created_at TEXT NOT NULL,
+  resolved_at TEXT,
+  resolution TEXT CHECK (resolution IN ('keep_mine', 'take_theirs'))
+);
+CREATE INDEX sync_issues_open ON sync_issues(resolved_at) WHERE resolved_at IS NULL;`,
+  `-- Small values: the signed-in user's /v1/me answer, the permission catalogue.
+CREATE TABLE kv (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL CHECK (json_valid(value))
+);`,
+].join('\n');
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial cache', sql: initial }];
+
+/** The entity tables by synced entity name. */
+export const ENTITY_TABLES = {
+  organization: 'organizations',
+  user: 'users',
+  role: 'roles',
+  billing_contact: 'billing_contacts',
+  subscription: 'subscriptions',
+  invoice: 'invoices',
+  payment_method: 'payment_methods',
+  audit_event: 'audit_events',
+} as const;

@@ -1,0 +1,61 @@
+import Database from 'better-sqlite3';
+import { SeatdeskError } from '@shared/errors';
+import { MIGRATIONS, type Migration } from './migrations';
+
+export type CacheDatabase = Database.Database;
+
+/** The newest schema this build knows. */
+export const CACHE_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+
+/**
+ * Opens (creating if needed) one account's offline cache: WAL, foreign keys on, and every
+ * pending migration applied in a single transaction. A database written by a newer Seatdesk is
+ * refused with a clear error rather than opened and damaged.
+ */
+export function openCacheDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): CacheDatabase {
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    // NORMAL is safe under WAL for the cache; the outbox raises it to FULL around its writes.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    // 64 MiB of page cache: row lookups over 100,000 users are several times faster than with 2 MB.
+    db.pragma('cache_size = -65536');
+    migrate(db, migrations);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+export function migrate(db: CacheDatabase, migrations: readonly Migration[]): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const newest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  if (current > newest) {
+    throw new SeatdeskError(
+      'SCHEMA_MISMATCH',
+      `This offline copy was written by a newer version of Seatdesk (cache version ${current}, this app knows ${newest}). Update Seatdesk to open it.`,
+      { cacheVersion: current, appVersion: newest },
+    );
+  }
+  const pending = migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+  if (pending.length === 0) return;
+  db.transaction(() => {
+    for (const migration of pending) {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    }
+  }).immediate();
+}
+
+/** Runs a write with synchronous=FULL, so that it is on disk when the call returns (the outbox). */
+export function durably<T>(db: CacheDatabase, write: () => T): T {
+  db.pragma('synchronous = FULL');
+  try {
+    return write();
+  } finally {
+    db.pragma('synchronous = NORMAL');
+  }
+}

@@ -1,0 +1,539 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { ERROR_CODES, SeatdeskError, isSeatdeskError } from '@shared/errors';
+import type { QueuedResult, SyncIssue, SyncState, SyncStatus } from '@shared/ipc/models';
+import { MAX_MUTATIONS_PER_PUSH, MAX_PULL_LIMIT, SCHEMA_VERSION, type PullResponse, type SyncedEntityName } from '@shared/sync/protocol';
+import { ENTITY_TABLES } from '../db/migrations';
+import { durably, type CacheDatabase } from '../db/open';
+import type { EventBus } from '../events/event-bus';
+import { outboxBatch, parseCommands, pendingCount, queueCommandsDetailed, queueInTransaction, type CommandInput } from '../outbox/queue';
+import { ChangeTracker, applyPullPage, hasPending, recordPushOutcomes, type ChangedScope, type SyncLog } from './apply';
+import { getIssue, listIssues, markResolved, openIssueCount } from './issues';
+import { ensureSyncState, readSyncState } from './state';
+import type { SyncTransport } from './transport';
+
+export interface SyncEngineOptions {
+  db: CacheDatabase;
+  transport: SyncTransport;
+  events: EventBus;
+  /** Used only when this cache has no client id yet; a cache keeps its own for good. */
+  clientId?: string;
+  now?: () => Date;
+  /**
+   * What the signed-in user may see (e.g. a hash of /v1/me's organizations and permissions).
+   * When it differs from the scope the cache was filled under, the cache is bootstrapped again.
+   */
+  scope?: string | null;
+  log?: SyncLog;
+  /** Rows per pull request (at most MAX_PULL_LIMIT). */
+  pageSize?: number;
+  /** Mutations per push request (at most MAX_MUTATIONS_PER_PUSH). */
+  pushBatchSize?: number;
+  /** Rows per transaction when nothing is pending, so applying a page never stalls the event loop. */
+  chunkSize?: number;
+  /** The fallback poll when no poke arrives. */
+  pollIntervalMs?: number;
+  backoff?: { baseMs?: number; maxMs?: number };
+  random?: () => number;
+}
+
+export interface SyncEngine {
+  readonly clientId: string;
+  /** Starts the poke stream, the poll and a first sync (bootstrap when the cache is empty). */
+  start(): void;
+  /** Stops everything; waits for the write in progress. The engine cannot be started again. */
+  stop(): Promise<void>;
+  /** Runs a sync (push, then pull to the end) now, and answers the status after it. */
+  syncNow(): Promise<SyncStatus>;
+  /** Queues commands (one durable transaction), announces the change and schedules a push. */
+  queue(commands: readonly CommandInput[], batchId?: string, options?: { skipRefused?: boolean }): QueuedResult;
+  status(): SyncStatus;
+  listIssues(includeResolved?: boolean): SyncIssue[];
+  resolveIssue(issueId: number, resolution: 'keep_mine' | 'take_theirs'): SyncIssue;
+  /** The session layer tells a new scope (after /v1/me); a different one re-bootstraps. */
+  setScope(scope: string): void;
+}
+
+class Aborted extends Error {
+  constructor() {
+    super('The sync engine stopped.');
+    this.name = 'Aborted';
+  }
+}
+
+const RETRYABLE = new Set(['OFFLINE', 'INTERNAL', 'RATE_LIMITED']);
+
+function isGap(error: unknown): error is SeatdeskError & { details: { reason: 'gap'; expected: number } } {
+  if (!isSeatdeskError(error) || error.code !== 'INVALID_TRANSITION') return false;
+  const details = error.details as { reason?: unknown; expected?: unknown } | undefined;
+  return details?.reason === 'gap' && typeof details.expected === 'number';
+}
+
+function lastErrorSentence(error: unknown): string {
+  if (!isSeatdeskError(error)) return ERROR_CODES.INTERNAL.summary;
+  switch (error.code) {
+    case 'OFFLINE':
+    case 'UNAUTHENTICATED':
+      return ERROR_CODES[error.code].summary;
+    case 'INTERNAL':
+      return `The billing service had a problem (${error.message.replace(/\.$/, '')}). Your changes are kept and sent when it recovers.`;
+    case 'RATE_LIMITED':
+      return 'The billing service asked Seatdesk to slow down. Your changes are kept and sent shortly.';
+    default:
+      return error.message;
+  }
+}
+
+/** Clears the view so a bootstrap starts again from cursor 0. The outbox and the issues stay. */
+function resetForBootstrap(db: CacheDatabase, scope: string | null): void {
+  db.transaction(() => {
+    for (const table of Object.values(ENTITY_TABLES)) db.prepare(`DELETE FROM ${table}`).run();
+    db.prepare('DELETE FROM confirmed_rows').run();
+    db.prepare(
+      `UPDATE sync_state SET cursor = 0, bootstrap_complete = 0, bootstrap_done = 0, bootstrap_total = NULL,
+         schema_version = NULL, scope = coalesce(?, scope) WHERE id = 1`,
+    ).run(scope);
+  }).immediate();
+}
+
+/**
+ * Ids below `expected` are applied on the service and ours start above it: the ones between were
+ * never sent and are gone (a restored cache), so the queue is renumbered from `expected`, in order.
+ */
+function renumberOutbox(db: CacheDatabase, expected: number): boolean {
+  return db
+    .transaction(() => {
+      const first = (db.prepare('SELECT min(mutation_id) AS id FROM outbox').get() as { id: number | null }).id;
+      if (first === null || first <= expected) return false;
+      const shift = first - expected;
+      // Through negative ids, so no intermediate row collides with another's primary key.
+      db.prepare('UPDATE outbox SET mutation_id = -(mutation_id - ?)').run(shift);
+      db.prepare('UPDATE outbox SET mutation_id = -mutation_id').run();
+      db.prepare('UPDATE sync_state SET next_mutation_id = (SELECT coalesce(max(mutation_id), 0) + 1 FROM outbox) WHERE id = 1').run();
+      return true;
+    })
+    .immediate();
+}
+
+export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
+  const { db, transport, events } = options;
+  const now = options.now ?? (() => new Date());
+  const log: SyncLog = options.log ?? (() => undefined);
+  const pageSize = Math.min(options.pageSize ?? MAX_PULL_LIMIT, MAX_PULL_LIMIT);
+  const pushBatchSize = Math.min(options.pushBatchSize ?? MAX_MUTATIONS_PER_PUSH, MAX_MUTATIONS_PER_PUSH);
+  const chunkSize = options.chunkSize ?? 100;
+  const pollIntervalMs = options.pollIntervalMs ?? 60_000;
+  const backoffBase = options.backoff?.baseMs ?? 1_000;
+  const backoffMax = options.backoff?.maxMs ?? 60_000;
+  const random = options.random ?? Math.random;
+  let scope = options.scope ?? null;
+
+  const clientId = ensureSyncState(db, options.clientId).clientId;
+  if (scope !== null && readSyncState(db).scope === null) db.prepare('UPDATE sync_state SET scope = ? WHERE id = 1').run(scope);
+
+  let state: SyncState = 'offline';
+  let lastError: string | null = null;
+  let progress: SyncStatus['progress'] = null;
+  let lastEmitted = '';
+
+  let started = false;
+  let stopped = false;
+  let signedOut = false;
+  const abort = new AbortController();
+  let running: Promise<void> | null = null;
+  let again = false;
+  let failures = 0;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let pollTimer: NodeJS.Timeout | null = null;
+  let pokeLoop: Promise<void> | null = null;
+  let schemaRebootstrapDone = false;
+  let pushBlocked: string | null = null;
+
+  function status(): SyncStatus {
+    const sync = readSyncState(db);
+    return {
+      state,
+      lastSyncedAt: sync.lastSyncedAt,
+      pendingCount: pendingCount(db),
+      issueCount: openIssueCount(db),
+      progress,
+      lastError: pushBlocked ?? lastError,
+    };
+  }
+
+  function emitStatus(): void {
+    const current = status();
+    const key = JSON.stringify(current);
+    if (key === lastEmitted) return;
+    lastEmitted = key;
+    events.emit({ type: 'sync.status', status: current });
+  }
+
+  function setState(next: SyncState): void {
+    state = next;
+    emitStatus();
+  }
+
+  function emitChanges(scopes: readonly ChangedScope[]): void {
+    for (const { entity, orgId } of scopes) events.emit({ type: 'data.changed', entity, orgId });
+  }
+
+  /** A transport call that gives up (for the engine, not the socket) when the engine stops. */
+  async function call<T>(request: () => Promise<T>): Promise<T> {
+    if (stopped) throw new Aborted();
+    const pending = request();
+    pending.catch(() => undefined);
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new Aborted());
+      abort.signal.addEventListener('abort', onAbort, { once: true });
+      pending.then(
+        (value) => {
+          abort.signal.removeEventListener('abort', onAbort);
+          if (stopped) reject(new Aborted());
+          else resolve(value);
+        },
+        (error: unknown) => {
+          abort.signal.removeEventListener('abort', onAbort);
+          reject(stopped ? new Aborted() : error);
+        },
+      );
+    });
+  }
+
+  async function pause(): Promise<void> {
+    await yieldToEventLoop();
+    if (stopped) throw new Aborted();
+  }
+
+  /**
+   * Applies a page. With nothing pending, in chunks of `chunkSize` rows, each its own transaction
+   * with the cursor at its last row, yielding between them; otherwise in one transaction (the
+   * rebase has to see the whole page).
+   */
+  async function applyPage(page: PullResponse, bootstrap: { before: number; total: number } | null): Promise<void> {
+    const bootstrapping = bootstrap !== null;
+    const complete = !page.hasMore;
+    const chunks: PullResponse[] = [];
+    if (!hasPending(db) && page.changes.length > chunkSize) {
+      for (let start = 0; start < page.changes.length; start += chunkSize) {
+        const changes = page.changes.slice(start, start + chunkSize);
+        const last = start + chunkSize >= page.changes.length;
+        chunks.push(last ? { ...page, changes } : { ...page, changes, cursor: changes.at(-1)!.seq, hasMore: true, outcomes: [] });
+      }
+    } else {
+      chunks.push(page);
+    }
+    let done = bootstrap?.before ?? 0;
+    for (const [index, chunk] of chunks.entries()) {
+      const last = index === chunks.length - 1;
+      done += chunk.changes.length;
+      const result = applyPullPage(db, chunk, {
+        now: now(),
+        log,
+        settle: last,
+        ...(bootstrapping ? { rebase: last && complete ? 'force' : 'defer', bootstrap: { done, total: bootstrap.total, complete: last && complete } } : {}),
+      });
+      emitChanges(result.changed);
+      if (bootstrapping) progress = { phase: 'bootstrap', done, total: bootstrap.total };
+      emitStatus();
+      if (!last) await pause();
+    }
+  }
+
+  async function bootstrap(): Promise<void> {
+    setState('bootstrapping');
+    let sync = readSyncState(db);
+    progress = { phase: 'bootstrap', done: sync.bootstrapDone, total: Math.max(sync.bootstrapTotal ?? 0, sync.bootstrapDone) };
+    emitStatus();
+    for (;;) {
+      const page = await call(() => transport.pull({ cursor: sync.cursor, limit: pageSize, clientId }));
+      if (sync.schemaVersion === null) db.prepare('UPDATE sync_state SET schema_version = ? WHERE id = 1').run(page.schemaVersion);
+      else if (page.schemaVersion !== sync.schemaVersion) {
+        // The service changed protocol mid-bootstrap: start over under the new one.
+        log('warn', `The service's schema version changed during the bootstrap (${sync.schemaVersion} → ${page.schemaVersion}); starting over.`);
+        resetForBootstrap(db, scope);
+        sync = readSyncState(db);
+        continue;
+      }
+      const before = sync.bootstrapDone;
+      const total = before + page.changes.length + (page.remaining ?? 0);
+      await applyPage(page, { before, total });
+      sync = readSyncState(db);
+      if (!page.hasMore) break;
+      await pause();
+    }
+    progress = null;
+    setState('syncing');
+  }
+
+  async function rebootstrap(reason: string): Promise<void> {
+    log('info', `Downloading a fresh copy: ${reason}. Queued changes are kept.`);
+    resetForBootstrap(db, scope);
+    emitChanges(Object.keys(ENTITY_TABLES).map((entity) => ({ entity, orgId: null })));
+    await bootstrap();
+  }
+
+  /** Pulls until the service has nothing more; a schema change re-bootstraps. */
+  async function pullToEnd(): Promise<void> {
+    for (;;) {
+      const sync = readSyncState(db);
+      const page = await call(() => transport.pull({ cursor: sync.cursor, limit: pageSize, clientId }));
+      if (sync.schemaVersion !== null && page.schemaVersion !== sync.schemaVersion) {
+        await rebootstrap(`the service's schema version is now ${page.schemaVersion} (this copy has ${sync.schemaVersion})`);
+        return;
+      }
+      if (sync.schemaVersion === null) db.prepare('UPDATE sync_state SET schema_version = ? WHERE id = 1').run(page.schemaVersion);
+      await applyPage(page, null);
+      if (!page.hasMore) return;
+      await pause();
+    }
+  }
+
+  /** Pushes the whole outbox in id order, in batches; outcomes become issues. */
+  async function pushOutbox(): Promise<void> {
+    if (pushBlocked !== null) return;
+    let batchSize = pushBatchSize;
+    let afterId = 0;
+    let gaps = 0;
+    let done = 0;
+    const total = pendingCount(db);
+    for (;;) {
+      const mutations = outboxBatch(db, afterId, batchSize);
+      if (mutations.length === 0) break;
+      let response;
+      try {
+        response = await call(() => transport.push({ clientId, schemaVersion: SCHEMA_VERSION, mutations }));
+      } catch (error) {
+        if (isSeatdeskError(error) && error.code === 'PAYLOAD_TOO_LARGE' && batchSize > 1) {
+          batchSize = Math.ceil(batchSize / 2);
+          continue;
+        }
+        if (isGap(error) && gaps < 3) {
+          gaps += 1;
+          // The service has every id below `expected`: settle them with a pull, then go on from there.
+          log('warn', `The service expects mutation ${error.details.expected} next; pulling before pushing again.`);
+          await pullToEnd();
+          if (renumberOutbox(db, error.details.expected)) log('warn', `Renumbered the queued commands from ${error.details.expected}.`);
+          afterId = 0;
+          continue;
+        }
+        throw error;
+      }
+      const recorded = durably(db, () => db.transaction(() => recordPushOutcomes(db, response.outcomes, now())).immediate());
+      if (recorded > 0) emitChanges([{ entity: 'sync_issue', orgId: null }]);
+      afterId = mutations.at(-1)!.id;
+      done += mutations.length;
+      progress = total > batchSize ? { phase: 'push', done: Math.min(done, total), total } : null;
+      emitStatus();
+    }
+    progress = null;
+  }
+
+  function scheduleRetry(error: unknown): void {
+    if (stopped || signedOut || !started) return;
+    failures += 1;
+    const exponential = Math.min(backoffMax, backoffBase * 2 ** Math.min(failures - 1, 16));
+    let delay = exponential / 2 + (random() * exponential) / 2;
+    const details = isSeatdeskError(error) ? (error.details as { retryAfterMs?: unknown } | undefined) : undefined;
+    if (typeof details?.retryAfterMs === 'number') delay = details.retryAfterMs + random() * 250;
+    if (retryTimer !== null) clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      requestSync();
+    }, delay);
+    retryTimer.unref();
+  }
+
+  async function cycle(): Promise<void> {
+    try {
+      let sync = readSyncState(db);
+      if (scope !== null && sync.scope !== null && sync.scope !== scope) {
+        await rebootstrap('what you may see changed');
+        sync = readSyncState(db);
+      }
+      if (!sync.bootstrapComplete) await bootstrap();
+      else setState('syncing');
+      try {
+        await pushOutbox();
+      } catch (error) {
+        if (!isSeatdeskError(error) || error.code !== 'SCHEMA_MISMATCH') throw error;
+        if (schemaRebootstrapDone) {
+          pushBlocked = `${ERROR_CODES.SCHEMA_MISMATCH.summary.split('.')[0]}, and this version of Seatdesk cannot send changes to it. Update Seatdesk; your queued changes are kept.`;
+          log('error', 'Push refused with SCHEMA_MISMATCH after a fresh bootstrap; pushing is paused.', error);
+        } else {
+          schemaRebootstrapDone = true;
+          await rebootstrap('the service refused the queue for a schema mismatch');
+          await pushOutbox();
+        }
+      }
+      await pullToEnd();
+      failures = 0;
+      lastError = null;
+      progress = null;
+      setState('online');
+    } catch (error) {
+      progress = null;
+      if (error instanceof Aborted || stopped) return;
+      if (isSeatdeskError(error) && error.code === 'UNAUTHENTICATED') {
+        signedOut = true;
+        lastError = lastErrorSentence(error);
+        setState('signed-out');
+        halt();
+        return;
+      }
+      lastError = lastErrorSentence(error);
+      if (isSeatdeskError(error) && RETRYABLE.has(error.code)) {
+        log(error.code === 'OFFLINE' ? 'info' : 'warn', `Sync failed (${error.code}); retrying with backoff.`, error);
+        setState('offline');
+      } else {
+        log('error', 'Sync failed', error);
+        setState('online');
+      }
+      scheduleRetry(error);
+    }
+  }
+
+  function requestSync(): void {
+    if (stopped || signedOut) return;
+    if (running !== null) {
+      again = true;
+      return;
+    }
+    if (retryTimer !== null) {
+      clearTimeout(retryTimer);
+      retryTimer = null;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await cycle();
+      } while (again && !stopped && !signedOut);
+    })().finally(() => {
+      running = null;
+    });
+  }
+
+  async function runPokes(): Promise<void> {
+    let attempt = 0;
+    while (!abort.signal.aborted && !signedOut) {
+      try {
+        for await (const _poke of transport.pokes(abort.signal)) {
+          attempt = 0;
+          requestSync();
+        }
+      } catch (error) {
+        if (abort.signal.aborted) return;
+        if (isSeatdeskError(error) && error.code === 'UNAUTHENTICATED') {
+          signedOut = true;
+          lastError = lastErrorSentence(error);
+          setState('signed-out');
+          halt();
+          return;
+        }
+      }
+      if (abort.signal.aborted) return;
+      attempt += 1;
+      const exponential = Math.min(backoffMax, backoffBase * 2 ** Math.min(attempt - 1, 16));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, exponential / 2 + (random() * exponential) / 2);
+        timer.unref();
+        abort.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        }, { once: true });
+      });
+    }
+  }
+
+  /** Stops timers and the poke stream (signed out, or stopping). */
+  function halt(): void {
+    if (retryTimer !== null) clearTimeout(retryTimer);
+    if (pollTimer !== null) clearInterval(pollTimer);
+    retryTimer = null;
+    pollTimer = null;
+    abort.abort();
+  }
+
+  function queue(commands: readonly CommandInput[], batchId?: string, queueOptions: { skipRefused?: boolean } = {}): QueuedResult {
+    const { result, touched } = queueCommandsDetailed(db, commands, {
+      now: now(),
+      ...(batchId === undefined ? {} : { batchId }),
+      ...(queueOptions.skipRefused === undefined ? {} : { skipRefused: queueOptions.skipRefused }),
+    });
+    const tracker = new ChangeTracker();
+    for (const row of touched) tracker.add(row.entity, row.orgId);
+    emitChanges(tracker.scopes());
+    emitStatus();
+    if (started && result.mutationIds.length > 0) requestSync();
+    return result;
+  }
+
+  function resolveIssue(issueId: number, resolution: 'keep_mine' | 'take_theirs'): SyncIssue {
+    const issue = getIssue(db, issueId);
+    if (issue.resolvedAt !== null) throw new SeatdeskError('INVALID_TRANSITION', 'This sync issue is already resolved.');
+    const at = now();
+    if (resolution === 'take_theirs') {
+      // The view already shows theirs: the rebase after the outcome restored the confirmed row.
+      markResolved(db, issueId, 'take_theirs', at);
+    } else {
+      const entity = issue.entity as SyncedEntityName;
+      const theirsVersion = (issue.theirs as { version?: unknown } | null)?.version;
+      durably(db, () =>
+        db
+          .transaction(() => {
+            const current = issue.entityId === null ? null : (db.prepare(`SELECT version FROM ${ENTITY_TABLES[entity]} WHERE id = ?`).get(issue.entityId) as { version: number } | undefined);
+            const version = Math.max(current?.version ?? 0, typeof theirsVersion === 'number' ? theirsVersion : 0);
+            const args = { ...(issue.args as Record<string, unknown>) };
+            // Made again against the row as it now is: a command that names a version names theirs.
+            if ('version' in args && version > 0) args['version'] = version;
+            const [command] = parseCommands([{ name: issue.commandName, args }]);
+            const { result, touched } = queueInTransaction(db, [command!], { now: at });
+            if (version > 0) db.prepare('UPDATE outbox SET base_version = ? WHERE mutation_id = ?').run(version, result.mutationIds[0]);
+            markResolved(db, issueId, 'keep_mine', at);
+            const tracker = new ChangeTracker();
+            for (const row of touched) tracker.add(row.entity, row.orgId);
+            emitChanges(tracker.scopes());
+          })
+          .immediate(),
+      );
+      if (started) requestSync();
+    }
+    emitChanges([{ entity: 'sync_issue', orgId: null }]);
+    emitStatus();
+    return getIssue(db, issueId);
+  }
+
+  return {
+    clientId,
+    start() {
+      if (started || stopped) return;
+      started = true;
+      pokeLoop = runPokes();
+      pollTimer = setInterval(requestSync, pollIntervalMs);
+      pollTimer.unref();
+      requestSync();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      halt();
+      await running;
+      await pokeLoop;
+    },
+    async syncNow() {
+      if (stopped || signedOut) return status();
+      requestSync();
+      await running;
+      return status();
+    },
+    queue,
+    status,
+    listIssues: (includeResolved = false) => listIssues(db, includeResolved),
+    resolveIssue,
+    setScope(next) {
+      if (next === scope) return;
+      scope = next;
+      if (readSyncState(db).scope === null) db.prepare('UPDATE sync_state SET scope = ? WHERE id = 1').run(scope);
+      requestSync();
+    },
+  };
+}
