@@ -1,12 +1,13 @@
-import { useQuery } from '@tanstack/react-query';
-import type { SeatdeskClient } from '@shared/ipc/channels';
+import { CoreProvider } from './api/core-context';
+import type { CoreConnection } from './bridge';
+import { Shell } from './shell/Shell';
 
 export interface AppProps {
-  core: SeatdeskClient | null;
+  connection: CoreConnection | null;
 }
 
-export function App({ core }: AppProps) {
-  if (core === null) {
+export function App({ connection }: AppProps) {
+  if (connection === null) {
     return (
       <main className="notice">
         <h1>Seatdesk</h1>
@@ -14,22 +15,9 @@ export function App({ core }: AppProps) {
       </main>
     );
   }
-  return <Shell core={core} />;
-}
-
-function Shell({ core }: { core: SeatdeskClient }) {
-  const info = useQuery({ queryKey: ['app', 'version'], queryFn: () => core.app.version() });
-  const session = useQuery({ queryKey: ['session', 'status'], queryFn: () => core.session.status() });
   return (
-    <main className="notice">
-      <h1>Seatdesk</h1>
-      {info.data && (
-        <p data-testid="app-version">
-          Version {info.data.version} ({info.data.host})
-        </p>
-      )}
-      {session.data?.state === 'signed-out' && <p>Not signed in.</p>}
-      {(info.error ?? session.error) && <p role="alert">{(info.error ?? session.error)?.message}</p>}
-    </main>
+    <CoreProvider connection={connection}>
+      <Shell />
+    </CoreProvider>
   );
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SeatdeskError, type ValidationIssue } from '@shared/errors';
 import type { CommandArgs } from '@shared/commands/catalogue';
 import { emailKey } from '@shared/email';
-import type { User } from '@shared/domain/user';
+import { namesFromEmail, type User } from '@shared/domain/user';
 import { toUser, type Row } from '../db/rows';
 import { invitationLink, issueInvitationToken } from '../auth/invitation-tokens';
 import { queueMail } from '../mail/outbox';
@@ -10,20 +10,7 @@ import { checkVersion, notFound, recordAudit, type CommandContext } from './cont
 import { assertRolesInOrg } from './rules';
 import { assertCanGrant, loadUserForUpdate } from './users';
 
-const capitalize = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
 
-/**
- * An invitation carries only an address, but a user always has a first and last name; until an
- * admin edits them they are read from the address ("ann.de.vries@x" is Ann De Vries), and a
- * one-word address gets "(invited)" as its last name.
- */
-export function namesFromEmail(email: string): { firstName: string; lastName: string } {
-  const local = email.slice(0, Math.max(0, email.lastIndexOf('@'))) || email;
-  const words = local.split(/[._+-]+/).filter((word) => word !== '').map(capitalize);
-  const [first, ...rest] = words;
-  const firstName = (first ?? capitalize(local)).slice(0, 100);
-  return { firstName, lastName: rest.length > 0 ? rest.join(' ').slice(0, 100) : '(invited)' };
-}
 
 async function orgName(ctx: CommandContext, orgId: string): Promise<string> {
   const [org] = await ctx.tx.query<{ name: string }>('SELECT name FROM orgs WHERE id = $1', [orgId]);

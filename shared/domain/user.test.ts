@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeSeatCount, fullName, userSchema, type User } from './user';
+import { activeSeatCount, fullName, namesFromEmail, userSchema, type User } from './user';
 
 const user: User = {
   id: '6f1c2a3e-0b7d-4c1e-9a2b-3c4d5e6f7a80',
@@ -47,5 +47,16 @@ describe('user helpers', () => {
   it('bills active users only', () => {
     const statuses = ['active', 'pending', 'deactivated', 'active'] as const;
     expect(activeSeatCount(statuses.map((status) => ({ status })))).toBe(2);
+  });
+});
+
+describe('names read from an invited address', () => {
+  it('splits the local part into capitalised words', () => {
+    expect(namesFromEmail('ann.de.vries@example.com')).toEqual({ firstName: 'Ann', lastName: 'De Vries' });
+    expect(namesFromEmail('j_smith+billing@example.com')).toEqual({ firstName: 'J', lastName: 'Smith Billing' });
+  });
+
+  it('gives a one-word address "(invited)" as its last name', () => {
+    expect(namesFromEmail('office@example.com')).toEqual({ firstName: 'Office', lastName: '(invited)' });
   });
 });

@@ -44,3 +44,18 @@ export function isBilledSeat(user: Pick<User, 'status'>): boolean {
 export function activeSeatCount(users: readonly Pick<User, 'status'>[]): number {
   return users.filter(isBilledSeat).length;
 }
+
+/**
+ * An invitation carries only an address, but a user always has a first and last name; until an
+ * admin edits them they are read from the address ("ann.de.vries@x" is Ann De Vries), and a
+ * one-word address gets "(invited)" as its last name. The service and the desktop's optimistic
+ * copy both use this, so a pending invitee looks the same before and after sync.
+ */
+export function namesFromEmail(email: string): { firstName: string; lastName: string } {
+  const capitalize = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
+  const local = email.slice(0, Math.max(0, email.lastIndexOf('@'))) || email;
+  const words = local.split(/[._+-]+/).filter((word) => word !== '').map(capitalize);
+  const [first, ...rest] = words;
+  const firstName = (first ?? capitalize(local)).slice(0, 100);
+  return { firstName, lastName: rest.length > 0 ? rest.join(' ').slice(0, 100) : '(invited)' };
+}

@@ -15,7 +15,9 @@ test('the built renderer reaches the real core through the browser host', async 
   await page.goto(host.launchUrl);
   await expect(page.getByRole('heading', { name: 'Seatdesk' })).toBeVisible();
   await expect(page.getByTestId('app-version')).toHaveText(/^Version \d+\.\d+\.\d+ \(browser-host\)$/);
-  await expect(page.getByText('Not signed in.')).toBeVisible();
+  // Signed out on a fresh data folder, with the embedded demo service pre-filled.
+  await expect(page.getByLabel('Service URL')).toHaveValue(/^http:\/\/127\.0\.0\.1:\d+$/);
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/smoke.png' });
 });
 

@@ -16,7 +16,7 @@ import {
   statusBeforeCancellation,
   type Subscription,
 } from '@shared/domain/subscription';
-import type { User } from '@shared/domain/user';
+import { namesFromEmail, type User } from '@shared/domain/user';
 import type { EntityName } from '@shared/domain/entities';
 import type { LocalView, ViewRow } from './local-view';
 
@@ -75,19 +75,7 @@ export function derivedId(seed: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-const capitalize = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
 
-/**
- * The names an invited user gets until an admin edits them; the same rule as the service's
- * namesFromEmail (service/commands/invitations.ts), which the core may not import.
- */
-export function namesFromEmail(email: string): { firstName: string; lastName: string } {
-  const local = email.slice(0, Math.max(0, email.lastIndexOf('@'))) || email;
-  const words = local.split(/[._+-]+/).filter((word) => word !== '').map(capitalize);
-  const [first, ...rest] = words;
-  const firstName = (first ?? capitalize(local)).slice(0, 100);
-  return { firstName, lastName: rest.length > 0 ? rest.join(' ').slice(0, 100) : '(invited)' };
-}
 
 const roleNameKey = (name: string): string => name.trim().toLowerCase();
 

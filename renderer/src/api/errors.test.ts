@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '@shared/errors';
+import { IpcCallError } from '@shared/ipc/contract';
+import { errorCodeOf, errorSentence, fieldErrorsOfError, fieldForCode } from './errors';
+
+describe('errors as sentences', () => {
+  it('uses the code summary for transport and session errors', () => {
+    expect(errorSentence(new IpcCallError({ code: 'OFFLINE', message: 'connect ECONNREFUSED 127.0.0.1:443' }))).toBe(ERROR_CODES.OFFLINE.summary);
+    expect(errorSentence(new IpcCallError({ code: 'INTERNAL', message: 'TypeError: x is undefined' }))).toBe(ERROR_CODES.INTERNAL.summary);
+    expect(errorSentence(new IpcCallError({ code: 'VALIDATION', message: 'email: Invalid' }))).toBe(ERROR_CODES.VALIDATION.summary);
+  });
+
+  it('keeps the specific sentence the core gives for a domain rule', () => {
+    const error = new IpcCallError({ code: 'DUPLICATE_EMAIL', message: 'ann@example.com already has an account in this organization.' });
+    expect(errorSentence(error)).toBe('ann@example.com already has an account in this organization.');
+    expect(errorSentence(new IpcCallError({ code: 'LAST_ADMIN', message: 'LAST_ADMIN' }))).toBe(ERROR_CODES.LAST_ADMIN.summary);
+  });
+
+  it('says what went wrong when signing in', () => {
+    expect(errorSentence(new IpcCallError({ code: 'UNAUTHENTICATED', message: '' }), 'sign-in')).toMatch(/email and password do not match/);
+    expect(errorSentence(new IpcCallError({ code: 'OFFLINE', message: '' }), 'sign-in')).toMatch(/Check the Service URL/);
+    expect(errorSentence(new IpcCallError({ code: 'UNAUTHENTICATED', message: '' }))).toBe(ERROR_CODES.UNAUTHENTICATED.summary);
+  });
+
+  it('treats anything that is not a typed error as an internal one', () => {
+    expect(errorCodeOf(new Error('boom'))).toBeNull();
+    expect(errorSentence(new Error('boom'))).toBe(ERROR_CODES.INTERNAL.summary);
+    expect(errorCodeOf({ code: 'ROLE_IN_USE' })).toBe('ROLE_IN_USE');
+  });
+
+  it('reads field errors from a VALIDATION error', () => {
+    const error = new IpcCallError({ code: 'VALIDATION', message: 'x', details: [{ path: 'args.name', message: 'A role with this name already exists' }] });
+    expect(fieldErrorsOfError(error)).toEqual({ name: 'A role with this name already exists' });
+    expect(fieldErrorsOfError(new IpcCallError({ code: 'VALIDATION', message: 'x', details: 'not a list' }))).toEqual({});
+    expect(fieldErrorsOfError(new IpcCallError({ code: 'FORBIDDEN', message: 'x', details: [{ path: 'a', message: 'b' }] }))).toEqual({});
+    expect(fieldForCode('DUPLICATE_EMAIL')).toBe('email');
+    expect(fieldForCode('LAST_ADMIN')).toBeNull();
+  });
+});

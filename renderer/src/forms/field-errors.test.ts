@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '@shared/commands/catalogue';
+import { check, errorFor, fieldErrorsFromIssues, topLevelField } from './field-errors';
+import { toggleIn } from './lists';
+
+const ORG = '0b1c7c1e-5c77-4d4a-9a55-0c1b6b7a1a11';
+
+describe('form errors from the shared schemas', () => {
+  it('puts each createUser problem next to its field, first message first', () => {
+    const result = check(COMMANDS.createUser.args, { orgId: ORG, firstName: ' ', lastName: 'Smit', email: 'not-an-email' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual({
+      firstName: 'Enter a name.',
+      email: 'Enter a valid email address, such as name@example.com.',
+    });
+  });
+
+  it('answers the parsed value (normalised, defaults applied) when the input is good', () => {
+    const result = check(COMMANDS.createUser.args, { orgId: ORG, firstName: ' Ann ', lastName: 'Smit', email: 'Ann@Example.COM' });
+    expect(result).toEqual({
+      ok: true,
+      value: { orgId: ORG, firstName: 'Ann', lastName: 'Smit', email: 'Ann@example.com', roleIds: [], permissions: [], active: true },
+    });
+  });
+
+  it('keys nested problems by their dotted path', () => {
+    const result = check(COMMANDS.updateOrg.args, {
+      orgId: ORG,
+      version: 3,
+      vatNumber: 'NL123',
+      billingAddress: { line1: 'Main 1', line2: null, city: '', postalCode: '1234 AB', region: null, country: 'NL' },
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors['billingAddress.city']).toBe('Enter the city.');
+    expect(result.errors['vatNumber']).toMatch(/^A VAT number from the Netherlands is NL followed by/);
+  });
+
+  it('strips the channel prefix the core reports and keeps the first message per field', () => {
+    const errors = fieldErrorsFromIssues(
+      [
+        { path: 'args.email', message: 'first' },
+        { path: 'args.email', message: 'second' },
+        { path: 'args', message: 'whole form' },
+        { path: ['roleIds', 2], message: 'The same role is listed twice.' },
+      ],
+      { strip: 'args' },
+    );
+    expect(errors).toEqual({ email: 'first', '': 'whole form', 'roleIds.2': 'The same role is listed twice.' });
+    expect(errorFor(errors, 'roleIds')).toBe('The same role is listed twice.');
+    expect(errorFor(errors, 'role')).toBeUndefined();
+    expect(topLevelField('billingAddress.city')).toBe('billingAddress');
+  });
+
+  it('toggles a value in a list in catalogue order', () => {
+    const all = ['a', 'b', 'c', 'd'];
+    expect(toggleIn(['c'], 'a', true, all)).toEqual(['a', 'c']);
+    expect(toggleIn(['a', 'c'], 'a', false, all)).toEqual(['c']);
+    expect(toggleIn(['a'], 'a', true)).toEqual(['a']);
+  });
+});

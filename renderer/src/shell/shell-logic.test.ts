@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { OrgNode, SyncStatus } from '@shared/ipc/models';
+import { orgRows } from './org-tree';
+import { modifierLabel, shortcutFor } from './shortcuts';
+import { summarizeSync } from './sync-summary';
+
+const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }> = {}) => ({
+  key: k,
+  ctrlKey: false,
+  metaKey: false,
+  shiftKey: false,
+  altKey: false,
+  ...mods,
+});
+
+describe('shortcuts', () => {
+  it('focuses search with Ctrl+K, Cmd+K, and "/" when not typing', () => {
+    expect(shortcutFor(key('k', { ctrlKey: true }), false)).toBe('focus-search');
+    expect(shortcutFor(key('K', { metaKey: true }), true)).toBe('focus-search');
+    expect(shortcutFor(key('/'), false)).toBe('focus-search');
+    expect(shortcutFor(key('/'), true)).toBeNull();
+  });
+
+  it('syncs with Ctrl+Shift+S or Cmd+Shift+S, and ignores other keys', () => {
+    expect(shortcutFor(key('S', { ctrlKey: true, shiftKey: true }), true)).toBe('sync-now');
+    expect(shortcutFor(key('s', { metaKey: true, shiftKey: true }), false)).toBe('sync-now');
+    expect(shortcutFor(key('s', { ctrlKey: true }), false)).toBeNull();
+    expect(shortcutFor(key('k', { ctrlKey: true, altKey: true }), false)).toBeNull();
+    expect(shortcutFor(key('a'), false)).toBeNull();
+  });
+
+  it('writes the modifier as the platform does', () => {
+    expect(modifierLabel('MacIntel')).toBe('⌘');
+    expect(modifierLabel('Win32')).toBe('Ctrl+');
+  });
+});
+
+const org = (id: string, name: string, parentId: string | null, kind: OrgNode['kind'] = 'customer'): OrgNode => ({ id, name, parentId, kind, permissions: [], activeUsers: 0 });
+
+describe('organization switcher rows', () => {
+  const orgs = [
+    org('c2', 'Zeta Dental', 'r1'),
+    org('p', 'Northwind', null, 'provider'),
+    org('r1', 'Bluewave', 'p', 'reseller'),
+    org('c1', 'Åland Logistics', 'r1'),
+    org('c3', 'Contoso', 'p'),
+  ];
+
+  it('lists the tree depth first, siblings by name', () => {
+    expect(orgRows(orgs, '').map((row) => `${'-'.repeat(row.depth)}${row.org.name}`)).toEqual([
+      'Northwind',
+      '-Bluewave',
+      '--Åland Logistics',
+      '--Zeta Dental',
+      '-Contoso',
+    ]);
+  });
+
+  it('finds organizations by every typed word, ignoring case and accents, with their path', () => {
+    const rows = orgRows(orgs, 'aland LOG');
+    expect(rows.map((row) => row.org.id)).toEqual(['c1']);
+    expect(rows[0]?.path).toEqual(['Northwind', 'Bluewave']);
+    expect(orgRows(orgs, 'nothing')).toEqual([]);
+  });
+
+  it('treats an organization whose parent is out of scope as a root', () => {
+    expect(orgRows([org('x', 'Orphan', 'gone')], '').map((row) => row.depth)).toEqual([0]);
+  });
+});
+
+const status = (patch: Partial<SyncStatus>): SyncStatus => ({ state: 'online', lastSyncedAt: null, pendingCount: 0, issueCount: 0, progress: null, lastError: null, ...patch });
+
+describe('status bar summary', () => {
+  it('names the state, offline included, without calling it an error', () => {
+    expect(summarizeSync(status({ state: 'online' })).label).toBe('Online');
+    expect(summarizeSync(status({ state: 'offline', lastError: 'ECONNREFUSED' })).label).toBe('Offline');
+    expect(summarizeSync(status({ state: 'syncing' })).label).toBe('Syncing…');
+  });
+
+  it('describes bootstrap and push progress', () => {
+    const bootstrap = summarizeSync(status({ state: 'bootstrapping', progress: { phase: 'bootstrap', done: 1200, total: 4800 } }), (n) => n.toLocaleString('en'));
+    expect(bootstrap.progress).toEqual({ fraction: 0.25, done: 1200, total: 4800, label: 'Downloading your data: 1,200 of 4,800' });
+    expect(summarizeSync(status({ state: 'syncing', progress: { phase: 'push', done: 600, total: 500 } })).progress?.fraction).toBe(1);
+    expect(summarizeSync(status({ progress: { phase: 'push', done: 0, total: 0 } })).progress).toBeNull();
+  });
+});
