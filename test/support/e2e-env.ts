@@ -1,0 +1,164 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Page } from '@playwright/test';
+import { startHostProcess, type RunningHost } from './browser-host';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SERVICE_LINE = /^Seatdesk billing service listening on (http:\/\/127\.0\.0\.1:(\d+))$/;
+export const DEMO_PASSWORD = 'seatdesk-demo';
+
+/** The built billing service (out/service/index.mjs) in its own process, restartable on the same port and data. */
+export interface ServiceProcess {
+  url: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** JSON over HTTP straight to the service (a second client, or a check of what it holds). */
+  call(method: string, path: string, options?: { token?: string; body?: unknown }): Promise<{ status: number; body: unknown }>;
+  signIn(email: string, password?: string): Promise<{ accessToken: string; user: { id: string; orgId: string } }>;
+}
+
+async function spawnService(dataDir: string, port: number): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [join(ROOT, 'out/service/index.mjs'), '--port', String(port), '--data', dataDir, '--seed', 'demo'], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', SEATDESK_TOKEN_SECRET: 'e2e-token-secret-0123456789abcdef0123456789' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const match = SERVICE_LINE.exec(line.trim());
+      if (match?.[1]) resolveUrl(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`the billing service exited (${String(code)}); is it built? (npm run build)`)));
+  });
+  return { child, url };
+}
+
+export async function startServiceProcess(dataDir: string): Promise<ServiceProcess> {
+  let running = await spawnService(dataDir, 0);
+  const url = running.url;
+  const port = Number(new URL(url).port);
+  let child: ChildProcess | null = running.child;
+  const call: ServiceProcess['call'] = async (method, path, options = {}) => {
+    const headers: Record<string, string> = {};
+    if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(url + path, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
+  };
+  return {
+    url,
+    call,
+    async signIn(email, password = DEMO_PASSWORD) {
+      const response = await call('POST', '/v1/auth/login', { body: { email, password } });
+      if (response.status !== 200) throw new Error(`sign-in as ${email} failed: ${JSON.stringify(response.body)}`);
+      return response.body as { accessToken: string; user: { id: string; orgId: string } };
+    },
+    async stop() {
+      if (child === null) return;
+      const exiting = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exiting;
+      child = null;
+    },
+    async start() {
+      if (child !== null) return;
+      running = await spawnService(dataDir, port);
+      child = running.child;
+    },
+  };
+}
+
+/**
+ * A TCP pass-through between the app's core and the service, so a test can take the app offline
+ * (cut()) while the service keeps running for a second client, then restore() it.
+ */
+export interface NetworkLink {
+  url: string;
+  cut(): void;
+  restore(): void;
+  close(): Promise<void>;
+}
+
+export async function startNetworkLink(target: string): Promise<NetworkLink> {
+  const { port: targetPort, hostname } = new URL(target);
+  let connected = true;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    if (!connected) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(Number(targetPort), hostname);
+    sockets.add(client).add(upstream);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+    client.pipe(upstream).pipe(client);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no proxy address');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    cut() {
+      connected = false;
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+    },
+    restore() {
+      connected = true;
+    },
+    close: () =>
+      new Promise<void>((done) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => done());
+      }),
+  };
+}
+
+/** Service + network link + browser host (the real core) on fresh data folders. */
+export interface E2eEnvironment {
+  service: ServiceProcess;
+  link: NetworkLink;
+  host: RunningHost;
+  close(): Promise<void>;
+}
+
+export async function startE2eEnvironment(): Promise<E2eEnvironment> {
+  const root = mkdtempSync(join(tmpdir(), 'seatdesk-e2e-'));
+  const service = await startServiceProcess(join(root, 'service'));
+  const link = await startNetworkLink(service.url);
+  const host = await startHostProcess(['--service', link.url, '--data', join(root, 'app')]);
+  return {
+    service,
+    link,
+    host,
+    async close() {
+      await host.stop();
+      await link.close();
+      await service.stop();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens the app and signs in through the real sign-in screen; resolves once the shell shows. */
+export async function signIn(page: Page, env: E2eEnvironment, email = 'owner@northwind.example', password = DEMO_PASSWORD): Promise<void> {
+  await page.goto(env.host.launchUrl);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation').first().waitFor();
+}
