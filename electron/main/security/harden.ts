@@ -3,6 +3,7 @@ import type { Log } from '../log';
 import { contentSecurityPolicy } from './csp';
 import { decideNavigation, decideWindowOpen, isAllowedDownload, isAllowedExternalUrl } from './navigation';
 import { isTrustedUrl } from './origins';
+import { isAllowedPermission } from './permissions';
 
 /**
  * Applies the rules of DESIGN.md "Security rules" to Electron objects. The decisions are the
@@ -21,11 +22,13 @@ export function openExternalSafely(url: string, log: Log): void {
 /** Permissions, downloads and network for the session the app's window uses. */
 export function hardenSession(ses: Session, origins: readonly string[], devServerOrigin: string | null, log: Log): void {
   // The app needs no camera, notifications, geolocation, clipboard-read, HID, serial, USB...
-  ses.setPermissionRequestHandler((_contents, permission, callback) => {
-    log.warn(`Denied a permission request: ${permission}`);
-    callback(false);
+  // only clipboard writes for its copy buttons (permissions.ts).
+  ses.setPermissionRequestHandler((contents, permission, callback, details) => {
+    const allowed = isAllowedPermission(permission, details.requestingUrl || contents.getURL(), origins);
+    if (!allowed) log.warn(`Denied a permission request: ${permission}`);
+    callback(allowed);
   });
-  ses.setPermissionCheckHandler(() => false);
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isAllowedPermission(permission, requestingOrigin, origins));
   ses.setDevicePermissionHandler(() => false);
 
   ses.on('will-download', (event, item) => {
