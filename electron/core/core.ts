@@ -79,7 +79,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return account;
     },
   };
-  const dispatcher = createDispatcher(ipcContract, createHandlers(), ctx, log);
+  const inner = createDispatcher(ipcContract, createHandlers(), ctx, log);
+  // A call that arrives while the account is being switched (a window reacting to
+  // session.changed) waits for the switch instead of finding no account and failing.
+  const dispatcher: Dispatcher = {
+    async dispatch(name, input) {
+      await switching.catch(() => undefined);
+      return inner.dispatch(name, input);
+    },
+  };
   return {
     dispatcher,
     events,
