@@ -20,7 +20,7 @@ let context: BrowserContext;
 let page: Page;
 let orgId: string;
 let token: string;
-let chosen: string[] = [];
+const chosen: string[] = [];
 
 // The machine runs other suites at the same time: generous timeouts, no fixed sleeps.
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
