@@ -46,17 +46,17 @@ export function Sidebar({ orgs, current, email }: { orgs: readonly OrgNode[]; cu
                 <Icon name={SCREEN_ICONS[item.id]} />
                 <span className="nav-label">{item.label}</span>
                 {item.id === 'sync-issues' && issues > 0 && (
-                  // The count is a description, so the link's name stays exactly "Sync issues".
-                  <>
-                    <span className="nav-count" aria-hidden="true">
-                      {formatCount(issues)}
-                    </span>
-                    <span id="nav-issue-count" className="visually-hidden">
-                      {formatCount(issues)} open
-                    </span>
-                  </>
+                  <span className="nav-count" aria-hidden="true">
+                    {formatCount(issues)}
+                  </span>
                 )}
               </a>
+              {item.id === 'sync-issues' && issues > 0 && (
+                // Outside the link: the count describes it, so its name stays exactly "Sync issues".
+                <span id="nav-issue-count" className="visually-hidden">
+                  {formatCount(issues)} open
+                </span>
+              )}
             </li>
           ))}
         </ul>

@@ -60,3 +60,13 @@ describe('base, mine and theirs, field by field', () => {
     expect(subjectOf({ orgId: 'o1' }, null)).toBeNull();
   });
 });
+
+describe('mine as the core records it', () => {
+  it('compares the row my command made, not its args wrapper', () => {
+    const base = { firstName: 'Jan', version: 3 };
+    const mine = { args: { userId: 'u1', version: 3, firstName: 'Minerva' }, row: { firstName: 'Minerva', version: 4 } };
+    const theirs = { firstName: 'Theodora', version: 4 };
+    const first = fieldDiff(base, mine, theirs).find((row) => row.field === 'firstName');
+    expect(first).toMatchObject({ base: 'Jan', mine: 'Minerva', theirs: 'Theodora', conflict: true });
+  });
+});

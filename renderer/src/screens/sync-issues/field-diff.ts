@@ -55,9 +55,16 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return [...keys].every((key) => sameValue(ra[key], rb[key]));
 }
 
+/** The core records mine as `{ args, row }` (the command and the row it made); the row is what to compare. */
+function mineRow(mine: unknown): unknown {
+  const wrapped = record(mine);
+  if (wrapped !== null && 'args' in wrapped && 'row' in wrapped) return record(wrapped['row']) !== null ? wrapped['row'] : wrapped['args'];
+  return mine;
+}
+
 export function fieldDiff(base: unknown, mine: unknown, theirs: unknown, options: { all?: boolean } = {}): DiffRow[] {
   const b = record(base) ?? {};
-  const m = record(mine) ?? {};
+  const m = record(mineRow(mine)) ?? {};
   const t = record(theirs) ?? {};
   const rowKnown = (key: string) => key in b || key in t;
   // A key only mine has (a command's userId, contactId ...) is addressing, not a field, unless
