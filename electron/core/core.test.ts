@@ -182,6 +182,26 @@ describe.skipIf(!hasSecretService)('the desktop core, through its dispatcher', (
     expect((await call<UserPage>('users.list', { orgId: org.id, q: 'ada.import' })).items[0]).toMatchObject({ pending: false });
   });
 
+  it('reports the second command of a refused pair as part of the refusal, not as a conflict', async () => {
+    const org = await orgByName('Adventure Works Legal');
+    const roles = await call<{ id: string; builtInKey: string | null }[]>('roles.list', { orgId: org.id });
+    const adminRoles = new Set(roles.filter((r) => r.builtInKey === 'administrator' || r.builtInKey === 'owner').map((r) => r.id));
+    const admins = (await call<UserPage>('users.list', { orgId: org.id, status: 'active', limit: 1000 })).items.filter((u) => u.roleIds.some((id) => adminRoles.has(id)));
+    expect(admins).toHaveLength(1);
+    const queued = await call<QueuedResult>('bulk.deactivate', { userIds: [admins[0]!.id], removeAdminRole: true });
+    expect(queued.mutationIds).toHaveLength(2);
+    await call('sync.now');
+    const issues = (await call<{ mutationId: number; kind: string; code: string | null; message: string }[]>('syncIssues.list', { includeResolved: false })).filter((i) =>
+      queued.mutationIds.includes(i.mutationId),
+    );
+    expect(issues.map((i) => [i.kind, i.code])).toEqual([
+      ['rejected', 'LAST_ADMIN'],
+      ['rejected', 'LAST_ADMIN'],
+    ]);
+    expect(issues[1]!.message).toContain('depended on the change before it');
+    expect(await call('users.get', { userId: admins[0]!.id })).toMatchObject({ status: 'active', pending: false });
+  });
+
   it('exports users and invoices as CSV and an invoice as PDF, from the cache', async () => {
     const provider = (await call<OrgNode[]>('orgs.tree')).find((o) => o.parentId === null)!;
     const usersFile = await call<ExportedFile>('importExport.usersCsv', { orgId: provider.id, includeChildren: true });

@@ -67,11 +67,36 @@ export interface IssueContext {
   mine: { args: unknown; row: unknown };
 }
 
+/** A rejection of an earlier command of the same batch on the same row, still queued. */
+function refusedEarlierInBatch(db: CacheDatabase, command: IssueContext['command']): { code: ErrorCode | null; message: string } | null {
+  if (command.batchId === null || command.entityId === null) return null;
+  const row = db
+    .prepare(
+      `SELECT si.code, si.message FROM sync_issues si JOIN outbox o ON o.mutation_id = si.mutation_id
+       WHERE si.kind = 'rejected' AND si.entity_id = ? AND o.batch_id = ? AND si.mutation_id < ?
+       ORDER BY si.mutation_id DESC LIMIT 1`,
+    )
+    .get(command.entityId, command.batchId, command.mutationId) as { code: string | null; message: string | null } | undefined;
+  if (row === undefined) return null;
+  const code = errorCodeSchema.safeParse(row.code);
+  return { code: code.success ? code.data : null, message: row.message ?? '' };
+}
+
 /** Records a conflict or rejection once; answers whether it was new. */
 export function recordIssue(db: CacheDatabase, context: IssueContext, outcome: MutationOutcome, theirs: unknown, now: Date): boolean {
   if (outcome.status === 'applied') return false;
-  const code = outcome.code ?? (outcome.status === 'conflict' ? 'VERSION_CONFLICT' : null);
   const { command } = context;
+  let status: 'conflict' | 'rejected' = outcome.status;
+  let code: ErrorCode | null = outcome.code ?? (outcome.status === 'conflict' ? 'VERSION_CONFLICT' : null);
+  let serviceMessage = outcome.message;
+  const refusedBefore = status === 'conflict' ? refusedEarlierInBatch(db, command) : null;
+  if (refusedBefore !== null) {
+    // Not a change by someone else: the command was made on top of one the service refused
+    // (remove the Administrator role, then deactivate), so it is part of that refusal.
+    status = 'rejected';
+    code = refusedBefore.code ?? code;
+    serviceMessage = `It depended on the change before it in the same action, which was refused. ${code === null ? '' : ERROR_CODES[code].summary}`.trim();
+  }
   const result = db
     .prepare(
       `INSERT OR IGNORE INTO sync_issues
@@ -80,14 +105,14 @@ export function recordIssue(db: CacheDatabase, context: IssueContext, outcome: M
     )
     .run(
       command.mutationId,
-      outcome.status,
+      status,
       command.name,
       JSON.stringify(command.args),
       command.entity,
       command.entityId,
       command.orgId,
       code,
-      issueMessage(outcome.status, code, outcome.message, command.name, context.mine.row ?? context.base, command.args),
+      issueMessage(status, code, serviceMessage, command.name, context.mine.row ?? context.base, command.args),
       JSON.stringify(context.base ?? null),
       JSON.stringify(context.mine),
       JSON.stringify(theirs ?? null),
