@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { signIn, startE2eEnvironment, type E2eEnvironment } from '../support/e2e-env';
+import { signInAllowingOneReload, startE2eEnvironment, type E2eEnvironment, openScreen as openScreenIn, syncUntilNothingPending as syncAllIn, statusBar as statusBarOf } from '../support/e2e-env';
 
 // The audit log against the real core and service: who changed what and when, a change made
 // offline marked as such, filters, and the CSV export.
@@ -13,28 +13,12 @@ let page: Page;
 const OFFLINE_ROLE = 'Audit Offline Role';
 const ONLINE_ROLE = 'Audit Online Role';
 
-/**
- * signIn, but when the shell stays on "Loading…" after sign-in (the organization tree never
- * arrives although the status bar says "Synced now": seen in about half of the runs under load,
- * see the report), reload once and wait for the navigation again.
- */
-async function signInReloadingOnce(page: Page, env: E2eEnvironment) {
-  try {
-    await Promise.race([
-      signIn(page, env),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('the shell did not show within 60 s')), 60_000)),
-    ]);
-  } catch {
-    await page.reload();
-    await page.getByRole('navigation', { name: 'Screens' }).waitFor({ timeout: 60_000 });
-  }
-}
 
 test.beforeAll(async ({ browser }: { browser: Browser }) => {
   test.setTimeout(180_000);
   env = await startE2eEnvironment();
   page = await browser.newPage();
-  await signInReloadingOnce(page, env);
+  await signInAllowingOneReload(page, env);
 });
 
 test.afterAll(async () => {
@@ -43,21 +27,11 @@ test.afterAll(async () => {
   await env?.close();
 });
 
-async function openScreen(name: string) {
-  // The Sync issues link's name also carries "N open" (see the report: the count is meant as a description).
-  await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: new RegExp(`^${name}( \\d+ open)?$`) }).click();
-  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
-}
+const openScreen = (name: string) => openScreenIn(page, name);
 
-const statusBar = () => page.getByRole('contentinfo', { name: 'Sync status' });
+const statusBar = () => statusBarOf(page);
 
-async function syncUntilNothingPending() {
-  await expect(async () => {
-    const button = statusBar().getByRole('button', { name: 'Sync now' });
-    if (await button.isEnabled()) await button.click();
-    await expect(statusBar()).toContainText('0 pending changes', { timeout: 3_000 });
-  }).toPass({ timeout: 60_000 });
-}
+const syncUntilNothingPending = () => syncAllIn(page);
 
 async function createRole(name: string) {
   await openScreen('Roles');

@@ -5,7 +5,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { startHostProcess, type RunningHost } from './browser-host';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -161,4 +161,36 @@ export async function signIn(page: Page, env: E2eEnvironment, email = 'owner@nor
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation').first().waitFor();
+}
+
+/**
+ * signIn, bounded: seen intermittently under heavy load before calls waited for the account
+ * switch, the workspace stayed on "Loading…" after sign-in. One reload is allowed to get past
+ * it, and is recorded as a test annotation so it stays visible.
+ */
+export async function signInAllowingOneReload(page: Page, env: E2eEnvironment, email?: string): Promise<void> {
+  const signingIn = signIn(page, env, email).then(() => true);
+  const shown = await Promise.race([signingIn, new Promise<boolean>((done) => setTimeout(() => done(false), 45_000))]);
+  if (shown) return;
+  test.info().annotations.push({ type: 'known-issue', description: 'workspace stuck on Loading… after sign-in; reloaded once' });
+  await page.reload();
+  await page.getByRole('navigation', { name: 'Screens' }).waitFor({ timeout: 45_000 });
+  await signingIn.catch(() => undefined);
+}
+
+/** Opens a screen from the navigation and waits for its heading. */
+export async function openScreen(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name, exact: true }).click();
+  await expect(page.getByRole('main').getByRole('heading', { level: 1, name, exact: true })).toBeVisible();
+}
+
+export const statusBar = (page: Page) => page.getByRole('contentinfo', { name: 'Sync status' });
+
+/** Clicks "Sync now" until the status bar shows no pending change. */
+export async function syncUntilNothingPending(page: Page): Promise<void> {
+  await expect(async () => {
+    const button = statusBar(page).getByRole('button', { name: 'Sync now' });
+    if (await button.isEnabled()) await button.click();
+    await expect(statusBar(page)).toContainText('0 pending changes', { timeout: 3_000 });
+  }).toPass({ timeout: 60_000 });
 }
