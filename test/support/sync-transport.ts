@@ -1,6 +1,12 @@
 import { SeatdeskError } from '@shared/errors';
 import { pullResponseSchema, pushResponseSchema, type PullResponse, type PushResponse } from '@shared/sync/protocol';
-import { errorFromResponse, offlineError, unreadableAnswer, type SyncTransport } from '../../electron/core/sync/transport';
+import { errorFromAnswer, offlineError as offlineAnswer } from '../../electron/core/api/http';
+import type { SyncTransport } from '../../electron/core/sync/transport';
+
+/** A 2xx answer whose body does not have the protocol's shape. */
+function unreadableAnswer(what: string, cause: unknown): SeatdeskError {
+  return new SeatdeskError('SCHEMA_MISMATCH', `The billing service's ${what} answer does not match this version of Seatdesk.`, undefined, { cause });
+}
 
 function staleSocket(error: unknown): boolean {
   const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
@@ -16,6 +22,8 @@ function staleSocket(error: unknown): boolean {
 export function fetchSyncTransport(options: { url: string; token: string | (() => string); timeoutMs?: number }): SyncTransport {
   const token = () => (typeof options.token === 'string' ? options.token : options.token());
   const timeoutMs = options.timeoutMs ?? 30_000;
+  // The production client's error mapping, so the engine sees the same errors in tests.
+  const offlineError = (error: unknown) => offlineAnswer(options.url, error, timeoutMs);
 
   async function request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     const send = () =>
@@ -54,7 +62,7 @@ export function fetchSyncTransport(options: { url: string; token: string | (() =
     } catch {
       if (response.ok) throw unreadableAnswer(path, new Error('not JSON'));
     }
-    if (!response.ok) throw errorFromResponse(response.status, json, response.headers.get('retry-after'));
+    if (!response.ok) throw errorFromAnswer(response.status, json, response.headers.get('retry-after'));
     return json;
   }
 
@@ -89,7 +97,7 @@ export function fetchSyncTransport(options: { url: string; token: string | (() =
         } catch {
           // not JSON: the status decides
         }
-        throw errorFromResponse(response.status, json, response.headers.get('retry-after'));
+        throw errorFromAnswer(response.status, json, response.headers.get('retry-after'));
       }
       // Connected: whatever changed while the stream was down is pulled now.
       yield;

@@ -77,6 +77,13 @@ export function derivedId(seed: string): string {
 
 
 
+/** The fields of an update command that were given: an absent field leaves the row's value alone. */
+function fieldsGiven<A extends object, K extends keyof A>(args: A, keys: readonly K[]): { [P in K]?: Exclude<A[P], undefined> } {
+  const given: { [P in K]?: Exclude<A[P], undefined> } = {};
+  for (const key of keys) if (args[key] !== undefined) given[key] = args[key] as Exclude<A[K], undefined>;
+  return given;
+}
+
 const roleNameKey = (name: string): string => name.trim().toLowerCase();
 
 function assertEmailFree(ctx: MutationContext, orgId: string, email: string, exceptId: string | null = null): void {
@@ -160,11 +167,7 @@ export const MUTATORS: Mutators = {
     target: (args) => args.userId,
     apply(ctx, args) {
       const before = existing<User>(ctx, 'user', args.userId, args.orgId, 'user');
-      const changes: Partial<User> = {};
-      if (args.firstName !== undefined) changes.firstName = args.firstName;
-      if (args.lastName !== undefined) changes.lastName = args.lastName;
-      if (args.roleIds !== undefined) changes.roleIds = args.roleIds;
-      if (args.permissions !== undefined) changes.permissions = args.permissions;
+      const changes: Partial<User> = fieldsGiven(args, ['firstName', 'lastName', 'roleIds', 'permissions']);
       ctx.view.upsert('user', changed(ctx, before, changes));
     },
   },
@@ -269,10 +272,7 @@ export const MUTATORS: Mutators = {
     apply(ctx, args) {
       const before = existing<Role>(ctx, 'role', args.roleId, args.orgId, 'role');
       if (args.name !== undefined) assertRoleNameFree(ctx, args.orgId, args.name, before.id);
-      const changes: Partial<Role> = {};
-      if (args.name !== undefined) changes.name = args.name;
-      if (args.description !== undefined) changes.description = args.description;
-      if (args.permissions !== undefined) changes.permissions = args.permissions;
+      const changes: Partial<Role> = fieldsGiven(args, ['name', 'description', 'permissions']);
       ctx.view.upsert('role', changed(ctx, before, changes));
     },
   },
@@ -322,9 +322,7 @@ export const MUTATORS: Mutators = {
     target: (args) => args.contactId,
     apply(ctx, args) {
       const before = existing<BillingContact>(ctx, 'billing_contact', args.contactId, args.orgId, 'billing contact');
-      const changes: Partial<BillingContact> = {};
-      if (args.email !== undefined) changes.email = args.email;
-      if (args.kinds !== undefined) changes.kinds = args.kinds;
+      const changes: Partial<BillingContact> = fieldsGiven(args, ['email', 'kinds']);
       ctx.view.upsert('billing_contact', changed(ctx, before, changes));
     },
   },
@@ -421,14 +419,7 @@ export const MUTATORS: Mutators = {
     target: (args) => args.orgId,
     apply(ctx, args) {
       const before = existing<Organization>(ctx, 'organization', args.orgId, args.orgId, 'organization');
-      const changes: Partial<Organization> = {};
-      if (args.name !== undefined) changes.name = args.name;
-      if (args.accountEmail !== undefined) changes.accountEmail = args.accountEmail;
-      if (args.billingEmail !== undefined) changes.billingEmail = args.billingEmail;
-      if (args.vatNumber !== undefined) changes.vatNumber = args.vatNumber;
-      if (args.billingAddress !== undefined) changes.billingAddress = args.billingAddress;
-      if (args.shippingAddress !== undefined) changes.shippingAddress = args.shippingAddress;
-      if (args.primaryContactUserId !== undefined) changes.primaryContactUserId = args.primaryContactUserId;
+      const changes: Partial<Organization> = fieldsGiven(args, ['name', 'accountEmail', 'billingEmail', 'vatNumber', 'billingAddress', 'shippingAddress', 'primaryContactUserId']);
       ctx.view.upsert('organization', changed(ctx, before, changes));
     },
   },

@@ -1,4 +1,3 @@
-import { ERROR_CODES, SeatdeskError, apiErrorBodySchema } from '@shared/errors';
 import type { PullResponse, PushRequest, PushResponse } from '@shared/sync/protocol';
 
 /**
@@ -18,42 +17,4 @@ export interface SyncTransport {
    * backoff. Stops when the signal aborts.
    */
   pokes(signal: AbortSignal): AsyncIterable<void>;
-}
-
-/** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(header: string | null | undefined, now: Date = new Date()): number | undefined {
-  if (header === null || header === undefined || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
-}
-
-/**
- * The SeatdeskError an HTTP answer means, for transports to share: the service's own error body
- * where it sent one, else a code from the status (5xx INTERNAL, 429 RATE_LIMITED, 401
- * UNAUTHENTICATED).
- */
-export function errorFromResponse(status: number, body: unknown, retryAfter?: string | null): SeatdeskError {
-  const parsed = apiErrorBodySchema.safeParse(body);
-  if (status === 429) {
-    const ms = retryAfterMs(retryAfter);
-    return new SeatdeskError('RATE_LIMITED', parsed.success ? parsed.data.error.message : undefined, ms === undefined ? undefined : { retryAfterMs: ms });
-  }
-  if (status === 401) return new SeatdeskError('UNAUTHENTICATED', parsed.success ? parsed.data.error.message : undefined);
-  if (status >= 500) {
-    return new SeatdeskError('INTERNAL', parsed.success ? parsed.data.error.message : `The billing service answered ${status}. ${ERROR_CODES.INTERNAL.summary}`, { status });
-  }
-  if (parsed.success) return new SeatdeskError(parsed.data.error.code, parsed.data.error.message, parsed.data.error.details);
-  return new SeatdeskError('INTERNAL', `The billing service answered ${status} with a body this app cannot read.`, { status });
-}
-
-/** A request that never got an answer (refused, reset, DNS, timeout). */
-export function offlineError(cause: unknown): SeatdeskError {
-  return new SeatdeskError('OFFLINE', undefined, undefined, { cause });
-}
-
-/** A 2xx answer whose body does not have the protocol's shape. */
-export function unreadableAnswer(what: string, cause: unknown): SeatdeskError {
-  return new SeatdeskError('SCHEMA_MISMATCH', `The billing service's ${what} answer does not match this version of Seatdesk.`, undefined, { cause });
 }

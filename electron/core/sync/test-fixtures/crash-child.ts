@@ -18,7 +18,8 @@ import { createEventBus } from '../../events/event-bus';
 import type { CommandInput } from '../../outbox/queue';
 import { createSyncEngine } from '../engine';
 import { readSyncState } from '../state';
-import { errorFromResponse, offlineError, type SyncTransport } from '../transport';
+import { errorFromAnswer, offlineError } from '../../api/http';
+import type { SyncTransport } from '../transport';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -66,10 +67,10 @@ async function request(method: 'GET' | 'POST', path: string, body?: unknown): Pr
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (error) {
-    throw offlineError(error);
+    throw offlineError(url, error, 30_000);
   }
   const json = (await response.json()) as unknown;
-  if (!response.ok) throw errorFromResponse(response.status, json, response.headers.get('retry-after'));
+  if (!response.ok) throw errorFromAnswer(response.status, json, response.headers.get('retry-after'));
   return json;
 }
 
