@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pullResponseSchema, type Change } from '@shared/sync/protocol';
+import { pullResponseSchema, type Change, type SyncedEntityName } from '@shared/sync/protocol';
 import { EntityRows } from '../../electron/core/cache/rows';
 import { openCacheDatabase, type CacheDatabase } from '../../electron/core/db/open';
 import { DEMO_NOW } from './commands';
@@ -43,13 +43,28 @@ export const PULL_PAGE = 1000;
 
 /** Writes one pull page the way the view is written when no command is pending. */
 export function writeChanges(db: CacheDatabase, changes: readonly Change[]): void {
-  const rows = new EntityRows(db);
+  const rows = EntityRows.of(db);
   db.transaction(() => {
     for (const change of changes) {
       if (change.op === 'delete') rows.delete(change.entity, change.id);
       else rows.upsert(change.entity, { id: change.id, orgId: change.orgId, version: change.version, data: change.data });
     }
   })();
+}
+
+/** Changes fields of a cached row through the cache's one writer (its columns and indexes follow). */
+export function editRow(db: CacheDatabase, entity: SyncedEntityName, id: string, patch: Readonly<Record<string, unknown>>): void {
+  const rows = EntityRows.of(db);
+  const row = rows.get(entity, id);
+  if (row === null) throw new Error(`no ${entity} ${id} in the cache`);
+  rows.upsert(entity, { ...row, data: { ...(row.data as Record<string, unknown>), ...patch } });
+}
+
+/** The id of the first row a query finds (tests pick rows with plain SQL). */
+export function firstId(db: CacheDatabase, sql: string, ...params: unknown[]): string {
+  const row = db.prepare(sql).get(...params) as { id: string } | undefined;
+  if (row === undefined) throw new Error(`nothing found by ${sql}`);
+  return row.id;
 }
 
 export async function startDemoCache(): Promise<DemoCache> {

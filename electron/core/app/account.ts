@@ -3,6 +3,7 @@ import { isSeatdeskError } from '@shared/errors';
 import { openCacheDatabase, type CacheDatabase } from '../db/open';
 import type { EventBus } from '../events/event-bus';
 import type { ActiveSession } from '../session/session-manager';
+import { startWalCheckpointer } from '../db/checkpointer';
 import { createSyncEngine, type SyncEngine } from '../sync/engine';
 import type { SyncLog } from '../sync/apply';
 import type { CsvPreviewStore } from './previews';
@@ -30,6 +31,7 @@ export async function openAccount(session: ActiveSession, events: EventBus, log:
   const db = openCacheDatabase(session.databaseFile);
   const storedScope = (db.prepare('SELECT scope FROM sync_state WHERE id = 1').get() as { scope: string | null } | undefined)?.scope ?? null;
   const engine = createSyncEngine({ db, transport: session.transport, events, scope: storedScope, log });
+  const checkpointer = startWalCheckpointer(db, { log: (message, error) => log('warn', message, error) });
 
   async function refreshMe(): Promise<void> {
     try {
@@ -54,6 +56,7 @@ export async function openAccount(session: ActiveSession, events: EventBus, log:
     refreshMe,
     async close() {
       await engine.stop();
+      await checkpointer.stop();
       db.close();
     },
   };

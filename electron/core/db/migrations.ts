@@ -161,16 +161,96 @@ CREATE TABLE kv (
 );`,
 ].join('\n');
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial cache', sql: initial }];
+/** A column an entity table keeps beside its JSON, written by the app from the entity's field. */
+export interface EntityColumn {
+  name: string;
+  field: string;
+  type: 'TEXT' | 'INTEGER';
+}
+
+const text = (name: string, field: string): EntityColumn => ({ name, field, type: 'TEXT' });
+const flag = (name: string, field: string): EntityColumn => ({ name, field, type: 'INTEGER' });
+
+/**
+ * The entity tables as migration 2 made them: the columns screens filter, sort and search on,
+ * and which of them the search index covers. Changing either needs a new migration.
+ */
+export const ENTITY_SHAPES = {
+  organization: {
+    table: 'organizations',
+    columns: [text('name', 'name'), text('kind', 'kind'), text('parent_id', 'parentId'), text('account_email', 'accountEmail')],
+    searched: ['name', 'account_email'],
+  },
+  user: {
+    table: 'users',
+    columns: [text('first_name', 'firstName'), text('last_name', 'lastName'), text('email', 'email'), text('status', 'status')],
+    searched: ['first_name', 'last_name', 'email'],
+  },
+  role: { table: 'roles', columns: [text('name', 'name'), flag('built_in', 'builtIn')], searched: [] },
+  billing_contact: { table: 'billing_contacts', columns: [text('email', 'email'), text('user_id', 'userId')], searched: ['email'] },
+  subscription: { table: 'subscriptions', columns: [text('product', 'product'), text('status', 'status')], searched: [] },
+  invoice: {
+    table: 'invoices',
+    columns: [text('number', 'number'), text('period_start', 'periodStart'), text('issued_at', 'issuedAt'), text('status', 'status')],
+    searched: [],
+  },
+  payment_method: { table: 'payment_methods', columns: [flag('is_default', 'isDefault')], searched: [] },
+  audit_event: {
+    table: 'audit_events',
+    columns: [text('at', 'at'), text('entity', 'entity'), text('entity_id', 'entityId'), text('action', 'action'), text('actor_email', 'actorEmail')],
+    searched: [],
+  },
+} as const satisfies Record<string, { table: string; columns: readonly EntityColumn[]; searched: readonly string[] }>;
 
 /** The entity tables by synced entity name. */
-export const ENTITY_TABLES = {
-  organization: 'organizations',
-  user: 'users',
-  role: 'roles',
-  billing_contact: 'billing_contacts',
-  subscription: 'subscriptions',
-  invoice: 'invoices',
-  payment_method: 'payment_methods',
-  audit_event: 'audit_events',
-} as const;
+export const ENTITY_TABLES = Object.fromEntries(Object.entries(ENTITY_SHAPES).map(([entity, shape]) => [entity, shape.table])) as {
+  readonly [E in keyof typeof ENTITY_SHAPES]: (typeof ENTITY_SHAPES)[E]['table'];
+};
+
+/**
+ * Migration 2: the filtered columns become real columns the app writes (generated columns
+ * re-parsed the JSON for every index they were in), and the search indexes and role membership
+ * are kept by the app's writer (cache/rows.ts) instead of triggers: an FTS5 write from a trigger
+ * flushes the index at every statement, which made a bootstrap several times slower. The tables
+ * are a cache, so they are made again empty and filled by a fresh bootstrap; the outbox and the
+ * sync issues stay, and the queued commands are replayed over the new copy.
+ */
+function rebuiltEntityTables(): string {
+  const statements: string[] = [];
+  for (const shape of Object.values(ENTITY_SHAPES)) {
+    if (shape.searched.length > 0) statements.push(`DROP TABLE ${shape.table}_fts;`);
+    statements.push(`DROP TABLE ${shape.table};`);
+    const columns = shape.columns.map((c) => `${c.name} ${c.type}`).join(',\n  ');
+    statements.push(`CREATE TABLE ${shape.table} (
+  rid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  org_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  ${columns}
+);
+CREATE INDEX ${shape.table}_org ON ${shape.table}(org_id);`);
+    if (shape.searched.length > 0) {
+      statements.push(
+        `CREATE VIRTUAL TABLE ${shape.table}_fts USING fts5(${shape.searched.join(', ')}, content='${shape.table}', content_rowid='rid', tokenize='unicode61 remove_diacritics 2', prefix='1 2 3');`,
+      );
+    }
+  }
+  return [
+    ...statements,
+    'CREATE INDEX organizations_parent ON organizations(parent_id, id);',
+    'CREATE INDEX users_org_status ON users(org_id, status);',
+    'CREATE INDEX users_last_name ON users(last_name COLLATE NOCASE, first_name COLLATE NOCASE);',
+    'CREATE INDEX users_email ON users(email COLLATE NOCASE);',
+    'CREATE INDEX invoices_org_period ON invoices(org_id, period_start);',
+    'CREATE INDEX audit_events_org_at ON audit_events(org_id, at);',
+    'DELETE FROM user_roles;',
+    'DELETE FROM confirmed_rows;',
+    `UPDATE sync_state SET cursor = 0, bootstrap_complete = 0, bootstrap_done = 0, bootstrap_total = NULL, schema_version = NULL WHERE id = 1;`,
+  ].join('\n');
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial cache', sql: initial },
+  { version: 2, name: 'written columns, search kept by the writer', sql: rebuiltEntityTables() },
+];

@@ -36,7 +36,7 @@ export class LocalView {
   readonly touched: TouchedRow[] = [];
 
   constructor(private readonly db: CacheDatabase) {
-    this.rows = new EntityRows(db);
+    this.rows = EntityRows.of(db);
   }
 
   private statement(sql: string): Statement<unknown[]> {

@@ -49,11 +49,11 @@ function user(id: string, version = 1, changes: Record<string, unknown> = {}) {
 }
 
 function seedUser(db: CacheDatabase, id = randomUUID(), version = 1) {
-  new EntityRows(db).upsert('user', { id, orgId: ORG, version, data: user(id, version) });
+  EntityRows.of(db).upsert('user', { id, orgId: ORG, version, data: user(id, version) });
   return id;
 }
 
-const viewOf = (db: CacheDatabase, id: string) => new EntityRows(db).get('user', id);
+const viewOf = (db: CacheDatabase, id: string) => EntityRows.of(db).get('user', id);
 const state = (db: CacheDatabase) => ({
   outbox: db.prepare('SELECT * FROM outbox ORDER BY mutation_id').all(),
   confirmed: db.prepare('SELECT * FROM confirmed_rows ORDER BY entity, id').all(),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Organization } from '@shared/domain/organization';
 import type { User } from '@shared/domain/user';
-import { startDemoCache, type DemoCache } from '../../../test/support/cache-fixture';
+import { startDemoCache, type DemoCache, editRow } from '../../../test/support/cache-fixture';
 import { getAccount } from './account';
 import { listBillingContacts } from './billing-contacts';
 import { listPaymentMethods } from './payment-methods';
@@ -36,12 +36,12 @@ describe('getAccount', () => {
     const userId = cache.userId('admin@coho-winery.example');
     cache.scratch(() => {
       cache.db.prepare("INSERT INTO confirmed_rows (entity, id, org_id, version, data) SELECT 'organization', id, org_id, version, data FROM organizations WHERE id = ?").run(orgId);
-      cache.db.prepare("UPDATE organizations SET data = json_set(data, '$.primaryContactUserId', ?) WHERE id = ?").run(userId, orgId);
+      editRow(cache.db, 'organization', orgId, { primaryContactUserId: userId });
       expect(getAccount(cache.db, orgId)).toMatchObject({ pending: true, primaryContactUserId: userId, primaryContactEmail: 'admin@coho-winery.example' });
-      cache.db.prepare("UPDATE organizations SET data = json_set(data, '$.primaryContactUserId', json('null')) WHERE id = ?").run(orgId);
+      editRow(cache.db, 'organization', orgId, { primaryContactUserId: null });
       expect(getAccount(cache.db, orgId)?.primaryContactEmail).toBeNull();
       // A contact id naming a user of another organization is no contact of this one.
-      cache.db.prepare("UPDATE organizations SET data = json_set(data, '$.primaryContactUserId', ?) WHERE id = ?").run(cache.userId('owner@northwind.example'), orgId);
+      editRow(cache.db, 'organization', orgId, { primaryContactUserId: cache.userId('owner@northwind.example') });
       expect(getAccount(cache.db, orgId)?.primaryContactEmail).toBeNull();
     });
   });
@@ -70,8 +70,8 @@ describe('listPaymentMethods', () => {
     const [first, second] = listPaymentMethods(cache.db, orgId);
     expect(second).toBeDefined();
     cache.scratch(() => {
-      cache.db.prepare("UPDATE payment_methods SET data = json_set(data, '$.isDefault', json('false')) WHERE id = ?").run(first!.id);
-      cache.db.prepare("UPDATE payment_methods SET data = json_set(data, '$.isDefault', json('true')) WHERE id = ?").run(second!.id);
+      editRow(cache.db, 'payment_method', first!.id, { isDefault: false });
+      editRow(cache.db, 'payment_method', second!.id, { isDefault: true });
       cache.db.prepare("INSERT INTO confirmed_rows (entity, id, org_id, version, data) VALUES ('payment_method', ?, ?, 1, NULL)").run(second!.id, orgId);
       const rows = listPaymentMethods(cache.db, orgId);
       expect(rows.map((r) => [r.id, r.isDefault, r.pending])).toEqual([

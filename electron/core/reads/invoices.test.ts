@@ -3,7 +3,7 @@ import type { Invoice } from '@shared/domain/invoice';
 import type { Subscription } from '@shared/domain/subscription';
 import type { InvoiceSummary } from '@shared/ipc/models';
 import { DEMO_NOW } from '../../../test/support/commands';
-import { startDemoCache, type DemoCache } from '../../../test/support/cache-fixture';
+import { startDemoCache, type DemoCache, editRow, firstId } from '../../../test/support/cache-fixture';
 import { OPERATOR_TOKEN } from '../../../test/support/service';
 import { getInvoice, listInvoices } from './invoices';
 import { projectedInvoice } from './projected-invoice';
@@ -156,7 +156,7 @@ describe('projectedInvoice', () => {
     const orgId = cache.orgId('Contoso Dental');
     const before = projectedInvoice(cache.db, orgId, DEMO_NOW);
     cache.scratch(() => {
-      cache.db.prepare("UPDATE users SET data = json_set(data, '$.status', 'active') WHERE id = (SELECT id FROM users WHERE org_id = ? AND status = 'pending' LIMIT 1)").run(orgId);
+      editRow(cache.db, 'user', firstId(cache.db, "SELECT id FROM users WHERE org_id = ? AND status = 'pending'", orgId), { status: 'active' });
       const after = projectedInvoice(cache.db, orgId, DEMO_NOW);
       expect(after.activeSeats).toBe(before.activeSeats + 1);
       const perSeat = (projection: typeof before) => projection.lines.find((l) => l.description.includes('active user'))!.quantity;
@@ -165,10 +165,12 @@ describe('projectedInvoice', () => {
 
       // One fixed line of 0.50 at 21 %: tax 0.105 rounds to 0.10 (even); 1.50 gives 0.315, rounded to 0.32.
       const keep = cache.db.prepare("SELECT id FROM subscriptions WHERE org_id = ? AND json_extract(data, '$.basis') = 'fixed_quantity'").get(orgId) as { id: string };
-      cache.db.prepare("UPDATE subscriptions SET data = json_set(data, '$.status', 'cancelled') WHERE org_id = ? AND id <> ?").run(orgId, keep.id);
-      cache.db.prepare("UPDATE subscriptions SET data = json_set(data, '$.quantity', 1, '$.unitPrice', 50) WHERE id = ?").run(keep.id);
+      for (const other of cache.db.prepare('SELECT id FROM subscriptions WHERE org_id = ? AND id <> ?').all(orgId, keep.id) as { id: string }[]) {
+        editRow(cache.db, 'subscription', other.id, { status: 'cancelled' });
+      }
+      editRow(cache.db, 'subscription', keep.id, { quantity: 1, unitPrice: 50 });
       expect(projectedInvoice(cache.db, orgId, DEMO_NOW).totals).toEqual([{ currency: 'EUR', subtotal: 50, tax: 10, total: 60 }]);
-      cache.db.prepare("UPDATE subscriptions SET data = json_set(data, '$.unitPrice', 150) WHERE id = ?").run(keep.id);
+      editRow(cache.db, 'subscription', keep.id, { unitPrice: 150 });
       expect(projectedInvoice(cache.db, orgId, DEMO_NOW).totals).toEqual([{ currency: 'EUR', subtotal: 150, tax: 32, total: 182 }]);
 
       cache.db.prepare('DELETE FROM invoices WHERE org_id = ?').run(orgId);
@@ -182,7 +184,7 @@ describe('projectedInvoice', () => {
     expect(projectedInvoice(cache.db, orgId, DEMO_NOW).lines.some((l) => l.subscriptionId === annual.id)).toBe(false);
     cache.scratch(() => {
       // Pretend November is invoiced: the next period is December, which ends the year.
-      cache.db.prepare("UPDATE invoices SET data = json_set(data, '$.periodEnd', '2026-11-30') WHERE id = (SELECT id FROM invoices WHERE org_id = ? ORDER BY period_start DESC LIMIT 1)").run(orgId);
+      editRow(cache.db, 'invoice', firstId(cache.db, 'SELECT id FROM invoices WHERE org_id = ? ORDER BY period_start DESC', orgId), { periodEnd: '2026-11-30' });
       const december = projectedInvoice(cache.db, orgId, DEMO_NOW);
       expect(december.periodStart).toBe('2026-12-01');
       expect(december.lines.find((l) => l.subscriptionId === annual.id)?.description).toMatch(/, 2026$/);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '@shared/domain/permissions';
-import { startDemoCache, type DemoCache } from '../../../test/support/cache-fixture';
+import { startDemoCache, type DemoCache, editRow, firstId } from '../../../test/support/cache-fixture';
 import { orgTree, signedInPermissions } from './orgs';
 import { orgIdsInScope } from './scope';
 
@@ -72,14 +72,12 @@ describe('orgTree', () => {
     const orgId = cache.orgId('Wingtip Toys');
     const before = orgTree(cache.db).find((node) => node.id === orgId)?.activeUsers ?? 0;
     cache.scratch(() => {
-      cache.db
-        .prepare("UPDATE users SET data = json_set(data, '$.status', 'deactivated') WHERE id = (SELECT id FROM users WHERE org_id = ? AND status = 'active' LIMIT 1)")
-        .run(orgId);
+      editRow(cache.db, 'user', firstId(cache.db, "SELECT id FROM users WHERE org_id = ? AND status = 'active'", orgId), { status: 'deactivated' });
       expect(orgTree(cache.db).find((node) => node.id === orgId)?.activeUsers).toBe(before - 1);
 
       // Two organizations naming each other as parent: both still listed, once each.
       const fabrikam = cache.orgId('Fabrikam IT Partners');
-      cache.db.prepare("UPDATE organizations SET data = json_set(data, '$.parentId', ?) WHERE id = ?").run(orgId, fabrikam);
+      editRow(cache.db, 'organization', fabrikam, { parentId: orgId });
       const tree = orgTree(cache.db);
       expect(tree).toHaveLength(new Set(tree.map((node) => node.id)).size);
       expect(tree.map((node) => node.id)).toContain(fabrikam);
@@ -107,7 +105,7 @@ describe('orgIdsInScope', () => {
     cache.scratch(() => {
       const provider = cache.orgId('Northwind MSP');
       const alpine = cache.orgId('Alpine Ski House');
-      cache.db.prepare("UPDATE organizations SET data = json_set(data, '$.parentId', ?) WHERE id = ?").run(alpine, provider);
+      editRow(cache.db, 'organization', provider, { parentId: alpine });
       const scope = orgIdsInScope(cache.db, { orgId: provider, includeChildren: true });
       expect(scope).toHaveLength(orgTree(cache.db).length);
     });

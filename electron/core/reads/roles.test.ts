@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@shared/domain/role';
 import type { User } from '@shared/domain/user';
-import { startDemoCache, type DemoCache } from '../../../test/support/cache-fixture';
+import { startDemoCache, type DemoCache, editRow } from '../../../test/support/cache-fixture';
+import { EntityRows } from '../cache/rows';
 import { listRoles } from './roles';
 
 let cache: DemoCache;
@@ -37,15 +38,14 @@ describe('listRoles', () => {
     const orgId = cache.orgId('Northwind MSP');
     cache.scratch(() => {
       const custom = listRoles(cache.db, orgId).find((r) => !r.builtIn)!;
-      cache.db.prepare("UPDATE roles SET data = json_set(data, '$.name', 'aaa lower case first') WHERE id = ?").run(custom.id);
+      editRow(cache.db, 'role', custom.id, { name: 'aaa lower case first' });
       const rows = listRoles(cache.db, orgId);
       expect(rows.find((r) => !r.builtIn)?.id).toBe(custom.id);
 
       const owner = listRoles(cache.db, orgId).find((r) => r.builtInKey === 'owner')!;
       const someone = cache.userId('readonly@northwind.example');
-      cache.db
-        .prepare("UPDATE users SET data = json_set(data, '$.status', 'deactivated', '$.roleIds', json_insert(json_extract(data, '$.roleIds'), '$[#]', ?)) WHERE id = ?")
-        .run(owner.id, someone);
+      const roleIds = (EntityRows.of(cache.db).get('user', someone)!.data as { roleIds: string[] }).roleIds;
+      editRow(cache.db, 'user', someone, { status: 'deactivated', roleIds: [...roleIds, owner.id] });
       expect(listRoles(cache.db, orgId).find((r) => r.id === owner.id)?.memberCount).toBe(owner.memberCount + 1);
     });
   });

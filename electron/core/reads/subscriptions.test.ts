@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Subscription } from '@shared/domain/subscription';
-import { startDemoCache, type DemoCache } from '../../../test/support/cache-fixture';
+import { startDemoCache, type DemoCache, editRow } from '../../../test/support/cache-fixture';
 import { listSubscriptions } from './subscriptions';
 
 let cache: DemoCache;
@@ -39,7 +39,7 @@ describe('listSubscriptions', () => {
     const [subscription] = listSubscriptions(cache.db, { orgId });
     cache.scratch(() => {
       cache.db.prepare("INSERT INTO confirmed_rows (entity, id, org_id, version, data) SELECT 'subscription', id, org_id, version, data FROM subscriptions WHERE id = ?").run(subscription!.id);
-      cache.db.prepare("UPDATE subscriptions SET data = json_set(data, '$.status', 'cancelled') WHERE id = ?").run(subscription!.id);
+      editRow(cache.db, 'subscription', subscription!.id, { status: 'cancelled' });
       expect(listSubscriptions(cache.db, { orgId })[0]).toMatchObject({ id: subscription!.id, status: 'cancelled', pending: true });
       expect(listSubscriptions(cache.db, { orgId: cache.orgId('Fabrikam IT Partners'), includeChildren: true }).find((s) => s.id === subscription!.id)?.pending).toBe(true);
     });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { effectivePermissions, type Permission } from '@shared/domain/permissions';
 import type { User } from '@shared/domain/user';
 import type { UserListQuery, UserRow } from '@shared/ipc/models';
-import { startDemoCache, type DemoCache } from '../../../test/support/cache-fixture';
+import { startDemoCache, type DemoCache, editRow } from '../../../test/support/cache-fixture';
 import Database from 'better-sqlite3';
 import { EntityRows } from '../cache/rows';
 import { billingViewers, explainListUsers, ftsPrefixQuery, getUser, listUsers, usersQueryPlan, type UsersQueryPlan } from './users';
@@ -215,7 +215,7 @@ describe('pending rows, unknown ids and bad queries', () => {
     const userId = cache.userId('readonly@northwind.example');
     const orgId = orgs.find((o) => o.name === 'Northwind MSP')!.id;
     cache.scratch(() => {
-      cache.db.prepare("UPDATE users SET data = json_set(data, '$.lastName', 'Zwartekop', '$.status', 'deactivated') WHERE id = ?").run(userId);
+      editRow(cache.db, 'user', userId, { lastName: 'Zwartekop', status: 'deactivated' });
       expect(everything({ orgId, q: 'zwarte' }).items.map((u) => u.id)).toEqual([userId]);
       expect(everything({ orgId, status: 'deactivated' }).items.map((u) => u.id)).toContain(userId);
     });
@@ -283,7 +283,7 @@ describe('listUsers over a wide scope (the hand-steered plans)', () => {
     const alpine = cache.orgId('Alpine Ski House');
     const helpdesk = (cache.db.prepare("SELECT id FROM roles WHERE org_id = ? AND built_in = 0 LIMIT 1").get(alpine) as { id: string }).id;
     const others = orgs.map((o) => o.id);
-    const rows = new EntityRows(cache.db);
+    const rows = EntityRows.of(cache.db);
     for (let i = 0; i < count; i += 1) {
       const orgId = next(10) < 7 ? alpine : others[next(others.length)]!;
       const firstName = FIRST[next(FIRST.length)]!;
@@ -458,7 +458,7 @@ describe('listUsers keeps its counts current', () => {
     const before = listUsers(cache.db, { orgId });
     const someone = before.items.find((u) => u.status === 'active')!;
     const setStatus = (db: Database.Database, status: string) =>
-      db.prepare("UPDATE users SET data = json_set(data, '$.status', ?) WHERE id = ?").run(status, someone.id);
+      editRow(db, 'user', someone.id, { status });
 
     setStatus(cache.db, 'deactivated');
     expect(listUsers(cache.db, { orgId }).activeCount).toBe(before.activeCount - 1);

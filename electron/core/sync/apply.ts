@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { ENTITY_SCHEMAS } from '@shared/domain/entities';
 import { auditEventSchema } from '@shared/domain/audit';
 import type { Change, MutationOutcome, PullResponse, SyncedEntityName } from '@shared/sync/protocol';
-import { tableOf } from '../cache/rows';
+import { EntityRows, tableOf } from '../cache/rows';
 import type { CacheDatabase } from '../db/open';
 import { LocalView } from '../outbox/local-view';
 import { applyLocally } from '../outbox/mutators';
@@ -75,17 +75,6 @@ class Statements {
     return statement;
   }
 
-  upsert(entity: SyncedEntityName): Statement {
-    return this.get(
-      `INSERT INTO ${tableOf(entity)} (id, org_id, version, data) VALUES (?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET org_id = excluded.org_id, version = excluded.version, data = excluded.data`,
-    );
-  }
-
-  remove(entity: SyncedEntityName): Statement {
-    return this.get(`DELETE FROM ${tableOf(entity)} WHERE id = ?`);
-  }
-
   viewData(entity: SyncedEntityName): Statement {
     return this.get(`SELECT data FROM ${tableOf(entity)} WHERE id = ?`);
   }
@@ -153,10 +142,11 @@ export function recordPushOutcomes(db: CacheDatabase, outcomes: readonly Mutatio
  */
 export function rebase(db: CacheDatabase, tracker: ChangeTracker, log: SyncLog): void {
   const statements = Statements.of(db);
+  const rows = EntityRows.of(db);
   const confirmed = statements.get('SELECT entity, id, org_id, version, data FROM confirmed_rows').all() as ConfirmedRaw[];
   for (const row of confirmed) {
-    if (row.data === null) statements.remove(row.entity).run(row.id);
-    else statements.upsert(row.entity).run(row.id, row.org_id, row.version, row.data);
+    if (row.data === null) rows.delete(row.entity, row.id);
+    else rows.write(row.entity, row.id, row.org_id, row.version!, JSON.parse(row.data) as Record<string, unknown>, row.data);
     tracker.add(row.entity, row.org_id);
   }
   statements.get('DELETE FROM confirmed_rows').run();
@@ -196,6 +186,11 @@ export interface ApplyPageOptions {
   rebase?: 'auto' | 'defer' | 'force';
   /** Persisted with the page, so a bootstrap resumes where it stopped. */
   bootstrap?: { done: number; total: number; complete: boolean };
+  /**
+   * False: write inside the caller's open transaction, which rolls back everything on a failure
+   * (a bootstrap's batch of slices). A savepoint per slice would make FTS5 flush its index each time.
+   */
+  ownTransaction?: boolean;
 }
 
 export interface ApplyResult {
@@ -205,20 +200,21 @@ export interface ApplyResult {
   issuesRecorded: number;
 }
 
-/** Writes one change: to confirmed_rows when a pending command has the row, else to the view. */
-function writeChange(db: CacheDatabase, change: Change, data: unknown): boolean {
-  const statements = Statements.of(db);
+/**
+ * Writes one change: to confirmed_rows when a pending command has the row, else to the view.
+ * `anyConfirmed` false (nothing pending) skips the confirmed_rows lookup, as in a bootstrap.
+ */
+function writeChange(db: CacheDatabase, change: Change, data: Record<string, unknown> | null, anyConfirmed: boolean): boolean {
   const json = data === null ? null : JSON.stringify(data);
-  const pending = statements.get('UPDATE confirmed_rows SET org_id = ?, version = ?, data = ? WHERE entity = ? AND id = ?').run(
-    change.orgId,
-    change.version,
-    json,
-    change.entity,
-    change.id,
-  );
-  if (pending.changes > 0) return true;
-  if (json === null) statements.remove(change.entity).run(change.id);
-  else statements.upsert(change.entity).run(change.id, change.orgId, change.version, json);
+  if (anyConfirmed) {
+    const pending = Statements.of(db)
+      .get('UPDATE confirmed_rows SET org_id = ?, version = ?, data = ? WHERE entity = ? AND id = ?')
+      .run(change.orgId, change.version, json, change.entity, change.id);
+    if (pending.changes > 0) return true;
+  }
+  const rows = EntityRows.of(db);
+  if (data === null || json === null) rows.delete(change.entity, change.id);
+  else rows.write(change.entity, change.id, change.orgId, change.version, data, json);
   return false;
 }
 
@@ -230,13 +226,13 @@ function writeChange(db: CacheDatabase, change: Change, data: unknown): boolean 
 export function applyPullPage(db: CacheDatabase, page: PullResponse, options: ApplyPageOptions): ApplyResult {
   const settle = options.settle ?? true;
   const tracker = new ChangeTracker();
-  return db
-    .transaction((): ApplyResult => {
+  const apply = (): ApplyResult => {
       const contexts = settle ? issueContexts(db, page.outcomes) : new Map<number, IssueContext>();
       let applied = 0;
       let touchedPending = false;
+      const anyConfirmed = Statements.of(db).get('SELECT 1 FROM confirmed_rows LIMIT 1').get() !== undefined;
       for (const change of page.changes) {
-        let data: unknown = null;
+        let data: Record<string, unknown> | null = null;
         if (change.op === 'upsert') {
           const parsed = ROW_SCHEMAS[change.entity].safeParse(change.data);
           if (!parsed.success) {
@@ -246,9 +242,9 @@ export function applyPullPage(db: CacheDatabase, page: PullResponse, options: Ap
             });
             continue;
           }
-          data = parsed.data;
+          data = parsed.data as Record<string, unknown>;
         }
-        if (writeChange(db, change, data)) touchedPending = true;
+        if (writeChange(db, change, data, anyConfirmed)) touchedPending = true;
         tracker.add(change.entity, change.orgId);
         applied += 1;
       }
@@ -280,6 +276,10 @@ export function applyPullPage(db: CacheDatabase, page: PullResponse, options: Ap
           .run(options.bootstrap.done, options.bootstrap.total, options.bootstrap.complete ? 1 : 0);
       }
       return { changed: tracker.scopes(), applied, dropped, issuesRecorded };
-    })
-    .immediate();
+  };
+  if (options.ownTransaction === false) {
+    if (!db.inTransaction) throw new Error('applyPullPage: ownTransaction false needs an open transaction');
+    return apply();
+  }
+  return db.transaction(apply).immediate();
 }

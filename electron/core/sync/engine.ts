@@ -1,12 +1,14 @@
+import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ERROR_CODES, SeatdeskError, isSeatdeskError } from '@shared/errors';
 import type { QueuedResult, SyncIssue, SyncState, SyncStatus } from '@shared/ipc/models';
 import { MAX_MUTATIONS_PER_PUSH, MAX_PULL_LIMIT, SCHEMA_VERSION, type PullResponse, type SyncedEntityName } from '@shared/sync/protocol';
+import { EntityRows } from '../cache/rows';
 import { ENTITY_TABLES } from '../db/migrations';
 import { durably, type CacheDatabase } from '../db/open';
 import type { EventBus } from '../events/event-bus';
 import { outboxBatch, parseCommands, pendingCount, queueCommandsDetailed, queueInTransaction, type CommandInput } from '../outbox/queue';
-import { ChangeTracker, applyPullPage, hasPending, recordPushOutcomes, type ChangedScope, type SyncLog } from './apply';
+import { ChangeTracker, applyPullPage, hasPending, recordPushOutcomes, type ApplyResult, type ChangedScope, type SyncLog } from './apply';
 import { getIssue, listIssues, markResolved, openIssueCount } from './issues';
 import { ensureSyncState, readSyncState } from './state';
 import type { SyncTransport } from './transport';
@@ -28,8 +30,17 @@ export interface SyncEngineOptions {
   pageSize?: number;
   /** Mutations per push request (at most MAX_MUTATIONS_PER_PUSH). */
   pushBatchSize?: number;
-  /** Rows per transaction when nothing is pending, so applying a page never stalls the event loop. */
+  /**
+   * Rows per transaction when nothing is pending. Unset: sized as the engine goes so that each
+   * transaction takes about `sliceMs`, and applying a page never stalls the event loop.
+   */
   chunkSize?: number;
+  /** The time one apply slice aims at when chunkSize is unset (default 15 ms). */
+  sliceMs?: number;
+  /** Rows a bootstrap writes between commits (default 2,000; see bootstrapWriteSlice). */
+  bootstrapCommitRows?: number;
+  /** Told the rows and the time of every apply transaction (the benchmark's apply time). */
+  onApplied?: (rows: number, ms: number) => void;
   /** The fallback poll when no poke arrives. */
   pollIntervalMs?: number;
   backoff?: { baseMs?: number; maxMs?: number };
@@ -86,7 +97,7 @@ function lastErrorSentence(error: unknown): string {
 /** Clears the view so a bootstrap starts again from cursor 0. The outbox and the issues stay. */
 function resetForBootstrap(db: CacheDatabase, scope: string | null): void {
   db.transaction(() => {
-    for (const table of Object.values(ENTITY_TABLES)) db.prepare(`DELETE FROM ${table}`).run();
+    EntityRows.of(db).clear();
     db.prepare('DELETE FROM confirmed_rows').run();
     db.prepare(
       `UPDATE sync_state SET cursor = 0, bootstrap_complete = 0, bootstrap_done = 0, bootstrap_total = NULL,
@@ -120,7 +131,17 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const log: SyncLog = options.log ?? (() => undefined);
   const pageSize = Math.min(options.pageSize ?? MAX_PULL_LIMIT, MAX_PULL_LIMIT);
   const pushBatchSize = Math.min(options.pushBatchSize ?? MAX_MUTATIONS_PER_PUSH, MAX_MUTATIONS_PER_PUSH);
-  const chunkSize = options.chunkSize ?? 100;
+  const sliceMs = options.sliceMs ?? 15;
+  const bootstrapCommitRows = options.bootstrapCommitRows ?? 2_000;
+  // Rows per transaction: fixed when asked, else adapted to the rows per ms the last one managed.
+  let chunkSize = options.chunkSize ?? 100;
+  const adaptChunk = (rows: number, ms: number): void => {
+    options.onApplied?.(rows, ms);
+    // A page's short last slice says little about the rate.
+    if (options.chunkSize !== undefined || rows < Math.min(chunkSize, 100)) return;
+    const fitting = Math.floor((rows * sliceMs) / Math.max(ms, 0.1));
+    chunkSize = Math.max(25, Math.min(2_000, Math.round((chunkSize + fitting) / 2)));
+  };
   const pollIntervalMs = options.pollIntervalMs ?? 60_000;
   const backoffBase = options.backoff?.baseMs ?? 1_000;
   const backoffMax = options.backoff?.maxMs ?? 60_000;
@@ -199,6 +220,30 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     });
   }
 
+  /**
+   * A bootstrap writes every row once, in slices of `chunkSize`. A commit per slice wrote the same
+   * index pages to the log again and again (the id, name and email indexes take rows in random
+   * order), so the bootstrap keeps one transaction open across slices and yields (reads go on,
+   * on this connection) and commits every `bootstrapCommitRows` rows, at its end, and before
+   * anything is queued, so a queued change is on disk when queue() returns. A failure rolls the
+   * open batch back: the bootstrap resumes from the last commit.
+   */
+  let bootstrapWrite: { rows: number } | null = null;
+  function bootstrapWriteSlice(rows: number): void {
+    if (bootstrapWrite === null) {
+      db.exec('BEGIN IMMEDIATE');
+      bootstrapWrite = { rows: 0 };
+    }
+    bootstrapWrite.rows += rows;
+  }
+  function endBootstrapWrite(outcome: 'COMMIT' | 'ROLLBACK' = 'COMMIT'): void {
+    if (bootstrapWrite === null) return;
+    bootstrapWrite = null;
+    const began = performance.now();
+    if (db.inTransaction) db.exec(outcome);
+    options.onApplied?.(0, performance.now() - began);
+  }
+
   async function pause(): Promise<void> {
     await yieldToEventLoop();
     if (stopped) throw new Aborted();
@@ -212,30 +257,38 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function applyPage(page: PullResponse, bootstrap: { before: number; total: number } | null): Promise<void> {
     const bootstrapping = bootstrap !== null;
     const complete = !page.hasMore;
-    const chunks: PullResponse[] = [];
-    if (!hasPending(db) && page.changes.length > chunkSize) {
-      for (let start = 0; start < page.changes.length; start += chunkSize) {
-        const changes = page.changes.slice(start, start + chunkSize);
-        const last = start + chunkSize >= page.changes.length;
-        chunks.push(last ? { ...page, changes } : { ...page, changes, cursor: changes.at(-1)!.seq, hasMore: true, outcomes: [] });
-      }
-    } else {
-      chunks.push(page);
-    }
+    const chunked = !hasPending(db);
     let done = bootstrap?.before ?? 0;
-    for (const [index, chunk] of chunks.entries()) {
-      const last = index === chunks.length - 1;
-      done += chunk.changes.length;
-      const result = applyPullPage(db, chunk, {
-        now: now(),
-        log,
-        settle: last,
-        ...(bootstrapping ? { rebase: last && complete ? 'force' : 'defer', bootstrap: { done, total: bootstrap.total, complete: last && complete } } : {}),
-      });
+    for (let start = 0; ; ) {
+      const size = chunked ? chunkSize : page.changes.length;
+      const changes = page.changes.slice(start, start + size);
+      start += size;
+      const last = start >= page.changes.length;
+      const chunk = last ? { ...page, changes } : { ...page, changes, cursor: changes.at(-1)!.seq, hasMore: true, outcomes: [] };
+      done += changes.length;
+      if (bootstrapping && chunked) bootstrapWriteSlice(changes.length);
+      const began = performance.now();
+      let result: ApplyResult;
+      try {
+        result = applyPullPage(db, chunk, {
+          now: now(),
+          log,
+          settle: last,
+          ownTransaction: bootstrapWrite === null,
+          ...(bootstrapping ? { rebase: last && complete ? 'force' : 'defer', bootstrap: { done, total: bootstrap.total, complete: last && complete } } : {}),
+        });
+      } catch (error) {
+        // A slice that failed halfway may have written part of its rows: drop the open batch.
+        endBootstrapWrite('ROLLBACK');
+        throw error;
+      }
+      adaptChunk(changes.length, performance.now() - began);
+      if (bootstrapWrite !== null && bootstrapWrite.rows >= bootstrapCommitRows) endBootstrapWrite();
       emitChanges(result.changed);
       if (bootstrapping) progress = { phase: 'bootstrap', done, total: bootstrap.total };
       emitStatus();
-      if (!last) await pause();
+      if (last) return;
+      await pause();
     }
   }
 
@@ -244,22 +297,36 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     let sync = readSyncState(db);
     progress = { phase: 'bootstrap', done: sync.bootstrapDone, total: Math.max(sync.bootstrapTotal ?? 0, sync.bootstrapDone) };
     emitStatus();
-    for (;;) {
-      const page = await call(() => transport.pull({ cursor: sync.cursor, limit: pageSize, clientId }));
-      if (sync.schemaVersion === null) db.prepare('UPDATE sync_state SET schema_version = ? WHERE id = 1').run(page.schemaVersion);
-      else if (page.schemaVersion !== sync.schemaVersion) {
-        // The service changed protocol mid-bootstrap: start over under the new one.
-        log('warn', `The service's schema version changed during the bootstrap (${sync.schemaVersion} → ${page.schemaVersion}); starting over.`);
-        resetForBootstrap(db, scope);
+    // The next page is on its way while this one is applied; a page that is not used is dropped.
+    const pull = (cursor: number) => {
+      const request = call(() => transport.pull({ cursor, limit: pageSize, clientId }));
+      request.catch(() => undefined);
+      return request;
+    };
+    let next = pull(sync.cursor);
+    try {
+      for (;;) {
+        const page = await next;
+        if (sync.schemaVersion === null) db.prepare('UPDATE sync_state SET schema_version = ? WHERE id = 1').run(page.schemaVersion);
+        else if (page.schemaVersion !== sync.schemaVersion) {
+          // The service changed protocol mid-bootstrap: start over under the new one.
+          log('warn', `The service's schema version changed during the bootstrap (${sync.schemaVersion} → ${page.schemaVersion}); starting over.`);
+          resetForBootstrap(db, scope);
+          sync = readSyncState(db);
+          next = pull(sync.cursor);
+          continue;
+        }
+        if (page.hasMore) next = pull(page.cursor);
+        const before = sync.bootstrapDone;
+        const total = before + page.changes.length + (page.remaining ?? 0);
+        await applyPage(page, { before, total });
         sync = readSyncState(db);
-        continue;
+        if (!page.hasMore) break;
+        await pause();
       }
-      const before = sync.bootstrapDone;
-      const total = before + page.changes.length + (page.remaining ?? 0);
-      await applyPage(page, { before, total });
-      sync = readSyncState(db);
-      if (!page.hasMore) break;
-      await pause();
+    } finally {
+      // What is written is whole (every slice moved the cursor with its rows): keep it.
+      endBootstrapWrite();
     }
     progress = null;
     setState('syncing');
@@ -454,6 +521,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   function queue(commands: readonly CommandInput[], batchId?: string, queueOptions: { skipRefused?: boolean } = {}): QueuedResult {
+    endBootstrapWrite();
     const { result, touched } = queueCommandsDetailed(db, commands, {
       now: now(),
       ...(batchId === undefined ? {} : { batchId }),
@@ -468,6 +536,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   function resolveIssue(issueId: number, resolution: 'keep_mine' | 'take_theirs'): SyncIssue {
+    endBootstrapWrite();
     const issue = getIssue(db, issueId);
     if (issue.resolvedAt !== null) throw new SeatdeskError('INVALID_TRANSITION', 'This sync issue is already resolved.');
     const at = now();

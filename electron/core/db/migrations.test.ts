@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isSeatdeskError } from '@shared/errors';
+import { EntityRows } from '../cache/rows';
+import { MIGRATIONS } from './migrations';
+import { CACHE_SCHEMA_VERSION, openCacheDatabase } from './open';
+
+const ORG = '00000000-0000-4000-8000-000000000001';
+const USER = '00000000-0000-4000-8000-000000000002';
+const ROLE = '00000000-0000-4000-8000-000000000003';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'seatdesk-migrations-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const user = (firstName: string, roleIds: string[]) => ({
+  id: USER,
+  orgId: ORG,
+  version: 1,
+  firstName,
+  lastName: 'Jansen',
+  email: 'c.jansen@example.com',
+  status: 'active',
+  roleIds,
+});
+
+describe('cache migrations', () => {
+  it('moves a version 1 cache to the new tables: the copy is downloaded again, the queue and the issues stay', () => {
+    const file = join(dir, 'cache.sqlite');
+    const v1 = openCacheDatabase(file, MIGRATIONS.slice(0, 1));
+    v1.prepare("INSERT INTO sync_state (id, client_id, cursor, bootstrap_complete, bootstrap_done, schema_version) VALUES (1, 'c', 812, 1, 812, 1)").run();
+    v1.prepare('INSERT INTO users (id, org_id, version, data) VALUES (?, ?, 1, ?)').run(USER, ORG, JSON.stringify(user('Camille', [ROLE])));
+    v1.prepare("INSERT INTO outbox (mutation_id, name, args, entity, entity_id, org_id, queued_at) VALUES (7, 'updateUser', '{}', 'user', ?, ?, '2026-11-23T00:00:00.000Z')").run(USER, ORG);
+    v1.prepare("INSERT INTO confirmed_rows (entity, id, org_id, version, data) VALUES ('user', ?, ?, 1, '{}')").run(USER, ORG);
+    expect(v1.prepare('SELECT count(*) AS n FROM user_roles').get()).toEqual({ n: 1 });
+    v1.close();
+
+    const db = openCacheDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(CACHE_SCHEMA_VERSION);
+    expect(db.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT count(*) AS n FROM user_roles').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT count(*) AS n FROM confirmed_rows').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT mutation_id FROM outbox').all()).toEqual([{ mutation_id: 7 }]);
+    expect(db.prepare('SELECT cursor, bootstrap_complete, bootstrap_done, schema_version FROM sync_state').get()).toEqual({
+      cursor: 0,
+      bootstrap_complete: 0,
+      bootstrap_done: 0,
+      schema_version: null,
+    });
+    db.close();
+  });
+
+  it('refuses a cache written by a newer Seatdesk and leaves it as it is', () => {
+    const file = join(dir, 'cache.sqlite');
+    const future = openCacheDatabase(file, [...MIGRATIONS, { version: CACHE_SCHEMA_VERSION + 1, name: 'future', sql: 'CREATE TABLE later (x)' }]);
+    future.close();
+    let error: unknown;
+    try {
+      openCacheDatabase(file);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isSeatdeskError(error) && error.code).toBe('SCHEMA_MISMATCH');
+  });
+});
+
+describe('the entity writer keeps the search index and role membership with the row', () => {
+  it('inserts, renames, changes roles and deletes', () => {
+    const db = openCacheDatabase(join(dir, 'cache.sqlite'));
+    const rows = EntityRows.of(db);
+    const search = (q: string) => (db.prepare('SELECT count(*) AS n FROM users_fts WHERE users_fts MATCH ?').get(q) as { n: number }).n;
+    const roles = () => (db.prepare('SELECT role_id FROM user_roles WHERE user_id = ?').all(USER) as { role_id: string }[]).map((r) => r.role_id);
+
+    rows.upsert('user', { id: USER, orgId: ORG, version: 1, data: user('Camille', [ROLE]) });
+    expect(search('camil*')).toBe(1);
+    expect(roles()).toEqual([ROLE]);
+    expect(db.prepare('SELECT first_name, status FROM users').get()).toEqual({ first_name: 'Camille', status: 'active' });
+
+    rows.upsert('user', { id: USER, orgId: ORG, version: 2, data: user('Mireille', []) });
+    expect(search('camil*')).toBe(0);
+    expect(search('mireil*')).toBe(1);
+    expect(roles()).toEqual([]);
+    // The index agrees with its content table (FTS5's own consistency check).
+    expect(() => db.prepare("INSERT INTO users_fts (users_fts, rank) VALUES ('integrity-check', 1)").run()).not.toThrow();
+
+    rows.delete('user', USER);
+    expect(search('mireil*')).toBe(0);
+    expect(db.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 0 });
+    expect(() => db.prepare("INSERT INTO users_fts (users_fts, rank) VALUES ('integrity-check', 1)").run()).not.toThrow();
+
+    rows.upsert('role', { id: ROLE, orgId: ORG, version: 1, data: { id: ROLE, orgId: ORG, name: 'Member', builtIn: true } });
+    expect(db.prepare('SELECT name, built_in FROM roles').get()).toEqual({ name: 'Member', built_in: 1 });
+    rows.clear();
+    expect(db.prepare('SELECT count(*) AS n FROM roles').get()).toEqual({ n: 0 });
+    db.close();
+  });
+});
