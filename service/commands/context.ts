@@ -15,6 +15,12 @@ export interface CommandContext {
   baseVersion?: number;
   /** Organizations whose data changed, so their subscribers are poked after commit. */
   changedOrgs: Set<string>;
+  /**
+   * When set, audit events are collected here instead of written at once, and the caller writes
+   * them (writeAuditEvents) in the same transaction before it commits: a sync push writes a
+   * whole transaction's worth in one statement.
+   */
+  pendingAudit?: AuditRow[];
 }
 
 export interface AuditEntry {
@@ -26,26 +32,52 @@ export interface AuditEntry {
   after: unknown;
 }
 
+/** An audit_events row as it is inserted. */
+export interface AuditRow {
+  id: string;
+  org_id: string;
+  actor_user_id: string;
+  actor_email: string;
+  entity: EntityName;
+  entity_id: string;
+  action: string;
+  before: unknown;
+  after: unknown;
+  at: Date;
+  origin: AuditOrigin;
+}
+
 /** Every change writes its audit event in the same transaction. */
 export async function recordAudit(ctx: CommandContext, entry: AuditEntry): Promise<void> {
-  await ctx.tx.query(
-    `INSERT INTO audit_events (id, org_id, actor_user_id, actor_email, entity, entity_id, action, before, after, at, origin)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [
-      randomUUID(),
-      entry.orgId,
-      ctx.actor.user.id,
-      ctx.actor.user.email,
-      entry.entity,
-      entry.entityId,
-      entry.action,
-      entry.before === null ? null : JSON.stringify(entry.before),
-      entry.after === null ? null : JSON.stringify(entry.after),
-      ctx.now,
-      JSON.stringify(ctx.origin),
-    ],
-  );
+  const row: AuditRow = {
+    id: randomUUID(),
+    org_id: entry.orgId,
+    actor_user_id: ctx.actor.user.id,
+    actor_email: ctx.actor.user.email,
+    entity: entry.entity,
+    entity_id: entry.entityId,
+    action: entry.action,
+    before: entry.before,
+    after: entry.after,
+    at: ctx.now,
+    origin: ctx.origin,
+  };
+  if (ctx.pendingAudit === undefined) await writeAuditEvents(ctx.tx, [row]);
+  else ctx.pendingAudit.push(row);
   ctx.changedOrgs.add(entry.orgId);
+}
+
+/** Inserts audit events in one statement, in the order given (each takes the next seq, as one INSERT each would). */
+export async function writeAuditEvents(tx: Sql, rows: readonly AuditRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO audit_events (id, org_id, actor_user_id, actor_email, entity, entity_id, action, before, after, at, origin)
+     SELECT id, org_id, actor_user_id, actor_email, entity, entity_id, action, before, after, at, origin
+       FROM jsonb_to_recordset($1::jsonb)
+         AS r(id uuid, org_id uuid, actor_user_id uuid, actor_email text, entity text, entity_id uuid, action text,
+              before jsonb, after jsonb, at timestamptz, origin jsonb)`,
+    [JSON.stringify(rows)],
+  );
 }
 
 /**

@@ -37,7 +37,36 @@ export async function holdsAdminRole(tx: Sql, orgId: string, roleIds: readonly s
 export async function assertRolesInOrg(tx: Sql, orgId: string, roleIds: readonly string[]): Promise<void> {
   if (roleIds.length === 0) return;
   const [row] = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM roles WHERE org_id = $1 AND id = ANY ($2::uuid[])', [orgId, roleIds]);
-  if ((row?.n ?? 0) !== new Set(roleIds).size) {
-    throw new SeatdeskError('VALIDATION', 'A role does not exist in this organization.', [{ path: 'roleIds', message: 'Unknown role' }]);
-  }
+  if ((row?.n ?? 0) !== new Set(roleIds).size) throw unknownRole();
+}
+
+function unknownRole(): SeatdeskError {
+  return new SeatdeskError('VALIDATION', 'A role does not exist in this organization.', [{ path: 'roleIds', message: 'Unknown role' }]);
+}
+
+/** What the user rules need to know about a role. */
+export interface RoleGrant {
+  permissions: readonly string[];
+  builtInKey: string | null;
+}
+
+/** Roles of one organization looked up by id (PostgreSQL answers uuids in lower case; a client may not). */
+export interface OrgRoles {
+  get(roleId: string): RoleGrant | undefined;
+}
+
+/** Builds the look-up from role rows of one organization. */
+export function orgRoles(rows: readonly (RoleGrant & { id: string })[]): OrgRoles {
+  const byId = new Map(rows.map(({ id, permissions, builtInKey }) => [id.toLowerCase(), { permissions, builtInKey }]));
+  return { get: (roleId) => byId.get(roleId.toLowerCase()) };
+}
+
+/** assertRolesInOrg, for roles already looked up (see orgRoles). */
+export function assertRolesFound(roles: OrgRoles, roleIds: readonly string[]): void {
+  if (roleIds.some((id) => roles.get(id) === undefined)) throw unknownRole();
+}
+
+/** Owner and Administrator: the roles LAST_ADMIN counts. */
+export function isAdminRole(role: RoleGrant | undefined): boolean {
+  return role?.builtInKey === 'owner' || role?.builtInKey === 'administrator';
 }

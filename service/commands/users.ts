@@ -9,12 +9,30 @@ import { hashPassword, randomPassword } from '../auth/passwords';
 import { invitationLink, issueInvitationToken } from '../auth/invitation-tokens';
 import { queueMail } from '../mail/outbox';
 import { checkVersion, notFound, recordAudit, type CommandContext } from './context';
-import { assertOrgAdministrable, assertRolesInOrg, holdsAdminRole } from './rules';
+import { assertOrgAdministrable, assertRolesFound, assertRolesInOrg, holdsAdminRole, isAdminRole, orgRoles, type OrgRoles } from './rules';
 
 export async function loadUserForUpdate(ctx: CommandContext, orgId: string, userId: string): Promise<User> {
   const [row] = await ctx.tx.query<Row>('SELECT * FROM users WHERE id = $1 AND org_id = $2 FOR UPDATE', [userId, orgId]);
   if (row === undefined) throw notFound('user');
   return toUser(row);
+}
+
+/**
+ * loadUserForUpdate for a role change, with the user's current roles and the given role ids that
+ * belong to the organization, in the same round trip: the role rules need both, and a bulk role
+ * change pushes thousands of these.
+ */
+async function loadUserAndRolesForUpdate(ctx: CommandContext, orgId: string, userId: string, roleIds: readonly string[]): Promise<{ before: User; roles: OrgRoles }> {
+  const [row] = await ctx.tx.query<Row & { role_grants: [id: string, permissions: string[], builtInKey: string | null][] }>(
+    `SELECT u.*,
+       (SELECT coalesce(jsonb_agg(jsonb_build_array(r.id, r.permissions, r.built_in_key)), '[]')
+          FROM roles r WHERE r.org_id = u.org_id AND (r.id = ANY (u.role_ids) OR r.id = ANY ($3::uuid[]))) AS role_grants
+     FROM users u WHERE u.id = $1 AND u.org_id = $2 FOR UPDATE OF u`,
+    [userId, orgId, roleIds],
+  );
+  if (row === undefined) throw notFound('user');
+  const roles = orgRoles(row.role_grants.map(([id, permissions, builtInKey]) => ({ id, permissions, builtInKey })));
+  return { before: toUser(row), roles };
 }
 
 export async function assertEmailFree(ctx: CommandContext, orgId: string, email: string): Promise<void> {
@@ -33,12 +51,17 @@ export async function assertIdFree(ctx: CommandContext, table: string, id: strin
  * with users.manage or users.invite could make themselves or an accomplice an Owner.
  */
 export async function assertCanGrant(ctx: CommandContext, orgId: string, roleIds: readonly string[], permissions: readonly Permission[]): Promise<void> {
-  const granted = new Set<string>(permissions);
+  const granted: string[] = [...permissions];
   if (roleIds.length > 0) {
     const roles = await ctx.tx.query<{ permissions: string[] }>('SELECT permissions FROM roles WHERE org_id = $1 AND id = ANY ($2::uuid[])', [orgId, roleIds]);
-    for (const role of roles) for (const permission of role.permissions) granted.add(permission);
+    for (const role of roles) granted.push(...role.permissions);
   }
-  const missing = [...granted].filter((permission) => !ctx.actor.permissions.includes(permission as Permission));
+  assertHolds(ctx, granted);
+}
+
+/** assertCanGrant's rule, for permissions (of roles) the caller has already looked up. */
+function assertHolds(ctx: CommandContext, granted: Iterable<string>): void {
+  const missing = [...new Set(granted)].filter((permission) => !ctx.actor.permissions.includes(permission as Permission));
   if (missing.length > 0) {
     throw new SeatdeskError('FORBIDDEN', `You cannot give permissions you do not hold yourself: ${missing.join(', ')}.`, { missing });
   }
@@ -82,25 +105,28 @@ export async function createUser(ctx: CommandContext, args: CommandArgs<'createU
 }
 
 export async function updateUser(ctx: CommandContext, args: CommandArgs<'updateUser'>): Promise<User> {
-  const before = await loadUserForUpdate(ctx, args.orgId, args.userId);
+  const newRoleIds = args.roleIds;
+  const { before, roles } = await loadUserAndRolesForUpdate(ctx, args.orgId, args.userId, newRoleIds ?? []);
   checkVersion(ctx, before, args.version, before);
-  if (args.roleIds !== undefined) await assertRolesInOrg(ctx.tx, args.orgId, args.roleIds);
+  const addedRoleIds = (newRoleIds ?? []).filter((id) => !before.roleIds.includes(id));
+  const removedRoleIds = newRoleIds === undefined ? [] : before.roleIds.filter((id) => !newRoleIds.includes(id));
+  if (newRoleIds !== undefined) assertRolesFound(roles, newRoleIds);
   // Only what is added needs the actor to hold it; keeping or removing existing grants does not.
-  await assertCanGrant(
-    ctx,
-    args.orgId,
-    (args.roleIds ?? []).filter((id) => !before.roleIds.includes(id)),
-    (args.permissions ?? []).filter((permission) => !before.permissions.includes(permission)),
-  );
+  assertHolds(ctx, [
+    ...(args.permissions ?? []).filter((permission) => !before.permissions.includes(permission)),
+    ...addedRoleIds.flatMap((id) => roles.get(id)?.permissions ?? []),
+  ]);
   const [row] = await ctx.tx.query<Row>(
     `UPDATE users SET first_name = coalesce($2, first_name), last_name = coalesce($3, last_name),
        role_ids = coalesce($4::uuid[], role_ids), permissions = coalesce($5::text[], permissions),
        version = version + 1, updated_at = $6
      WHERE id = $1 RETURNING *`,
-    [before.id, args.firstName ?? null, args.lastName ?? null, args.roleIds ?? null, args.permissions ?? null, ctx.now],
+    [before.id, args.firstName ?? null, args.lastName ?? null, newRoleIds ?? null, args.permissions ?? null, ctx.now],
   );
   const after = toUser(row!);
-  if (args.roleIds !== undefined) await assertOrgAdministrable(ctx.tx, args.orgId);
+  // Only an active holder of Owner or Administrator counts for LAST_ADMIN, so only taking such a
+  // role away can leave the organization without one; every other change skips the count.
+  if (before.status === 'active' && removedRoleIds.some((id) => isAdminRole(roles.get(id)))) await assertOrgAdministrable(ctx.tx, args.orgId);
   await recordAudit(ctx, { orgId: after.orgId, entity: 'user', entityId: after.id, action: 'updateUser', before, after });
   return after;
 }

@@ -69,21 +69,47 @@ export async function recentOutcomes(sql: Sql, clientId: string, lastMutationId:
   return rows.map((row) => toRecorded(row).outcome);
 }
 
-/** Records a mutation's outcome and advances the client, in the caller's transaction. */
-export async function recordMutation(tx: Sql, clientId: string, payloadHash: string, outcome: MutationOutcome, now: Date): Promise<void> {
+/**
+ * The client row locked for a write transaction of a push, created on its first push; answers
+ * its lastMutationId. The lock keeps another push of the same client out until commit.
+ */
+export async function lockSyncClient(tx: Sql, clientId: string, actor: Actor, now: Date): Promise<number> {
+  const client = await readSyncClient(tx, clientId, actor, true);
+  if (client !== null) return client.lastMutationId;
+  await tx.query('INSERT INTO sync_clients (client_id, user_id, last_mutation_id, updated_at) VALUES ($1, $2, 0, $3)', [clientId, actor.user.id, now]);
+  return 0;
+}
+
+/** A mutation's outcome as it is recorded. */
+export interface MutationRecord {
+  payloadHash: string;
+  outcome: MutationOutcome;
+  at: Date;
+}
+
+/**
+ * Records the outcomes of consecutive mutations and advances the client to the last of them, in
+ * the caller's transaction. Two statements for a whole transaction's worth of mutations instead
+ * of two per mutation: they commit (or roll back) together with the changes either way.
+ */
+export async function recordMutations(tx: Sql, clientId: string, records: readonly MutationRecord[]): Promise<void> {
+  const last = records.at(-1);
+  if (last === undefined) return;
+  const rows = records.map(({ payloadHash, outcome, at }) => ({
+    mutation_id: outcome.mutationId,
+    payload_hash: payloadHash,
+    status: outcome.status,
+    code: outcome.code ?? null,
+    message: outcome.message ?? null,
+    current: outcome.current ?? null,
+    created_at: at,
+  }));
   await tx.query(
     `INSERT INTO sync_mutations (client_id, mutation_id, payload_hash, status, code, message, current, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [
-      clientId,
-      outcome.mutationId,
-      payloadHash,
-      outcome.status,
-      outcome.code ?? null,
-      outcome.message ?? null,
-      outcome.current === undefined ? null : JSON.stringify(outcome.current),
-      now,
-    ],
+     SELECT $1, mutation_id, payload_hash, status, code, message, current, created_at
+       FROM jsonb_to_recordset($2::jsonb)
+         AS r(mutation_id integer, payload_hash text, status text, code text, message text, current jsonb, created_at timestamptz)`,
+    [clientId, JSON.stringify(rows)],
   );
-  await tx.query('UPDATE sync_clients SET last_mutation_id = $2, updated_at = $3 WHERE client_id = $1', [clientId, outcome.mutationId, now]);
+  await tx.query('UPDATE sync_clients SET last_mutation_id = $2, updated_at = $3 WHERE client_id = $1', [clientId, last.outcome.mutationId, last.at]);
 }

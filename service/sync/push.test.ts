@@ -151,6 +151,53 @@ describe.each(testDatabases())('POST /v1/sync/push (%s)', (database) => {
     expect(await kit.rows('SELECT org_id FROM users WHERE id = $1', [created.id])).toEqual([{ org_id: orgId }]);
   });
 
+  it('applies a bulk role change with every role rule still checked per mutation, across transactions', async () => {
+    const orgId = await kit.orgId('Lucerne Publishing');
+    const clientId = randomUUID();
+    const member = await kit.roleId(orgId, 'Member');
+    const admins = await activeAdmins(kit, orgId);
+    expect(admins.length).toBeGreaterThan(1);
+    const others = await kit.rows(
+      `SELECT u.* FROM users u WHERE u.org_id = $1 AND NOT EXISTS (
+         SELECT 1 FROM roles r WHERE r.id = ANY (u.role_ids) AND r.built_in_key IN ('owner', 'administrator'))
+       ORDER BY u.email`,
+      [orgId],
+    );
+    expect(others.length).toBeGreaterThan(1);
+    const [plain, stale] = others;
+    const lastAdmin = admins.at(-1)!;
+    const auditBefore = await auditOf(kit, String(lastAdmin['id']));
+    const toMember = (user: Record<string, unknown>, roleId = member) => ({ orgId, userId: user['id'], version: user['version'], roleIds: [roleId] });
+    // More mutations than one transaction takes, so the rules also hold across its boundary.
+    const filler = Array.from({ length: 100 }, () => ({ name: 'activateUser', args: { orgId, userId: randomUUID() } }));
+    const commands = [
+      ...filler,
+      // Every administrator but the last may lose the role; the last one may not.
+      ...admins.map((admin) => ({ name: 'updateUser', args: toMember(admin) })),
+      { name: 'updateUser', args: toMember(plain!, randomUUID()) },
+      { name: 'updateUser', args: { ...toMember(stale!), version: Number(stale!['version']) + 1 } },
+      // A role id in capitals is the same role.
+      { name: 'updateUser', args: toMember(plain!, member.toUpperCase()) },
+    ];
+    const response = await push(clientId, commands.map((command, index) => ({ id: index + 1, ...command })));
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    const outcomes = response.body.outcomes.slice(filler.length);
+    expect(outcomes.map((outcome: { status: string; code?: string }) => [outcome.status, outcome.code])).toEqual([
+      ...admins.slice(0, -1).map(() => ['applied', undefined]),
+      ['rejected', 'LAST_ADMIN'],
+      ['rejected', 'VALIDATION'],
+      ['conflict', 'VERSION_CONFLICT'],
+      ['applied', undefined],
+    ]);
+    expect(await activeAdmins(kit, orgId)).toEqual([lastAdmin]);
+    expect(await auditOf(kit, String(lastAdmin['id']))).toEqual(auditBefore);
+    expect(await kit.one('SELECT role_ids, version FROM users WHERE id = $1', [plain!['id']])).toEqual({ role_ids: [member], version: Number(plain!['version']) + 1 });
+    const demoted = await auditOf(kit, String(admins[0]!['id']));
+    expect(demoted.at(-1)).toMatchObject({ action: 'updateUser', origin: { kind: 'offline', clientId, mutationId: filler.length + 1 }, after: { roleIds: [member] } });
+    expect(await kit.one('SELECT count(*)::int AS n, max(mutation_id) AS last FROM sync_mutations WHERE client_id = $1', [clientId])).toEqual({ n: commands.length, last: commands.length });
+    expect(await clientRow(clientId)).toMatchObject([{ last_mutation_id: commands.length }]);
+  });
+
   it('rejects a command outside the caller’s scope or permissions as an outcome', async () => {
     const admin = await kit.test.signIn('admin@wingtip-toys.example');
     const readonly = await kit.test.signIn('readonly@northwind.example');

@@ -5,8 +5,9 @@ import { SCHEMA_VERSION, type Mutation, type MutationOutcome, type PushRequest, 
 import { loadActor, type Actor } from '../auth/actor';
 import type { Sql } from '../db/store';
 import type { ServiceDeps } from '../deps';
+import { writeAuditEvents, type AuditRow } from '../commands/context';
 import { runCommand } from '../commands/run';
-import { readMutations, readSyncClient, recordMutation, type RecordedMutation } from './clients';
+import { lockSyncClient, readMutations, readSyncClient, recordMutations, type MutationRecord, type RecordedMutation } from './clients';
 
 /** JSON with object keys sorted, so the same mutation hashes the same however it was serialised. */
 function canonicalJson(value: unknown): string {
@@ -103,29 +104,37 @@ function mayChangeActor(mutation: Mutation, actor: Actor): boolean {
   }
 }
 
+/** One write transaction of a push: its mutations, each in a savepoint, then what they recorded. */
+interface ChunkWrite {
+  tx: Sql;
+  /** The client's lastMutationId as of the mutations applied so far in this transaction. */
+  lastMutationId: number;
+  /** Audit events of the mutations applied so far (a refused one's are dropped with its savepoint). */
+  pendingAudit: AuditRow[];
+}
+
 interface Applied {
   outcome: MutationOutcome;
   changedOrgs: ReadonlySet<string>;
+  /** What to record for a mutation applied now; null for one that was already recorded. */
+  record: MutationRecord | null;
 }
 
 /**
- * One mutation in one transaction: the command's change, its recorded outcome and the client's
- * lastMutationId commit together. The command runs inside a savepoint so that a refused command
- * rolls back its own writes while its outcome is still recorded.
+ * One mutation in the chunk's transaction: the command's change commits together with its audit
+ * events, its recorded outcome and the client's lastMutationId (those three are written once
+ * for the chunk, just before commit). The command runs inside a savepoint so that a refused
+ * command rolls back its own writes, and drops its audit events, while its outcome is still
+ * recorded.
  */
-async function applyMutation(tx: Sql, deps: ServiceDeps, actor: Actor, clientId: string, mutation: Mutation, hash: string): Promise<Applied> {
+async function applyMutation(chunk: ChunkWrite, deps: ServiceDeps, actor: Actor, clientId: string, mutation: Mutation, hash: string): Promise<Applied> {
+  const { tx, lastMutationId, pendingAudit } = chunk;
   const now = deps.now();
-  // Checked again under the write lock: another push of the same client may have run meanwhile.
-  let client = await readSyncClient(tx, clientId, actor, true);
-  if (client === null) {
-    await tx.query('INSERT INTO sync_clients (client_id, user_id, last_mutation_id, updated_at) VALUES ($1, $2, 0, $3)', [clientId, actor.user.id, now]);
-    client = { userId: actor.user.id, lastMutationId: 0 };
-  }
-  if (mutation.id <= client.lastMutationId) {
+  if (mutation.id <= lastMutationId) {
     const recorded = checkRecorded(mutation, hash, (await readMutations(tx, clientId, [mutation.id])).get(mutation.id));
-    return { outcome: recorded ?? { mutationId: mutation.id, status: 'applied' }, changedOrgs: new Set() };
+    return { outcome: recorded ?? { mutationId: mutation.id, status: 'applied' }, changedOrgs: new Set(), record: null };
   }
-  if (mutation.id > client.lastMutationId + 1) throw gap(client.lastMutationId + 1, mutation.id);
+  if (mutation.id > lastMutationId + 1) throw gap(lastMutationId + 1, mutation.id);
 
   const changedOrgs = new Set<string>();
   let outcome: MutationOutcome = { mutationId: mutation.id, status: 'applied' };
@@ -135,6 +144,7 @@ async function applyMutation(tx: Sql, deps: ServiceDeps, actor: Actor, clientId:
     outcome = { mutationId: mutation.id, status: 'rejected', code: error.code, message: error.message };
   } else {
     await tx.query('SAVEPOINT sync_mutation');
+    const auditMark = pendingAudit.length;
     try {
       await runCommand(
         {
@@ -144,6 +154,7 @@ async function applyMutation(tx: Sql, deps: ServiceDeps, actor: Actor, clientId:
           origin: { kind: 'offline', clientId, batchId: mutation.batchId ?? null, mutationId: mutation.id },
           ...(mutation.baseVersion === undefined ? {} : { baseVersion: mutation.baseVersion }),
           changedOrgs,
+          pendingAudit,
         },
         parsed.command,
       );
@@ -152,12 +163,12 @@ async function applyMutation(tx: Sql, deps: ServiceDeps, actor: Actor, clientId:
       const refused = outcomeOfError(mutation.id, error);
       if (refused === null) throw error;
       await tx.query('ROLLBACK TO SAVEPOINT sync_mutation');
+      pendingAudit.length = auditMark;
       changedOrgs.clear();
       outcome = refused;
     }
   }
-  await recordMutation(tx, clientId, hash, outcome, now);
-  return { outcome, changedOrgs };
+  return { outcome, changedOrgs, record: { payloadHash: hash, outcome, at: now } };
 }
 
 /**
@@ -201,6 +212,8 @@ export async function push(deps: ServiceDeps, requestActor: Actor, request: Push
     for (let start = 0; start < pending.length; start += MUTATIONS_PER_TRANSACTION) {
       const chunk = pending.slice(start, start + MUTATIONS_PER_TRANSACTION);
       const applied = await deps.store.write(async (tx) => {
+        // Checked again under the write lock: another push of the same client may have run meanwhile.
+        const write: ChunkWrite = { tx, lastMutationId: await lockSyncClient(tx, clientId, actor, deps.now()), pendingAudit: [] };
         const results: Applied[] = [];
         for (const { mutation, hash } of chunk) {
           // An applied command may have changed the actor's own roles or scope (a new child organization).
@@ -210,10 +223,14 @@ export async function push(deps: ServiceDeps, requestActor: Actor, request: Push
             actor = fresh;
             actorStale = false;
           }
-          const result = await applyMutation(tx, deps, actor, clientId, mutation, hash);
+          const result = await applyMutation(write, deps, actor, clientId, mutation, hash);
+          if (result.record !== null) write.lastMutationId = mutation.id;
           if (result.outcome.status === 'applied' && mayChangeActor(mutation, actor)) actorStale = true;
           results.push(result);
         }
+        // The kept changes' audit events and every outcome: a statement each for the whole transaction.
+        await writeAuditEvents(tx, write.pendingAudit);
+        await recordMutations(tx, clientId, results.flatMap((result) => (result.record === null ? [] : [result.record])));
         return results;
       });
       for (const [index, result] of applied.entries()) {
