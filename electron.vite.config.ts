@@ -10,7 +10,8 @@ export default defineConfig({
     resolve: { alias },
     build: {
       outDir: 'out/main',
-      lib: { entry: resolve(import.meta.dirname, 'electron/main/index.ts') },
+      // The bootstrap's writer thread is an entry of its own, emitted beside index.js (core/sync/apply-thread.ts).
+      lib: { entry: { index: resolve(import.meta.dirname, 'electron/main/index.ts'), 'apply-worker': resolve(import.meta.dirname, 'electron/core/sync/apply-worker.ts') } },
       rollupOptions: { external: ['better-sqlite3', 'keytar', 'pdfkit'] },
     },
   },

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -35,6 +35,9 @@ async function startScaleService(options: CoreBenchOptions, dataDir: string): Pr
     ['--import', 'tsx', 'service/main.ts', '--port', '0', '--data', dataDir, '--seed', 'scale', '--customers', String(options.customers), '--users-per-customer', String(options.usersPerCustomer)],
     { cwd: ROOT, env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.node.json', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  // The service stands in for a remote machine: on this one it must not take the app's cores, so
+  // it runs at a lower priority (the event-loop stall is the app's, not the scheduler sharing two cores).
+  if (child.pid !== undefined) setPriority(child.pid, 10);
   const url = await new Promise<string>((resolveUrl, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const found = parseServiceListeningLine(line);

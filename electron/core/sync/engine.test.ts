@@ -402,6 +402,33 @@ describe('the sync engine against the real service', () => {
     await expectCacheEqualsService(db, service);
   });
 
+  it('writes a large bootstrap on its writer thread: resumable, equal to the service, search and roles included', async () => {
+    const db = tempCache();
+    const inner = (await signedInTransport(service, 'owner@northwind.example')).transport;
+    const dropping = faulty(inner, { pull: (_query, call) => (call > 4 ? new SeatdeskError('OFFLINE') : null) });
+    const logged: string[] = [];
+    const threaded = { pageSize: 50, applyThreadMinRows: 0, log: (_level: string, message: string) => logged.push(message) };
+    const first = await client(service, 'owner@northwind.example', { db, transport: dropping.transport, ...threaded });
+    expect((await first.engine.syncNow()).state).toBe('offline');
+    // Stopping commits what the thread holds: the four pages that arrived are kept.
+    await first.engine.stop();
+    expect(db.prepare('SELECT bootstrap_done, bootstrap_complete FROM sync_state').get()).toEqual({ bootstrap_done: 200, bootstrap_complete: 0 });
+    expect((db.prepare('SELECT count(*) AS n FROM organizations').get() as { n: number }).n + (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n).toBeGreaterThan(0);
+
+    const second = await client(service, 'owner@northwind.example', { db, ...threaded });
+    expect(await second.engine.syncNow()).toMatchObject({ state: 'online', progress: null });
+    expect(logged.filter((m) => m.includes('writer thread'))).toEqual([]);
+    await expectCacheEqualsService(db, service);
+    const users = cacheRows(db, 'user');
+    const memberships = [...users.values()].reduce((sum, row) => sum + (row.data as { roleIds: string[] }).roleIds.length, 0);
+    expect(db.prepare('SELECT count(*) AS n FROM user_roles').get()).toEqual({ n: memberships });
+    expect((db.prepare("SELECT count(*) AS n FROM users_fts WHERE users_fts MATCH 'owner*'").get() as { n: number }).n).toBeGreaterThan(0);
+    expect(() => db.prepare("INSERT INTO users_fts (users_fts, rank) VALUES ('integrity-check', 1)").run()).not.toThrow();
+    const progress = second.statuses.flatMap((s) => (s.progress === null ? [] : [s.progress]));
+    expect(progress[0]?.done).toBe(200);
+    expect(progress.at(-1)?.done).toBe(progress.at(-1)?.total);
+  });
+
   it('bootstraps again on a schema version change and keeps the queued commands', async () => {
     const coho = await orgId('Coho Winery');
     const [user] = (await usersOf(coho)).filter((u) => !u.email.startsWith('admin@'));

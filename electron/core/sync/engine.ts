@@ -8,6 +8,7 @@ import { ENTITY_TABLES } from '../db/migrations';
 import { durably, type CacheDatabase } from '../db/open';
 import type { EventBus } from '../events/event-bus';
 import { outboxBatch, parseCommands, pendingCount, queueCommandsDetailed, queueInTransaction, type CommandInput } from '../outbox/queue';
+import { ApplyThreadUnavailable, startApplyThread, type ApplyThread } from './apply-thread';
 import { ChangeTracker, applyPullPage, hasPending, recordPushOutcomes, type ApplyResult, type ChangedScope, type SyncLog } from './apply';
 import { getIssue, listIssues, markResolved, openIssueCount } from './issues';
 import { ensureSyncState, readSyncState } from './state';
@@ -37,8 +38,11 @@ export interface SyncEngineOptions {
   chunkSize?: number;
   /** The time one apply slice aims at when chunkSize is unset (default 15 ms). */
   sliceMs?: number;
-  /** Rows a bootstrap writes between commits (default 2,000; see bootstrapWriteSlice). */
-  bootstrapCommitRows?: number;
+  /**
+   * A bootstrap of at least this many rows writes its pages on a worker thread (apply-thread.ts);
+   * default 5,000. Infinity keeps every write on the calling thread.
+   */
+  applyThreadMinRows?: number;
   /** Told the rows and the time of every apply transaction (the benchmark's apply time). */
   onApplied?: (rows: number, ms: number) => void;
   /** The fallback poll when no poke arrives. */
@@ -132,7 +136,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const pageSize = Math.min(options.pageSize ?? MAX_PULL_LIMIT, MAX_PULL_LIMIT);
   const pushBatchSize = Math.min(options.pushBatchSize ?? MAX_MUTATIONS_PER_PUSH, MAX_MUTATIONS_PER_PUSH);
   const sliceMs = options.sliceMs ?? 15;
-  const bootstrapCommitRows = options.bootstrapCommitRows ?? 2_000;
   // Rows per transaction: fixed when asked, else adapted to the rows per ms the last one managed.
   let chunkSize = options.chunkSize ?? 100;
   const adaptChunk = (rows: number, ms: number): void => {
@@ -220,28 +223,37 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     });
   }
 
-  /**
-   * A bootstrap writes every row once, in slices of `chunkSize`. A commit per slice wrote the same
-   * index pages to the log again and again (the id, name and email indexes take rows in random
-   * order), so the bootstrap keeps one transaction open across slices and yields (reads go on,
-   * on this connection) and commits every `bootstrapCommitRows` rows, at its end, and before
-   * anything is queued, so a queued change is on disk when queue() returns. A failure rolls the
-   * open batch back: the bootstrap resumes from the last commit.
-   */
-  let bootstrapWrite: { rows: number } | null = null;
-  function bootstrapWriteSlice(rows: number): void {
-    if (bootstrapWrite === null) {
-      db.exec('BEGIN IMMEDIATE');
-      bootstrapWrite = { rows: 0 };
-    }
-    bootstrapWrite.rows += rows;
-  }
-  function endBootstrapWrite(outcome: 'COMMIT' | 'ROLLBACK' = 'COMMIT'): void {
-    if (bootstrapWrite === null) return;
-    bootstrapWrite = null;
+  // The writer thread for large bootstraps; started with the first one, given up if it fails.
+  let applyThread: ApplyThread | null = null;
+  let applyThreadFailed = false;
+  const applyThreadMinRows = options.applyThreadMinRows ?? 5_000;
+
+  /** Applies a bootstrap page (nothing pending) on the writer thread; false when there is none to use. */
+  async function applyOnThread(page: PullResponse, bootstrap: { before: number; total: number }): Promise<boolean> {
+    if (applyThreadFailed || db.memory || bootstrap.total < applyThreadMinRows) return false;
+    applyThread ??= startApplyThread(db, log);
+    const thread = applyThread;
+    const complete = !page.hasMore;
+    const done = bootstrap.before + page.changes.length;
     const began = performance.now();
-    if (db.inTransaction) db.exec(outcome);
-    options.onApplied?.(0, performance.now() - began);
+    let result: ApplyResult;
+    try {
+      result = await call(() =>
+        thread.apply(page, { now: now().toISOString(), rebase: complete ? 'force' : 'defer', bootstrap: { done, total: bootstrap.total, complete } }),
+      );
+    } catch (error) {
+      // Pages it had not committed are gone with it: the bootstrap loop goes back to the saved cursor.
+      if (error instanceof ApplyThreadUnavailable) {
+        applyThreadFailed = true;
+        applyThread = null;
+      }
+      throw error;
+    }
+    options.onApplied?.(page.changes.length, performance.now() - began);
+    emitChanges(result.changed);
+    progress = { phase: 'bootstrap', done, total: bootstrap.total };
+    emitStatus();
+    return true;
   }
 
   async function pause(): Promise<void> {
@@ -258,6 +270,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const bootstrapping = bootstrap !== null;
     const complete = !page.hasMore;
     const chunked = !hasPending(db);
+    if (bootstrapping && chunked && (await applyOnThread(page, bootstrap))) return;
     let done = bootstrap?.before ?? 0;
     for (let start = 0; ; ) {
       const size = chunked ? chunkSize : page.changes.length;
@@ -266,24 +279,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const last = start >= page.changes.length;
       const chunk = last ? { ...page, changes } : { ...page, changes, cursor: changes.at(-1)!.seq, hasMore: true, outcomes: [] };
       done += changes.length;
-      if (bootstrapping && chunked) bootstrapWriteSlice(changes.length);
       const began = performance.now();
-      let result: ApplyResult;
-      try {
-        result = applyPullPage(db, chunk, {
-          now: now(),
-          log,
-          settle: last,
-          ownTransaction: bootstrapWrite === null,
-          ...(bootstrapping ? { rebase: last && complete ? 'force' : 'defer', bootstrap: { done, total: bootstrap.total, complete: last && complete } } : {}),
-        });
-      } catch (error) {
-        // A slice that failed halfway may have written part of its rows: drop the open batch.
-        endBootstrapWrite('ROLLBACK');
-        throw error;
-      }
+      const result = applyPullPage(db, chunk, {
+        now: now(),
+        log,
+        settle: last,
+        ...(bootstrapping ? { rebase: last && complete ? 'force' : 'defer', bootstrap: { done, total: bootstrap.total, complete: last && complete } } : {}),
+      });
       adaptChunk(changes.length, performance.now() - began);
-      if (bootstrapWrite !== null && bootstrapWrite.rows >= bootstrapCommitRows) endBootstrapWrite();
       emitChanges(result.changed);
       if (bootstrapping) progress = { phase: 'bootstrap', done, total: bootstrap.total };
       emitStatus();
@@ -304,29 +307,45 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return request;
     };
     let next = pull(sync.cursor);
+    // Kept here, not re-read: the writer thread's open transaction is not visible to this connection.
+    let schemaVersion = sync.schemaVersion;
+    let done = sync.bootstrapDone;
     try {
       for (;;) {
         const page = await next;
-        if (sync.schemaVersion === null) db.prepare('UPDATE sync_state SET schema_version = ? WHERE id = 1').run(page.schemaVersion);
-        else if (page.schemaVersion !== sync.schemaVersion) {
+        if (schemaVersion === null) {
+          db.prepare('UPDATE sync_state SET schema_version = ? WHERE id = 1').run(page.schemaVersion);
+          schemaVersion = page.schemaVersion;
+        } else if (page.schemaVersion !== schemaVersion) {
           // The service changed protocol mid-bootstrap: start over under the new one.
-          log('warn', `The service's schema version changed during the bootstrap (${sync.schemaVersion} → ${page.schemaVersion}); starting over.`);
+          log('warn', `The service's schema version changed during the bootstrap (${schemaVersion} → ${page.schemaVersion}); starting over.`);
+          await applyThread?.flush();
           resetForBootstrap(db, scope);
           sync = readSyncState(db);
+          ({ schemaVersion } = sync);
+          done = 0;
           next = pull(sync.cursor);
           continue;
         }
         if (page.hasMore) next = pull(page.cursor);
-        const before = sync.bootstrapDone;
-        const total = before + page.changes.length + (page.remaining ?? 0);
-        await applyPage(page, { before, total });
-        sync = readSyncState(db);
+        const total = done + page.changes.length + (page.remaining ?? 0);
+        try {
+          await applyPage(page, { before: done, total });
+        } catch (error) {
+          if (!(error instanceof ApplyThreadUnavailable)) throw error;
+          log('warn', `${error.message}; the bootstrap goes on from its last saved page without it.`, error);
+          sync = readSyncState(db);
+          done = sync.bootstrapDone;
+          next = pull(sync.cursor);
+          continue;
+        }
+        done += page.changes.length;
         if (!page.hasMore) break;
         await pause();
       }
     } finally {
-      // What is written is whole (every slice moved the cursor with its rows): keep it.
-      endBootstrapWrite();
+      // The thread's open pages are whole (each moved the cursor with its rows): keep them.
+      await applyThread?.flush().catch(() => undefined);
     }
     progress = null;
     setState('syncing');
@@ -521,7 +540,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   function queue(commands: readonly CommandInput[], batchId?: string, queueOptions: { skipRefused?: boolean } = {}): QueuedResult {
-    endBootstrapWrite();
     const { result, touched } = queueCommandsDetailed(db, commands, {
       now: now(),
       ...(batchId === undefined ? {} : { batchId }),
@@ -536,7 +554,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   function resolveIssue(issueId: number, resolution: 'keep_mine' | 'take_theirs'): SyncIssue {
-    endBootstrapWrite();
     const issue = getIssue(db, issueId);
     if (issue.resolvedAt !== null) throw new SeatdeskError('INVALID_TRANSITION', 'This sync issue is already resolved.');
     const at = now();
@@ -587,6 +604,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       halt();
       await running;
       await pokeLoop;
+      await applyThread?.stop();
     },
     async syncNow() {
       if (stopped || signedOut) return status();

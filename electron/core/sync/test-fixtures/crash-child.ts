@@ -7,7 +7,7 @@
  * end (or until the test's timer kills it).
  *
  * Env: CACHE_FILE, SERVICE_URL, ACCESS_TOKEN, PLAN_FILE ({ batches: {batchId, commands}[] }),
- * NOW (the service's fixed clock), CRASH. Prints `STEP bootstrap|pull|push|queue` before each step
+ * NOW (the service's fixed clock), CRASH, APPLY_THREAD (1: bootstrap pages on the writer thread). Prints `STEP bootstrap|pull|push|queue` before each step
  * (stdout to a pipe is synchronous, so the last one names the step a kill interrupted) and DONE
  * when everything is synced.
  */
@@ -101,7 +101,8 @@ const transport: SyncTransport = {
 
 const plan = JSON.parse(readFileSync(env('PLAN_FILE'), 'utf8')) as { batches: { batchId: string; commands: CommandInput[] }[] };
 const now = new Date(env('NOW'));
-const engine = createSyncEngine({ db, transport, events: createEventBus(), now: () => now, pageSize: 25, chunkSize: 5, pushBatchSize: 20 });
+const applyThreadMinRows = process.env['APPLY_THREAD'] === '1' ? 0 : Number.POSITIVE_INFINITY;
+const engine = createSyncEngine({ db, transport, events: createEventBus(), now: () => now, pageSize: 25, chunkSize: 5, pushBatchSize: 20, applyThreadMinRows });
 
 await engine.syncNow();
 // Queued so far = next mutation id - 1 (both move in the queue's one transaction): go on from there.
