@@ -2,7 +2,7 @@
  * The bootstrap's writer thread (see apply-thread.ts): its own connection to the cache, and
  * applyPullPage, the same function the main thread runs, for every page it is sent.
  *
- * Pages share a transaction until COMMIT_ROWS rows are in it, the bootstrap's last page is in,
+ * A bootstrap's pages share a transaction until COMMIT_ROWS rows are in it, its last page is in,
  * or no page has come for IDLE_COMMIT_MS: a commit per page wrote the randomly ordered index
  * pages (ids, names, emails) to the log again and again, and that was most of a bootstrap's time.
  * The idle commit bounds how long the main thread's own writes (a change queued meanwhile) wait.
@@ -39,7 +39,9 @@ function apply(request: ApplyRequest): ApplyResult {
     log: (level, message, details) => port!.postMessage({ id: request.id, log: { level, message, details } } satisfies ApplyReply),
   });
   openRows += request.page.changes.length;
-  if (openRows >= COMMIT_ROWS || request.options.bootstrap?.complete === true) end('COMMIT');
+  // Only a bootstrap's pages share a transaction: after any other page the caller reads the cursor.
+  const bootstrap = request.options.bootstrap;
+  if (bootstrap === undefined || bootstrap.complete || openRows >= COMMIT_ROWS) end('COMMIT');
   else idleTimer = setTimeout(() => end('COMMIT'), IDLE_COMMIT_MS);
   return result;
 }

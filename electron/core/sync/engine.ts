@@ -77,6 +77,9 @@ class Aborted extends Error {
 
 const RETRYABLE = new Set(['OFFLINE', 'INTERNAL', 'RATE_LIMITED']);
 
+/** A pull page this large (outside a bootstrap) is written on the writer thread: a bulk edit's echo. */
+const ECHO_MIN_ROWS = 250;
+
 function isGap(error: unknown): error is SeatdeskError & { details: { reason: 'gap'; expected: number } } {
   if (!isSeatdeskError(error) || error.code !== 'INVALID_TRANSITION') return false;
   const details = error.details as { reason?: unknown; expected?: unknown } | undefined;
@@ -228,21 +231,29 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let applyThreadFailed = false;
   const applyThreadMinRows = options.applyThreadMinRows ?? 5_000;
 
-  /** Applies a bootstrap page (nothing pending) on the writer thread; false when there is none to use. */
-  async function applyOnThread(page: PullResponse, bootstrap: { before: number; total: number }): Promise<boolean> {
-    if (applyThreadFailed || db.memory || bootstrap.total < applyThreadMinRows) return false;
+  /**
+   * Applies a large page on the writer thread: a bootstrap's pages (nothing pending) once the
+   * bootstrap has applyThreadMinRows rows, and any other pull page of ECHO_MIN_ROWS or more (the
+   * echo of a bulk edit, rebased over the queue there as here). False when it is not used.
+   */
+  async function applyOnThread(page: PullResponse, bootstrap: { before: number; total: number } | null): Promise<boolean> {
+    if (applyThreadFailed || db.memory) return false;
+    if (bootstrap !== null ? bootstrap.total < applyThreadMinRows : page.changes.length < Math.min(applyThreadMinRows, ECHO_MIN_ROWS)) return false;
     applyThread ??= startApplyThread(db, log);
     const thread = applyThread;
     const complete = !page.hasMore;
-    const done = bootstrap.before + page.changes.length;
+    const done = (bootstrap?.before ?? 0) + page.changes.length;
     const began = performance.now();
     let result: ApplyResult;
     try {
       result = await call(() =>
-        thread.apply(page, { now: now().toISOString(), rebase: complete ? 'force' : 'defer', bootstrap: { done, total: bootstrap.total, complete } }),
+        thread.apply(page, {
+          now: now().toISOString(),
+          ...(bootstrap === null ? {} : { rebase: complete ? 'force' : 'defer', bootstrap: { done, total: bootstrap.total, complete } }),
+        }),
       );
     } catch (error) {
-      // Pages it had not committed are gone with it: the bootstrap loop goes back to the saved cursor.
+      // Pages it had not committed are gone with it: the caller goes back to the saved cursor.
       if (error instanceof ApplyThreadUnavailable) {
         applyThreadFailed = true;
         applyThread = null;
@@ -251,7 +262,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
     options.onApplied?.(page.changes.length, performance.now() - began);
     emitChanges(result.changed);
-    progress = { phase: 'bootstrap', done, total: bootstrap.total };
+    if (bootstrap !== null) progress = { phase: 'bootstrap', done, total: bootstrap.total };
     emitStatus();
     return true;
   }
@@ -270,7 +281,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const bootstrapping = bootstrap !== null;
     const complete = !page.hasMore;
     const chunked = !hasPending(db);
-    if (bootstrapping && chunked && (await applyOnThread(page, bootstrap))) return;
+    if ((!bootstrapping || chunked) && (await applyOnThread(page, bootstrap))) return;
     let done = bootstrap?.before ?? 0;
     for (let start = 0; ; ) {
       const size = chunked ? chunkSize : page.changes.length;
@@ -368,7 +379,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         return;
       }
       if (sync.schemaVersion === null) db.prepare('UPDATE sync_state SET schema_version = ? WHERE id = 1').run(page.schemaVersion);
-      await applyPage(page, null);
+      try {
+        await applyPage(page, null);
+      } catch (error) {
+        if (!(error instanceof ApplyThreadUnavailable)) throw error;
+        log('warn', `${error.message}; the pull goes on without it.`, error);
+        continue;
+      }
       if (!page.hasMore) return;
       await pause();
     }
