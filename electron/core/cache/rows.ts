@@ -20,11 +20,12 @@ interface RawRow {
 
 type Value = string | number | null;
 
-/** A stored row's search columns and roles, as the writer needs them to update the indexes. */
+/** A stored row's columns and roles, as the writer needs them to update it and its indexes. */
 interface OldRow {
   rid: number;
+  org_id: string;
   roles: string | null;
-  [searched: string]: Value;
+  [column: string]: Value;
 }
 
 export function tableOf(entity: SyncedEntityName): string {
@@ -44,39 +45,59 @@ class EntityStatements {
   /** Indexes of the searched columns in `columns`. */
   readonly searchedAt: readonly number[];
   readonly get: Statement<unknown[]>;
-  readonly upsert: Statement<unknown[]>;
   readonly insert: Statement<unknown[]>;
-  readonly update: Statement<unknown[]>;
   readonly remove: Statement<unknown[]>;
-  readonly removeById: Statement<unknown[]>;
-  readonly old: Statement<unknown[]> | null;
+  /** The stored row's rid, org and columns (and, for users, roles): what an update compares against. */
+  readonly old: Statement<unknown[]>;
   readonly searchInsert: Statement<unknown[]> | null;
   readonly searchDelete: Statement<unknown[]> | null;
+  /** UPDATEs by the set of columns they change (see update()). */
+  private readonly updates = new Map<string, Statement<unknown[]>>();
 
-  constructor(db: CacheDatabase, readonly entity: SyncedEntityName) {
+  constructor(
+    private readonly db: CacheDatabase,
+    readonly entity: SyncedEntityName,
+  ) {
     const { table, columns, searched } = ENTITY_SHAPES[entity];
     this.columns = columns;
     this.searched = searched;
     this.searchedAt = searched.map((name) => columns.findIndex((c) => c.name === name));
-    const names = columns.map((c) => c.name);
-    const all = ['id', 'org_id', 'version', 'data', ...names];
-    const slots = all.map(() => '?').join(', ');
+    const all = ['id', 'org_id', 'version', 'data', ...columns.map((c) => c.name)];
     this.get = db.prepare(`SELECT id, org_id, version, data FROM ${table} WHERE id = ?`);
-    this.upsert = db.prepare(
-      `INSERT INTO ${table} (${all.join(', ')}) VALUES (${slots})
-       ON CONFLICT (id) DO UPDATE SET ${all.slice(1).map((c) => `${c} = excluded.${c}`).join(', ')}`,
-    );
-    this.insert = db.prepare(`INSERT INTO ${table} (${all.join(', ')}) VALUES (${slots})`);
-    this.update = db.prepare(`UPDATE ${table} SET ${all.slice(1).map((c) => `${c} = ?`).join(', ')} WHERE rid = ?`);
+    this.insert = db.prepare(`INSERT INTO ${table} (${all.join(', ')}) VALUES (${all.map(() => '?').join(', ')})`);
     this.remove = db.prepare(`DELETE FROM ${table} WHERE rid = ?`);
-    this.removeById = db.prepare(`DELETE FROM ${table} WHERE id = ?`);
-    const indexed = searched.length > 0 || entity === 'user';
     const roles = entity === 'user' ? "json_extract(data, '$.roleIds')" : 'NULL';
-    this.old = indexed ? db.prepare(`SELECT rid, ${roles} AS roles${searched.map((c) => `, ${c}`).join('')} FROM ${table} WHERE id = ?`) : null;
+    this.old = db.prepare(`SELECT rid, org_id, ${roles} AS roles${columns.map((c) => `, ${c.name}`).join('')} FROM ${table} WHERE id = ?`);
     const list = searched.join(', ');
     const values = searched.map(() => '?').join(', ');
     this.searchInsert = searched.length > 0 ? db.prepare(`INSERT INTO ${table}_fts (rowid, ${list}) VALUES (?, ${values})`) : null;
     this.searchDelete = searched.length > 0 ? db.prepare(`INSERT INTO ${table}_fts (${table}_fts, rowid, ${list}) VALUES ('delete', ?, ${values})`) : null;
+  }
+
+  /**
+   * Updates a stored row, setting only the columns whose value changed: SQLite rewrites the
+   * entries of every index over a column an UPDATE sets, changed or not, and most updates (a
+   * role, a status, a version) leave the indexed names and emails alone.
+   */
+  update(old: OldRow, orgId: string, version: number, json: string, values: readonly Value[]): void {
+    const set = ['version', 'data'];
+    const params: unknown[] = [version, json];
+    if (old.org_id !== orgId) {
+      set.push('org_id');
+      params.push(orgId);
+    }
+    this.columns.forEach((column, i) => {
+      if (old[column.name] === values[i]) return;
+      set.push(column.name);
+      params.push(values[i]);
+    });
+    const key = set.join(',');
+    let statement = this.updates.get(key);
+    if (statement === undefined) {
+      statement = this.db.prepare(`UPDATE ${ENTITY_SHAPES[this.entity].table} SET ${set.map((c) => `${c} = ?`).join(', ')} WHERE rid = ?`);
+      this.updates.set(key, statement);
+    }
+    statement.run(...params, old.rid);
   }
 }
 
@@ -128,12 +149,8 @@ export class EntityRows {
   write(entity: SyncedEntityName, id: string, orgId: string, version: number, data: Readonly<Record<string, unknown>>, json: string): void {
     const s = this.of(entity);
     const values = s.columns.map((column) => columnValue(data[column.field], column));
-    if (s.old === null) {
-      s.upsert.run(id, orgId, version, json, ...values);
-      return;
-    }
     const searched = s.searchedAt.map((at) => values[at]);
-    const roles = entity === 'user' ? (data['roleIds'] as readonly string[] | undefined) ?? [] : null;
+    const roles = entity === 'user' ? ((data['roleIds'] as readonly string[] | undefined) ?? []) : null;
     const old = s.old.get(id) as OldRow | undefined;
     if (old === undefined) {
       const rid = s.insert.run(id, orgId, version, json, ...values).lastInsertRowid;
@@ -141,7 +158,7 @@ export class EntityRows {
       if (roles !== null) for (const roleId of roles) this.rolesInsert.run(id, roleId);
       return;
     }
-    s.update.run(orgId, version, json, ...values, old.rid);
+    s.update(old, orgId, version, json, values);
     // Most updates (status, roles, versions) leave the searched text alone: the index stays then.
     if (s.searchInsert !== null && s.searched.some((name, i) => old[name] !== searched[i])) {
       s.searchDelete!.run(old.rid, ...s.searched.map((name) => old[name]));
@@ -155,10 +172,6 @@ export class EntityRows {
 
   delete(entity: SyncedEntityName, id: string): void {
     const s = this.of(entity);
-    if (s.old === null) {
-      s.removeById.run(id);
-      return;
-    }
     const old = s.old.get(id) as OldRow | undefined;
     if (old === undefined) return;
     s.searchDelete?.run(old.rid, ...s.searched.map((name) => old[name]));
