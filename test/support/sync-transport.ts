@@ -66,10 +66,14 @@ export function fetchSyncTransport(options: { url: string; token: string | (() =
     return json;
   }
 
+  const pullPath = (query: { cursor: number; limit: number; clientId: string }) =>
+    `/v1/sync/pull?${new URLSearchParams({ cursor: String(query.cursor), limit: String(query.limit), clientId: query.clientId })}`;
+
   return {
+    // Unchecked, for the writer thread to check (its JSON re-serialized: the same values).
+    pullText: async (query) => JSON.stringify(await request('GET', pullPath(query))),
     async pull(query): Promise<PullResponse> {
-      const params = new URLSearchParams({ cursor: String(query.cursor), limit: String(query.limit), clientId: query.clientId });
-      const parsed = pullResponseSchema.safeParse(await request('GET', `/v1/sync/pull?${params}`));
+      const parsed = pullResponseSchema.safeParse(await request('GET', pullPath(query)));
       if (!parsed.success) throw unreadableAnswer('pull', parsed.error);
       return parsed.data;
     },

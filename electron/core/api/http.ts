@@ -52,13 +52,17 @@ const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
   429: 'RATE_LIMITED',
 };
 
+/** What a request sends; `response` parses a 2xx body (requestJson). */
+export type HttpSend = Omit<HttpRequest<unknown>, 'response'>;
+
 /**
- * One JSON request to the service, answered with the parsed body or a SeatdeskError:
- * the service's error body as is; 5xx as INTERNAL with details.retryable; 429 as RATE_LIMITED
- * with the Retry-After header in details (retryAfter, retryAfterSeconds, retryAfterMs); no answer
- * at all (refused, DNS, reset, timeout) as OFFLINE; a 2xx body of the wrong shape as SCHEMA_MISMATCH.
+ * One request to the service, answered with the 2xx body as text, unparsed (a large pull page is
+ * parsed and checked where it is applied), or a SeatdeskError: the service's error body as is;
+ * 5xx as INTERNAL with details.retryable; 429 as RATE_LIMITED with the Retry-After header in
+ * details (retryAfter, retryAfterSeconds, retryAfterMs); no answer at all (refused, DNS, reset,
+ * timeout) as OFFLINE.
  */
-export async function requestJson<T>(serviceUrl: string, timeoutMs: number, request: HttpRequest<T>): Promise<T> {
+export async function requestText(serviceUrl: string, timeoutMs: number, request: HttpSend): Promise<string> {
   const url = new URL(request.path, serviceUrl);
   for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, String(value));
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -82,26 +86,27 @@ export async function requestJson<T>(serviceUrl: string, timeoutMs: number, requ
   } catch (error) {
     throw offlineError(serviceUrl, error, timeoutMs);
   }
+  if (status < 200 || status > 299) throw errorFromAnswer(status, parseJson(text), retryAfter);
+  return text;
+}
 
-  const json = parseJson(text);
-  if (status < 200 || status > 299) throw errorFromAnswer(status, json, retryAfter);
-  const parsed = request.response.safeParse(json);
-  if (!parsed.success) {
-    // SCHEMA_MISMATCH, as the sync engine's transport contract says: the service speaks another version.
-    throw new SeatdeskError(
-      'SCHEMA_MISMATCH',
-      `The billing service answered ${request.method} ${request.path} in a form this version of Seatdesk does not understand.`,
-      {
-        retryable: false,
-        // Paths and zod's messages only: never the received values (they can hold tokens).
-        issues: parsed.error.issues.slice(0, 10).map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
-      },
-    );
-  }
+/** A 2xx body of the wrong shape: the service speaks another version (the sync transport contract). */
+export function unreadableAnswer(what: string, issues: readonly { path: readonly PropertyKey[]; message: string }[]): SeatdeskError {
+  return new SeatdeskError('SCHEMA_MISMATCH', `The billing service answered ${what} in a form this version of Seatdesk does not understand.`, {
+    retryable: false,
+    // Paths and zod's messages only: never the received values (they can hold tokens).
+    issues: issues.slice(0, 10).map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+  });
+}
+
+/** One JSON request to the service: requestText, then the body parsed with `request.response` (else SCHEMA_MISMATCH). */
+export async function requestJson<T>(serviceUrl: string, timeoutMs: number, request: HttpRequest<T>): Promise<T> {
+  const parsed = request.response.safeParse(parseJson(await requestText(serviceUrl, timeoutMs, request)));
+  if (!parsed.success) throw unreadableAnswer(`${request.method} ${request.path}`, parsed.error.issues);
   return parsed.data;
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   if (text === '') return undefined;
   try {
     return JSON.parse(text) as unknown;

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { SeatdeskError, type ErrorCode } from '@shared/errors';
 import type { PullResponse } from '@shared/sync/protocol';
 import type { CacheDatabase } from '../db/open';
 import type { ApplyPageOptions, ApplyResult, SyncLog } from './apply';
@@ -12,6 +13,26 @@ export interface ApplyRequest {
   options: Omit<ApplyPageOptions, 'now' | 'log' | 'ownTransaction'> & { now: string };
 }
 
+/** An unparsed bootstrap page: the thread parses and checks it, answers its summary, then applies it. */
+export interface TextRequest {
+  id: number;
+  text: string;
+  /** Applied only under this schema version (the summary tells the caller it changed). */
+  schemaVersion: number;
+  /** Bootstrap rows done before this page. */
+  before: number;
+  now: string;
+}
+
+/** What the caller needs of a page before it is applied: where the next one starts, and how many are left. */
+export interface PageSummary {
+  schemaVersion: number;
+  cursor: number;
+  hasMore: boolean;
+  count: number;
+  remaining: number | undefined;
+}
+
 /** flush: commit what is open. close: commit and close the connection (the thread is stopped next). */
 export interface ControlRequest {
   id: number;
@@ -20,7 +41,8 @@ export interface ControlRequest {
 
 export type ApplyReply =
   | { id: number; result: ApplyResult | null }
-  | { id: number; error: string }
+  | { id: number; summary: PageSummary }
+  | { id: number; error: string; code?: ErrorCode; details?: unknown }
   | { id: number; log: { level: Parameters<SyncLog>[0]; message: string; details?: unknown } };
 
 /** The thread could not start or died: the caller applies on its own thread instead. */
@@ -34,6 +56,8 @@ export class ApplyThreadUnavailable extends Error {
 export interface ApplyThread {
   /** Applies a page on the writer thread (see apply-worker.ts for when it commits). */
   apply(page: PullResponse, options: ApplyRequest['options']): Promise<ApplyResult>;
+  /** Hands over an unparsed bootstrap page (see TextRequest); result null: not applied (another schema version). */
+  applyText(text: string, page: Omit<TextRequest, 'id' | 'text'>): { summary: Promise<PageSummary>; result: Promise<ApplyResult | null> };
   /** Commits what the thread holds, before this thread writes. */
   flush(): Promise<void>;
   /** Commits what the thread holds and stops it. */
@@ -61,13 +85,21 @@ function startWorker(file: string): Worker {
 export function startApplyThread(db: CacheDatabase, log: SyncLog): ApplyThread {
   const worker = startWorker(db.name);
   worker.unref();
-  const pending = new Map<number, { resolve: (result: ApplyResult | null) => void; reject: (error: Error) => void }>();
+  interface Waiting {
+    resolve: (result: ApplyResult | null) => void;
+    reject: (error: Error) => void;
+    summary?: { resolve: (summary: PageSummary) => void; reject: (error: Error) => void };
+  }
+  const pending = new Map<number, Waiting>();
   let broken: Error | null = null;
   let nextId = 1;
 
   const fail = (error: Error) => {
     broken ??= error;
-    for (const { reject } of pending.values()) reject(broken);
+    for (const waiting of pending.values()) {
+      waiting.summary?.reject(broken);
+      waiting.reject(broken);
+    }
     pending.clear();
   };
   worker.on('error', (error) => fail(new ApplyThreadUnavailable(error)));
@@ -78,16 +110,28 @@ export function startApplyThread(db: CacheDatabase, log: SyncLog): ApplyThread {
       return;
     }
     const waiting = pending.get(reply.id);
+    if ('summary' in reply) {
+      waiting?.summary?.resolve(reply.summary);
+      return;
+    }
     pending.delete(reply.id);
-    if ('result' in reply) waiting?.resolve(reply.result);
-    else waiting?.reject(new Error(reply.error));
+    if ('result' in reply) {
+      waiting?.resolve(reply.result);
+      return;
+    }
+    const error = reply.code === undefined ? new Error(reply.error) : new SeatdeskError(reply.code, reply.error, reply.details);
+    waiting?.summary?.reject(error);
+    waiting?.reject(error);
   });
 
-  function send(message: Omit<ApplyRequest, 'id'> | Omit<ControlRequest, 'id'>): Promise<ApplyResult | null> {
-    if (broken !== null) return Promise.reject(broken);
+  function send(message: Omit<ApplyRequest, 'id'> | Omit<ControlRequest, 'id'> | Omit<TextRequest, 'id'>, summary?: Waiting['summary']): Promise<ApplyResult | null> {
+    if (broken !== null) {
+      summary?.reject(broken);
+      return Promise.reject(broken);
+    }
     const id = nextId++;
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
+      pending.set(id, { resolve, reject, ...(summary === undefined ? {} : { summary }) });
       worker.postMessage({ id, ...message });
     });
   }
@@ -97,6 +141,14 @@ export function startApplyThread(db: CacheDatabase, log: SyncLog): ApplyThread {
       const result = await send({ page, options });
       if (result === null) throw new Error('The writer thread answered a page without its result.');
       return result;
+    },
+    applyText(text, page) {
+      let summaryWaiting: Waiting['summary'];
+      const summary = new Promise<PageSummary>((resolve, reject) => (summaryWaiting = { resolve, reject }));
+      const result = send({ text, ...page }, summaryWaiting);
+      summary.catch(() => undefined);
+      result.catch(() => undefined);
+      return { summary, result };
     },
     async flush() {
       if (broken === null) await send({ control: 'flush' });

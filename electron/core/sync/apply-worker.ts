@@ -8,9 +8,12 @@
  * The idle commit bounds how long the main thread's own writes (a change queued meanwhile) wait.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { isSeatdeskError } from '@shared/errors';
+import { pullResponseSchema } from '@shared/sync/protocol';
+import { parseJson, unreadableAnswer } from '../api/http';
 import { openCacheDatabase } from '../db/open';
 import { applyPullPage, type ApplyResult } from './apply';
-import type { ApplyReply, ApplyRequest, ControlRequest } from './apply-thread';
+import type { ApplyReply, ApplyRequest, ControlRequest, TextRequest } from './apply-thread';
 
 const COMMIT_ROWS = 5_000;
 const IDLE_COMMIT_MS = 20;
@@ -29,15 +32,20 @@ function end(outcome: 'COMMIT' | 'ROLLBACK'): void {
   if (db.inTransaction) db.exec(outcome);
 }
 
+/** Set while a page is being written: a failure then rolls the open batch back (a parse failure writes nothing). */
+let writing = false;
+
 function apply(request: ApplyRequest): ApplyResult {
   if (idleTimer !== null) clearTimeout(idleTimer);
   if (!db.inTransaction) db.exec('BEGIN IMMEDIATE');
+  writing = true;
   const result = applyPullPage(db, request.page, {
     ...request.options,
     ownTransaction: false,
     now: new Date(request.options.now),
     log: (level, message, details) => port!.postMessage({ id: request.id, log: { level, message, details } } satisfies ApplyReply),
   });
+  writing = false;
   openRows += request.page.changes.length;
   // Only a bootstrap's pages share a transaction: after any other page the caller reads the cursor.
   const bootstrap = request.options.bootstrap;
@@ -46,10 +54,30 @@ function apply(request: ApplyRequest): ApplyResult {
   return result;
 }
 
-port.on('message', (request: ApplyRequest | ControlRequest) => {
+/**
+ * An unparsed bootstrap page: parsed and checked with the protocol's schema here (a body of the
+ * wrong shape is SCHEMA_MISMATCH, as the transport would say), its summary answered at once,
+ * then applied unless its schema version is not the one the bootstrap runs under.
+ */
+function applyText(request: TextRequest): ApplyResult | null {
+  const parsed = pullResponseSchema.safeParse(parseJson(request.text));
+  if (!parsed.success) throw unreadableAnswer('GET /v1/sync/pull', parsed.error.issues);
+  const page = parsed.data;
+  const summary = { schemaVersion: page.schemaVersion, cursor: page.cursor, hasMore: page.hasMore, count: page.changes.length, remaining: page.remaining };
+  port!.postMessage({ id: request.id, summary } satisfies ApplyReply);
+  if (page.schemaVersion !== request.schemaVersion) return null;
+  const done = request.before + page.changes.length;
+  const complete = !page.hasMore;
+  const total = done + (page.remaining ?? 0);
+  return apply({ id: request.id, page, options: { now: request.now, rebase: complete ? 'force' : 'defer', bootstrap: { done, total, complete } } });
+}
+
+port.on('message', (request: ApplyRequest | ControlRequest | TextRequest) => {
   let reply: ApplyReply;
   try {
-    if ('control' in request) {
+    if ('text' in request) {
+      reply = { id: request.id, result: applyText(request) };
+    } else if ('control' in request) {
       end('COMMIT');
       if (request.control === 'close') db.close();
       reply = { id: request.id, result: null };
@@ -58,8 +86,11 @@ port.on('message', (request: ApplyRequest | ControlRequest) => {
     }
   } catch (error) {
     // Part of the page may be written: the open batch goes, and the bootstrap resumes from its last commit.
-    if (db.open) end('ROLLBACK');
-    reply = { id: request.id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    if (writing && db.open) end('ROLLBACK');
+    writing = false;
+    reply = isSeatdeskError(error)
+      ? { id: request.id, error: error.message, code: error.code, details: error.details }
+      : { id: request.id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
   }
   port.postMessage(reply);
 });

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, SeatdeskError } from '@shared/errors';
 import type { CoreEvent } from '@shared/ipc/contract';
 import type { SyncStatus } from '@shared/ipc/models';
-import { SCHEMA_VERSION, SYNCED_ENTITY_NAMES, type PullResponse, type SyncedEntityName } from '@shared/sync/protocol';
+import { SCHEMA_VERSION, SYNCED_ENTITY_NAMES, pullResponseSchema, type PullResponse, type SyncedEntityName } from '@shared/sync/protocol';
 import { ENTITY_TABLES as SERVICE_TABLES } from '../../../service/db/rows';
 import { DEMO_NOW } from '../../../test/support/commands';
 import { startRestartableService, type RestartableService } from '../../../test/support/restartable-service';
@@ -109,6 +109,17 @@ function faulty(
       const page = await inner.pull(query);
       return faults.pullAnswer ? faults.pullAnswer(page, pulls.length) : page;
     },
+    ...(inner.pullText === undefined
+      ? {}
+      : {
+          async pullText(query) {
+            pulls.push(query.cursor);
+            const fault = faults.pull?.(query, pulls.length);
+            if (fault) throw fault;
+            const text = await inner.pullText!(query);
+            return faults.pullAnswer ? JSON.stringify(faults.pullAnswer(pullResponseSchema.parse(JSON.parse(text)), pulls.length)) : text;
+          },
+        }),
     async push(request) {
       pushes += 1;
       if (faults.push === 'lose-first-response') {
@@ -440,6 +451,20 @@ describe.each([
     const progress = second.statuses.flatMap((s) => (s.progress === null ? [] : [s.progress]));
     expect(progress[0]?.done).toBe(200);
     expect(progress.at(-1)?.done).toBe(progress.at(-1)?.total);
+  });
+
+  it('refuses an unreadable page on the writer thread as SCHEMA_MISMATCH and writes none of it', async () => {
+    const db = tempCache();
+    const inner = (await signedInTransport(service, 'owner@northwind.example')).transport;
+    const broken = faulty(inner, {
+      pullAnswer: (page, call) => (call === 2 ? { ...page, changes: page.changes.map((c, i) => (i === 7 ? { ...c, seq: -1 } : c)) } : page),
+    });
+    const owner = await client(service, 'owner@northwind.example', { db, transport: broken.transport, pageSize: 50, applyThreadMinRows: 0 });
+    const status = await owner.engine.syncNow();
+    expect(status.lastError).toMatch(/does not understand/);
+    expect(db.prepare('SELECT bootstrap_done, bootstrap_complete FROM sync_state').get()).toEqual({ bootstrap_done: 50, bootstrap_complete: 0 });
+    const rows = Object.values(ENTITY_TABLES).reduce((sum, table) => sum + (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n, 0);
+    expect(rows).toBe(50);
   });
 
   it('bootstraps again on a schema version change and keeps the queued commands', async () => {

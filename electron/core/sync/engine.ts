@@ -231,39 +231,45 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let applyThreadFailed = false;
   const applyThreadMinRows = options.applyThreadMinRows ?? 5_000;
 
+  /** Whether a bootstrap of `total` rows goes to the writer thread. */
+  function wantsThread(total: number): boolean {
+    return !applyThreadFailed && !db.memory && total >= applyThreadMinRows;
+  }
+
+  /** Pages the thread had not committed are gone with it: the caller goes back to the saved cursor. */
+  function threadFailed(error: unknown): never {
+    if (error instanceof ApplyThreadUnavailable) {
+      applyThreadFailed = true;
+      applyThread = null;
+    }
+    throw error;
+  }
+
+  function finishThreadPage(result: ApplyResult, done: number, total: number | null, rows: number, began: number): void {
+    options.onApplied?.(rows, performance.now() - began);
+    emitChanges(result.changed);
+    if (total !== null) progress = { phase: 'bootstrap', done, total };
+    emitStatus();
+  }
+
   /**
    * Applies a large page on the writer thread: a bootstrap's pages (nothing pending) once the
    * bootstrap has applyThreadMinRows rows, and any other pull page of ECHO_MIN_ROWS or more (the
    * echo of a bulk edit, rebased over the queue there as here). False when it is not used.
    */
   async function applyOnThread(page: PullResponse, bootstrap: { before: number; total: number } | null): Promise<boolean> {
-    if (applyThreadFailed || db.memory) return false;
-    if (bootstrap !== null ? bootstrap.total < applyThreadMinRows : page.changes.length < Math.min(applyThreadMinRows, ECHO_MIN_ROWS)) return false;
-    applyThread ??= startApplyThread(db, log);
-    const thread = applyThread;
+    if (bootstrap !== null ? !wantsThread(bootstrap.total) : applyThreadFailed || db.memory || page.changes.length < Math.min(applyThreadMinRows, ECHO_MIN_ROWS)) return false;
+    const thread = (applyThread ??= startApplyThread(db, log));
     const complete = !page.hasMore;
     const done = (bootstrap?.before ?? 0) + page.changes.length;
     const began = performance.now();
-    let result: ApplyResult;
-    try {
-      result = await call(() =>
-        thread.apply(page, {
-          now: now().toISOString(),
-          ...(bootstrap === null ? {} : { rebase: complete ? 'force' : 'defer', bootstrap: { done, total: bootstrap.total, complete } }),
-        }),
-      );
-    } catch (error) {
-      // Pages it had not committed are gone with it: the caller goes back to the saved cursor.
-      if (error instanceof ApplyThreadUnavailable) {
-        applyThreadFailed = true;
-        applyThread = null;
-      }
-      throw error;
-    }
-    options.onApplied?.(page.changes.length, performance.now() - began);
-    emitChanges(result.changed);
-    if (bootstrap !== null) progress = { phase: 'bootstrap', done, total: bootstrap.total };
-    emitStatus();
+    const result = await call(() =>
+      thread.apply(page, {
+        now: now().toISOString(),
+        ...(bootstrap === null ? {} : { rebase: complete ? 'force' : 'defer', bootstrap: { done, total: bootstrap.total, complete } }),
+      }),
+    ).catch((error: unknown) => threadFailed(error));
+    finishThreadPage(result, done, bootstrap?.total ?? null, page.changes.length, began);
     return true;
   }
 
@@ -306,51 +312,102 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
   }
 
+  /** A bootstrap page as the loop needs it, whether parsed here or on the writer thread. */
+  interface BootstrapPage {
+    schemaVersion: number;
+    cursor: number;
+    hasMore: boolean;
+    count: number;
+    remaining: number | undefined;
+    /** Applies it (null: the page is not used; the thread's copy is dropped). */
+    apply(bootstrap: { before: number; total: number } | null): Promise<void>;
+  }
+
+  function parsedPage(page: PullResponse): BootstrapPage {
+    return {
+      schemaVersion: page.schemaVersion,
+      cursor: page.cursor,
+      hasMore: page.hasMore,
+      remaining: page.remaining,
+      count: page.changes.length,
+      apply: (bootstrap) => (bootstrap === null ? Promise.resolve() : applyPage(page, bootstrap)),
+    };
+  }
+
+  /**
+   * Hands an unparsed page to the writer thread, which parses and checks it, answers its summary
+   * (so the next page can be fetched), and applies it if its schema version is `schemaVersion`.
+   */
+  async function threadPage(text: string, before: number, expected: number | null): Promise<BootstrapPage> {
+    // Unparsed pages are asked for only once the first page has set the version.
+    if (expected === null) throw new Error('An unparsed bootstrap page came before the schema version was known.');
+    const thread = (applyThread ??= startApplyThread(db, log));
+    const handle = thread.applyText(text, { schemaVersion: expected, before, now: now().toISOString() });
+    const summary = await call(() => handle.summary).catch((error: unknown) => threadFailed(error));
+    // Parsed and checked by now: what follows is the apply.
+    const began = performance.now();
+    return {
+      ...summary,
+      apply: async (bootstrap) => {
+        const result = await call(() => handle.result).catch((error: unknown) => threadFailed(error));
+        if (bootstrap === null) return;
+        if (result === null) throw new Error('The writer thread left a page of the bootstrap unapplied.');
+        finishThreadPage(result, bootstrap.before + summary.count, bootstrap.total, summary.count, began);
+      },
+    };
+  }
+
   async function bootstrap(): Promise<void> {
     setState('bootstrapping');
     let sync = readSyncState(db);
     progress = { phase: 'bootstrap', done: sync.bootstrapDone, total: Math.max(sync.bootstrapTotal ?? 0, sync.bootstrapDone) };
     emitStatus();
     // The next page is on its way while this one is applied; a page that is not used is dropped.
-    const pull = (cursor: number) => {
-      const request = call(() => transport.pull({ cursor, limit: pageSize, clientId }));
-      request.catch(() => undefined);
-      return request;
-    };
-    let next = pull(sync.cursor);
+    // Once the writer thread takes the bootstrap, pages come unparsed and it parses them.
     // Kept here, not re-read: the writer thread's open transaction is not visible to this connection.
     let schemaVersion = sync.schemaVersion;
     let done = sync.bootstrapDone;
+    const fetchPage = (cursor: number, total: number): Promise<PullResponse | string> => {
+      const query = { cursor, limit: pageSize, clientId };
+      const unparsed = transport.pullText !== undefined && schemaVersion !== null && wantsThread(total);
+      const request = unparsed ? call(() => transport.pullText!(query)) : call(() => transport.pull(query));
+      request.catch(() => undefined);
+      return request;
+    };
+    let next = fetchPage(sync.cursor, sync.bootstrapTotal ?? 0);
     try {
       for (;;) {
-        const page = await next;
-        if (schemaVersion === null) {
-          db.prepare('UPDATE sync_state SET schema_version = ? WHERE id = 1').run(page.schemaVersion);
-          schemaVersion = page.schemaVersion;
-        } else if (page.schemaVersion !== schemaVersion) {
-          // The service changed protocol mid-bootstrap: start over under the new one.
-          log('warn', `The service's schema version changed during the bootstrap (${schemaVersion} → ${page.schemaVersion}); starting over.`);
-          await applyThread?.flush();
-          resetForBootstrap(db, scope);
-          sync = readSyncState(db);
-          ({ schemaVersion } = sync);
-          done = 0;
-          next = pull(sync.cursor);
-          continue;
-        }
-        if (page.hasMore) next = pull(page.cursor);
-        const total = done + page.changes.length + (page.remaining ?? 0);
+        let page: BootstrapPage;
         try {
-          await applyPage(page, { before: done, total });
+          const fetched = await next;
+          page = typeof fetched === 'string' ? await threadPage(fetched, done, schemaVersion) : parsedPage(fetched);
+          if (schemaVersion === null) {
+            db.prepare('UPDATE sync_state SET schema_version = ? WHERE id = 1').run(page.schemaVersion);
+            schemaVersion = page.schemaVersion;
+          } else if (page.schemaVersion !== schemaVersion) {
+            // The service changed protocol mid-bootstrap: start over under the new one.
+            log('warn', `The service's schema version changed during the bootstrap (${schemaVersion} → ${page.schemaVersion}); starting over.`);
+            await page.apply(null);
+            await applyThread?.flush();
+            resetForBootstrap(db, scope);
+            sync = readSyncState(db);
+            ({ schemaVersion } = sync);
+            done = 0;
+            next = fetchPage(sync.cursor, 0);
+            continue;
+          }
+          const total = done + page.count + (page.remaining ?? 0);
+          if (page.hasMore) next = fetchPage(page.cursor, total);
+          await page.apply({ before: done, total });
         } catch (error) {
           if (!(error instanceof ApplyThreadUnavailable)) throw error;
           log('warn', `${error.message}; the bootstrap goes on from its last saved page without it.`, error);
           sync = readSyncState(db);
           done = sync.bootstrapDone;
-          next = pull(sync.cursor);
+          next = fetchPage(sync.cursor, 0);
           continue;
         }
-        done += page.changes.length;
+        done += page.count;
         if (!page.hasMore) break;
         await pause();
       }

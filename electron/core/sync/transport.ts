@@ -10,6 +10,11 @@ import type { PullResponse, PushRequest, PushResponse } from '@shared/sync/proto
  */
 export interface SyncTransport {
   pull(query: { cursor: number; limit: number; clientId: string }): Promise<PullResponse>;
+  /**
+   * Optional: the same page with its body unparsed, for the writer thread to parse and check with
+   * pullResponseSchema off the event loop (a 1,000-row page is ~0.5 MB of JSON). Same errors.
+   */
+  pullText?(query: { cursor: number; limit: number; clientId: string }): Promise<string>;
   push(request: PushRequest): Promise<PushResponse>;
   /**
    * Yields once when the event stream (re)connects, so the engine catches up on what it missed,

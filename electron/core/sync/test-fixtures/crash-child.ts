@@ -83,6 +83,15 @@ const transport: SyncTransport = {
     if (kind === 'pull' && pulls === crashAt) die();
     return page;
   },
+  // Unchecked: the writer thread checks it (its JSON re-serialized: the same values).
+  async pullText(query) {
+    console.log(`STEP ${readSyncState(db).bootstrapComplete ? 'pull' : 'bootstrap'}`);
+    const params = new URLSearchParams({ cursor: String(query.cursor), limit: String(query.limit), clientId: query.clientId });
+    const text = JSON.stringify(await request('GET', `/v1/sync/pull?${params}`));
+    pulls += 1;
+    if (kind === 'pull' && pulls === crashAt) die();
+    return text;
+  },
   async push(body) {
     console.log('STEP push');
     const answer = pushResponseSchema.parse(await request('POST', '/v1/sync/push', body));
