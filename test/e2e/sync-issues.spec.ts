@@ -57,9 +57,18 @@ const statusBar = () => statusBarOf(page);
 
 const syncUntilNothingPending = () => syncAllIn(page);
 
+/**
+ * Types a user's email into the search and waits for the narrowed list: the search applies after
+ * a pause, and a click that lands while the list re-renders hits a row that is replaced under it.
+ */
+async function searchUsers(email: string) {
+  await page.getByPlaceholder('Search by name or email').fill(email);
+  await expect(page.getByRole('main').getByText(/^1 user$/)).toBeVisible();
+}
+
 async function openUser(email: string) {
   await openScreen('Users');
-  await page.getByPlaceholder('Search by name or email').fill(email);
+  await searchUsers(email);
   const row = page.getByRole('grid', { name: 'Users' }).getByRole('row').filter({ hasText: email });
   await expect(row).toHaveCount(1);
   await row.click();
@@ -164,7 +173,7 @@ test('deactivating the last Administrator offline is refused by the service, rol
   await page.getByRole('option', { name: new RegExp(org.name) }).first().click();
   await expect(page.locator('.screen-org-name')).toHaveText(org.name);
   await openScreen('Users');
-  await page.getByPlaceholder('Search by name or email').fill(admin.email);
+  await searchUsers(admin.email);
   const grid = page.getByRole('grid', { name: 'Users' });
   const toggle = grid.getByRole('switch', { name: `Active: ${name}` });
   await expect(toggle).toHaveAttribute('aria-checked', 'true');
