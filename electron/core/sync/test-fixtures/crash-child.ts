@@ -74,24 +74,20 @@ async function request(method: 'GET' | 'POST', path: string, body?: unknown): Pr
   return json;
 }
 
+/** One pull answer, unchecked; CRASH=pull:N dies right after the Nth. */
+async function pullAnswer(query: { cursor: number; limit: number; clientId: string }): Promise<unknown> {
+  console.log(`STEP ${readSyncState(db).bootstrapComplete ? 'pull' : 'bootstrap'}`);
+  const params = new URLSearchParams({ cursor: String(query.cursor), limit: String(query.limit), clientId: query.clientId });
+  const answer = await request('GET', `/v1/sync/pull?${params}`);
+  pulls += 1;
+  if (kind === 'pull' && pulls === crashAt) die();
+  return answer;
+}
+
 const transport: SyncTransport = {
-  async pull(query) {
-    console.log(`STEP ${readSyncState(db).bootstrapComplete ? 'pull' : 'bootstrap'}`);
-    const params = new URLSearchParams({ cursor: String(query.cursor), limit: String(query.limit), clientId: query.clientId });
-    const page = pullResponseSchema.parse(await request('GET', `/v1/sync/pull?${params}`));
-    pulls += 1;
-    if (kind === 'pull' && pulls === crashAt) die();
-    return page;
-  },
+  pull: async (query) => pullResponseSchema.parse(await pullAnswer(query)),
   // Unchecked: the writer thread checks it (its JSON re-serialized: the same values).
-  async pullText(query) {
-    console.log(`STEP ${readSyncState(db).bootstrapComplete ? 'pull' : 'bootstrap'}`);
-    const params = new URLSearchParams({ cursor: String(query.cursor), limit: String(query.limit), clientId: query.clientId });
-    const text = JSON.stringify(await request('GET', `/v1/sync/pull?${params}`));
-    pulls += 1;
-    if (kind === 'pull' && pulls === crashAt) die();
-    return text;
-  },
+  pullText: async (query) => JSON.stringify(await pullAnswer(query)),
   async push(body) {
     console.log('STEP push');
     const answer = pushResponseSchema.parse(await request('POST', '/v1/sync/push', body));
