@@ -9,6 +9,7 @@ import { parseServiceListeningLine } from '@shared/service-banner';
 import type { CommandInput } from '../electron/core/outbox/queue';
 import { createApiClient } from '../electron/core/api/client';
 import { createAuthorizedApi } from '../electron/core/api/authorized';
+import { startWalCheckpointer } from '../electron/core/db/checkpointer';
 import { openCacheDatabase } from '../electron/core/db/open';
 import { ENTITY_SHAPES } from '../electron/core/db/migrations';
 import { createEventBus } from '../electron/core/events/event-bus';
@@ -143,6 +144,8 @@ export async function coreBenches(options: CoreBenchOptions): Promise<BenchResul
       longestApplyMs = Math.max(longestApplyMs, ms);
     };
     const engine = createSyncEngine({ db, transport, events: createEventBus(), pollIntervalMs: 3_600_000, onApplied });
+    // As the app runs it (app/account.ts): checkpoints in their own worker.
+    const checkpointer = startWalCheckpointer(db);
 
     // Bootstrap, with the event loop and memory watched throughout.
     const stall = monitorEventLoopDelay({ resolution: 5 });
@@ -213,6 +216,7 @@ export async function coreBenches(options: CoreBenchOptions): Promise<BenchResul
     }
     editSamples.sort((a, b) => a - b);
     await engine.stop();
+    await checkpointer.stop();
     db.close();
 
     const latest = {

@@ -70,8 +70,8 @@ export function fetchSyncTransport(options: { url: string; token: string | (() =
     `/v1/sync/pull?${new URLSearchParams({ cursor: String(query.cursor), limit: String(query.limit), clientId: query.clientId })}`;
 
   return {
-    // Unchecked, for the writer thread to check (its JSON re-serialized: the same values).
-    pullText: async (query) => JSON.stringify(await request('GET', pullPath(query))),
+    // Unchecked, for the writer thread to decode and check (its JSON re-serialized: the same values).
+    pullBytes: async (query) => new TextEncoder().encode(JSON.stringify(await request('GET', pullPath(query)))),
     async pull(query): Promise<PullResponse> {
       const parsed = pullResponseSchema.safeParse(await request('GET', pullPath(query)));
       if (!parsed.success) throw unreadableAnswer('pull', parsed.error);

@@ -9,7 +9,7 @@ import type { MeResponse } from './schemas';
  */
 export interface SyncTransportShape {
   pull(query: PullParams): Promise<PullResponse>;
-  pullText?(query: PullParams): Promise<string>;
+  pullBytes?(query: PullParams): Promise<Uint8Array>;
   push(request: PushRequest): Promise<PushResponse>;
   /** One item on (re)connecting, then one per poke; ends when the signal aborts or the stream breaks (then reconnect). */
   pokes(signal: AbortSignal): AsyncIterable<void>;
@@ -44,7 +44,7 @@ export function createAuthorizedApi(api: ApiClient, tokens: AccessTokenSource): 
   return {
     me: () => authorized((token) => api.me(token)),
     pull: (query) => authorized((token) => api.pull(token, query)),
-    pullText: (query) => authorized((token) => api.pullText(token, query)),
+    pullBytes: (query) => authorized((token) => api.pullBytes(token, query)),
     push: (request) => authorized((token) => api.push(token, request)),
     async *pokes(signal) {
       if (signal.aborted) return;

@@ -9,7 +9,7 @@ import {
 } from '@shared/sync/protocol';
 import { validationErrorFromZod } from '@shared/errors';
 import { DEFAULT_EVENTS_IDLE_MS, openPokeStream } from './events';
-import { DEFAULT_TIMEOUT_MS, normalizeServiceUrl, requestJson, requestText, withoutSecret } from './http';
+import { DEFAULT_TIMEOUT_MS, normalizeServiceUrl, requestBytes, requestJson, withoutSecret } from './http';
 import {
   healthzResponseSchema,
   loginResponseSchema,
@@ -49,8 +49,8 @@ export interface ApiClient {
   logout(accessToken: string): Promise<void>;
   me(accessToken: string): Promise<MeResponse>;
   pull(accessToken: string, query: PullParams): Promise<PullResponse>;
-  /** The same page as pull, its body unparsed: the writer thread parses it with pullResponseSchema. */
-  pullText(accessToken: string, query: PullParams): Promise<string>;
+  /** The same page as pull, its body undecoded: the writer thread decodes it and parses it with pullResponseSchema. */
+  pullBytes(accessToken: string, query: PullParams): Promise<Uint8Array>;
   push(accessToken: string, request: PushRequest): Promise<PushResponse>;
   /** Opens the event stream; rejects when it cannot (OFFLINE, UNAUTHENTICATED, ...). */
   openPokes(accessToken: string, signal: AbortSignal): Promise<AsyncIterable<void>>;
@@ -118,10 +118,10 @@ export function createApiClient(serviceUrl: string, options: ApiClientOptions = 
       });
     },
 
-    pullText(accessToken, params) {
+    pullBytes(accessToken, params) {
       const query = pullQuerySchema.safeParse(params);
       if (!query.success) return Promise.reject(validationErrorFromZod(query.error));
-      return requestText(origin, timeoutMs, { method: 'GET', path: '/v1/sync/pull', query: query.data, token: accessToken });
+      return requestBytes(origin, timeoutMs, { method: 'GET', path: '/v1/sync/pull', query: query.data, token: accessToken });
     },
 
     push(accessToken, request) {

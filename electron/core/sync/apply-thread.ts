@@ -13,10 +13,11 @@ export interface ApplyRequest {
   options: Omit<ApplyPageOptions, 'now' | 'log' | 'ownTransaction'> & { now: string };
 }
 
-/** An unparsed bootstrap page: the thread parses and checks it, answers its summary, then applies it. */
-export interface TextRequest {
+/** An undecoded bootstrap page: the thread decodes, parses and checks it, answers its summary, then applies it. */
+export interface BytesRequest {
   id: number;
-  text: string;
+  /** The page's JSON body, UTF-8 (transferred: the caller's copy is detached). */
+  body: Uint8Array;
   /** Applied only under this schema version (the summary tells the caller it changed). */
   schemaVersion: number;
   /** Bootstrap rows done before this page. */
@@ -56,12 +57,19 @@ export class ApplyThreadUnavailable extends Error {
 export interface ApplyThread {
   /** Applies a page on the writer thread (see apply-worker.ts for when it commits). */
   apply(page: PullResponse, options: ApplyRequest['options']): Promise<ApplyResult>;
-  /** Hands over an unparsed bootstrap page (see TextRequest); result null: not applied (another schema version). */
-  applyText(text: string, page: Omit<TextRequest, 'id' | 'text'>): { summary: Promise<PageSummary>; result: Promise<ApplyResult | null> };
+  /** Hands over an undecoded bootstrap page (see BytesRequest); result null: not applied (another schema version). */
+  applyBytes(body: Uint8Array, page: Omit<BytesRequest, 'id' | 'body'>): { summary: Promise<PageSummary>; result: Promise<ApplyResult | null> };
   /** Commits what the thread holds, before this thread writes. */
   flush(): Promise<void>;
   /** Commits what the thread holds and stops it. */
   stop(): Promise<void>;
+}
+
+/** The bytes in a buffer of their own, so that transferring it moves nothing else. */
+function ownBuffer(bytes: Uint8Array): ArrayBuffer {
+  const { buffer } = bytes;
+  if (buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) return buffer;
+  return bytes.slice().buffer;
 }
 
 function startWorker(file: string): Worker {
@@ -124,7 +132,7 @@ export function startApplyThread(db: CacheDatabase, log: SyncLog): ApplyThread {
     waiting?.reject(error);
   });
 
-  function send(message: Omit<ApplyRequest, 'id'> | Omit<ControlRequest, 'id'> | Omit<TextRequest, 'id'>, summary?: Waiting['summary']): Promise<ApplyResult | null> {
+  function send(message: Omit<ApplyRequest, 'id'> | Omit<ControlRequest, 'id'> | Omit<BytesRequest, 'id'>, summary?: Waiting['summary']): Promise<ApplyResult | null> {
     if (broken !== null) {
       summary?.reject(broken);
       return Promise.reject(broken);
@@ -132,7 +140,9 @@ export function startApplyThread(db: CacheDatabase, log: SyncLog): ApplyThread {
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject, ...(summary === undefined ? {} : { summary }) });
-      worker.postMessage({ id, ...message });
+      // A page's bytes are moved, not copied (a view into a shared pool is copied out first).
+      const moved = 'body' in message ? [ownBuffer(message.body)] : [];
+      worker.postMessage({ id, ...message, ...('body' in message ? { body: new Uint8Array(moved[0]!) } : {}) }, moved);
     });
   }
 
@@ -142,10 +152,10 @@ export function startApplyThread(db: CacheDatabase, log: SyncLog): ApplyThread {
       if (result === null) throw new Error('The writer thread answered a page without its result.');
       return result;
     },
-    applyText(text, page) {
+    applyBytes(body, page) {
       let summaryWaiting: Waiting['summary'];
       const summary = new Promise<PageSummary>((resolve, reject) => (summaryWaiting = { resolve, reject }));
-      const result = send({ text, ...page }, summaryWaiting);
+      const result = send({ body, ...page }, summaryWaiting);
       summary.catch(() => undefined);
       result.catch(() => undefined);
       return { summary, result };

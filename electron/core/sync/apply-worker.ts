@@ -13,7 +13,7 @@ import { pullResponseSchema } from '@shared/sync/protocol';
 import { parseJson, unreadableAnswer } from '../api/http';
 import { openCacheDatabase } from '../db/open';
 import { applyPullPage, type ApplyResult } from './apply';
-import type { ApplyReply, ApplyRequest, ControlRequest, TextRequest } from './apply-thread';
+import type { ApplyReply, ApplyRequest, ControlRequest, BytesRequest } from './apply-thread';
 
 const COMMIT_ROWS = 5_000;
 const IDLE_COMMIT_MS = 20;
@@ -54,13 +54,25 @@ function apply(request: ApplyRequest): ApplyResult {
   return result;
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as text, or undefined when it is not UTF-8 (then it is not a page either). */
+function decode(body: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(body);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * An unparsed bootstrap page: parsed and checked with the protocol's schema here (a body of the
- * wrong shape is SCHEMA_MISMATCH, as the transport would say), its summary answered at once,
- * then applied unless its schema version is not the one the bootstrap runs under.
+ * An undecoded bootstrap page: decoded, parsed and checked with the protocol's schema here (a body
+ * of the wrong shape is SCHEMA_MISMATCH, as the transport would say), its summary answered at
+ * once, then applied unless its schema version is not the one the bootstrap runs under.
  */
-function applyText(request: TextRequest): ApplyResult | null {
-  const parsed = pullResponseSchema.safeParse(parseJson(request.text));
+function applyBytes(request: BytesRequest): ApplyResult | null {
+  const text = decode(request.body);
+  const parsed = pullResponseSchema.safeParse(text === undefined ? undefined : parseJson(text));
   if (!parsed.success) throw unreadableAnswer('GET /v1/sync/pull', parsed.error.issues);
   const page = parsed.data;
   const summary = { schemaVersion: page.schemaVersion, cursor: page.cursor, hasMore: page.hasMore, count: page.changes.length, remaining: page.remaining };
@@ -72,11 +84,11 @@ function applyText(request: TextRequest): ApplyResult | null {
   return apply({ id: request.id, page, options: { now: request.now, rebase: complete ? 'force' : 'defer', bootstrap: { done, total, complete } } });
 }
 
-port.on('message', (request: ApplyRequest | ControlRequest | TextRequest) => {
+port.on('message', (request: ApplyRequest | ControlRequest | BytesRequest) => {
   let reply: ApplyReply;
   try {
-    if ('text' in request) {
-      reply = { id: request.id, result: applyText(request) };
+    if ('body' in request) {
+      reply = { id: request.id, result: applyBytes(request) };
     } else if ('control' in request) {
       end('COMMIT');
       if (request.control === 'close') db.close();

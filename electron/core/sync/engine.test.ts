@@ -95,6 +95,8 @@ function faulty(
     pull?: (query: { cursor: number }, call: number) => Error | null;
     push?: 'lose-first-response' | ((call: number) => Error | null);
     pullAnswer?: (page: PullResponse, call: number) => PullResponse;
+    /** What pullBytes answers instead of the page's body (the writer thread's undecoded pages). */
+    pullBody?: (body: Uint8Array, call: number) => Uint8Array;
     /** No pokes at all: only the engine's own timers make it sync again. */
     silent?: boolean;
   },
@@ -109,15 +111,18 @@ function faulty(
       const page = await inner.pull(query);
       return faults.pullAnswer ? faults.pullAnswer(page, pulls.length) : page;
     },
-    ...(inner.pullText === undefined
+    ...(inner.pullBytes === undefined
       ? {}
       : {
-          async pullText(query) {
+          async pullBytes(query) {
             pulls.push(query.cursor);
             const fault = faults.pull?.(query, pulls.length);
             if (fault) throw fault;
-            const text = await inner.pullText!(query);
-            return faults.pullAnswer ? JSON.stringify(faults.pullAnswer(pullResponseSchema.parse(JSON.parse(text)), pulls.length)) : text;
+            const body = await inner.pullBytes!(query);
+            if (faults.pullBody) return faults.pullBody(body, pulls.length);
+            if (!faults.pullAnswer) return body;
+            const page = pullResponseSchema.parse(JSON.parse(new TextDecoder().decode(body)));
+            return new TextEncoder().encode(JSON.stringify(faults.pullAnswer(page, pulls.length)));
           },
         }),
     async push(request) {
@@ -465,6 +470,22 @@ describe.each([
     expect(db.prepare('SELECT bootstrap_done, bootstrap_complete FROM sync_state').get()).toEqual({ bootstrap_done: 50, bootstrap_complete: 0 });
     const rows = Object.values(ENTITY_TABLES).reduce((sum, table) => sum + (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n, 0);
     expect(rows).toBe(50);
+  });
+
+  it('refuses a page that is not UTF-8 on the writer thread as SCHEMA_MISMATCH and writes none of it', async () => {
+    const db = tempCache();
+    const inner = (await signedInTransport(service, 'owner@northwind.example')).transport;
+    // A lone continuation byte at the start of a name: not UTF-8 (read leniently, it would be a valid page with U+FFFD in a name).
+    const notUtf8 = (body: Uint8Array) => {
+      const text = new TextDecoder().decode(body);
+      const at = Buffer.byteLength(text.slice(0, text.search(/"(name|lastName)":"/))) + (text.match(/"(name|lastName)":"/)?.[0].length ?? 0);
+      return Uint8Array.from([...body.subarray(0, at), 0x80, ...body.subarray(at)]);
+    };
+    const broken = faulty(inner, { pullBody: (body, call) => (call === 2 ? notUtf8(body) : body) });
+    const owner = await client(service, 'owner@northwind.example', { db, transport: broken.transport, pageSize: 50, applyThreadMinRows: 0 });
+    const status = await owner.engine.syncNow();
+    expect(status.lastError).toMatch(/does not understand/);
+    expect(db.prepare('SELECT bootstrap_done, bootstrap_complete FROM sync_state').get()).toEqual({ bootstrap_done: 50, bootstrap_complete: 0 });
   });
 
   it('bootstraps again on a schema version change and keeps the queued commands', async () => {

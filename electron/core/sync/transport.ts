@@ -11,10 +11,12 @@ import type { PullResponse, PushRequest, PushResponse } from '@shared/sync/proto
 export interface SyncTransport {
   pull(query: { cursor: number; limit: number; clientId: string }): Promise<PullResponse>;
   /**
-   * Optional: the same page with its body unparsed, for the writer thread to parse and check with
-   * pullResponseSchema off the event loop (a 1,000-row page is ~0.5 MB of JSON). Same errors.
+   * Optional: the same page with its body undecoded, for the writer thread to decode, parse and
+   * check with pullResponseSchema off the event loop (a 1,000-row page is ~0.5 MB of JSON, and
+   * only decoding it into a string stalled the event loop for up to 30 ms). The bytes are
+   * transferred to the thread: they must not be used after. Same errors as pull.
    */
-  pullText?(query: { cursor: number; limit: number; clientId: string }): Promise<string>;
+  pullBytes?(query: { cursor: number; limit: number; clientId: string }): Promise<Uint8Array>;
   push(request: PushRequest): Promise<PushResponse>;
   /**
    * Yields once when the event stream (re)connects, so the engine catches up on what it missed,

@@ -86,8 +86,8 @@ async function pullAnswer(query: { cursor: number; limit: number; clientId: stri
 
 const transport: SyncTransport = {
   pull: async (query) => pullResponseSchema.parse(await pullAnswer(query)),
-  // Unchecked: the writer thread checks it (its JSON re-serialized: the same values).
-  pullText: async (query) => JSON.stringify(await pullAnswer(query)),
+  // Unchecked: the writer thread decodes and checks it (its JSON re-serialized: the same values).
+  pullBytes: async (query) => new TextEncoder().encode(JSON.stringify(await pullAnswer(query))),
   async push(body) {
     console.log('STEP push');
     const answer = pushResponseSchema.parse(await request('POST', '/v1/sync/push', body));
