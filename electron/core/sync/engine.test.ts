@@ -568,6 +568,18 @@ describe.each([
     expect(limited.pulls.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('says offline as soon as the event stream drops with the service gone, and online again once it is back', async () => {
+    // An hour between polls: only the dropped stream can make it look before the test ends.
+    const owner = await client(service, 'owner@northwind.example', { pollIntervalMs: 3_600_000, backoff: { baseMs: 50, maxMs: 200 } });
+    owner.engine.start();
+    await waitFor('online', () => owner.engine.status().state === 'online');
+    await service.stop();
+    await waitFor('offline', () => owner.engine.status().state === 'offline', 10_000);
+    expect(owner.engine.status().lastError).toBe(ERROR_CODES.OFFLINE.summary);
+    await service.start();
+    await waitFor('online again', () => owner.engine.status().state === 'online', 10_000);
+  });
+
   it('stops and reports signed-out when the service no longer accepts the session', async () => {
     const owner = await client(service, 'owner@northwind.example', { transport: fetchSyncTransport({ url: service.url, token: 'sd1.not-a-token.x' }) });
     owner.engine.start();

@@ -604,6 +604,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         }
       }
       if (abort.signal.aborted) return;
+      // The stream dropped: the connection may be gone. A sync now tells (and says offline at
+      // once) instead of the status saying online until the next poll.
+      if (state === 'online') requestSync();
       attempt += 1;
       const exponential = Math.min(backoffMax, backoffBase * 2 ** Math.min(attempt - 1, 16));
       await new Promise<void>((resolve) => {
