@@ -137,9 +137,9 @@ describe.skipIf(!hasSecretService)('the desktop core, through its dispatcher', (
     expect(await call('users.get', { userId: user!.id })).toMatchObject({ firstName: 'Renamed', pending: false, version: user!.version + 1 });
     const token = (await service.signIn('owner@northwind.example')).accessToken;
     expect((await service.call('GET', `/v1/orgs/${org.id}/users/${user!.id}`, { token })).body).toMatchObject({ firstName: 'Renamed', version: user!.version + 1 });
-    // Its audit event came back with the pull, marked as made offline (queued) by this client.
+    // Its audit event came back with the pull: made online, through this client's queue.
     const audit = await call<{ items: { entityId: string; action: string; origin: { kind: string } }[] }>('audit.list', { orgId: org.id });
-    expect(audit.items.find((e) => e.entityId === user!.id && e.action === 'updateUser')).toMatchObject({ origin: { kind: 'offline' } });
+    expect(audit.items.find((e) => e.entityId === user!.id && e.action === 'updateUser')).toMatchObject({ origin: { kind: 'online', mutationId: queued.mutationIds[0] } });
   });
 
   it('refuses bad command input with VALIDATION and queues nothing', async () => {

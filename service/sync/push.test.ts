@@ -13,7 +13,7 @@ describe.each(testDatabases())('POST /v1/sync/push (%s)', (database) => {
     await kit?.close();
   });
 
-  type Mutation = { id: number; name: string; args: unknown; baseVersion?: number; batchId?: string };
+  type Mutation = { id: number; name: string; args: unknown; baseVersion?: number; batchId?: string; queuedOffline?: boolean };
   const push = (clientId: string, mutations: Mutation[], token?: string, schemaVersion = SCHEMA_VERSION) =>
     kit.call('POST', '/v1/sync/push', { clientId, schemaVersion, mutations }, token);
   const clientRow = (clientId: string) => kit.rows('SELECT * FROM sync_clients WHERE client_id = $1', [clientId]);
@@ -51,6 +51,21 @@ describe.each(testDatabases())('POST /v1/sync/push (%s)', (database) => {
     const more = await push(clientId, [batch[1]!, { id: 3, name: 'deactivateUser', args: { orgId, userId: args.id } }]);
     expect(more.body).toEqual({ lastMutationId: 3, outcomes: [{ mutationId: 2, status: 'applied' }, { mutationId: 3, status: 'applied' }] });
     expect((await auditOf(kit, args.id)).map((event) => event['action'])).toEqual(['createUser', 'updateUser', 'deactivateUser']);
+  });
+
+  it('records a command made online as online and one queued offline as offline, both naming the queued command', async () => {
+    const orgId = await kit.orgId('Contoso Dental');
+    const clientId = randomUUID();
+    const batchId = randomUUID();
+    const online = newUser(orgId, 'made-online@contoso-dental.example');
+    const offline = newUser(orgId, 'made-offline@contoso-dental.example');
+    const response = await push(clientId, [
+      { id: 1, name: 'createUser', args: online, batchId, queuedOffline: false },
+      { id: 2, name: 'createUser', args: offline, queuedOffline: true },
+    ]);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect((await auditOf(kit, online.id)).map((event) => event['origin'])).toEqual([{ kind: 'online', clientId, batchId, mutationId: 1 }]);
+    expect((await auditOf(kit, offline.id)).map((event) => event['origin'])).toEqual([{ kind: 'offline', clientId, batchId: null, mutationId: 2 }]);
   });
 
   it('refuses a gap and applies nothing of the request', async () => {

@@ -4,10 +4,17 @@ import { isoDateTimeSchema, uuidSchema } from './ids';
 
 /**
  * Where a change came from. An offline change names the install (clientId) and its mutationId,
- * which together identify the queued command; batchId groups the commands of one bulk edit.
+ * which together identify the queued command; batchId groups the commands of one bulk edit. An
+ * online change made in the app came through the same queue and names them too; one made through
+ * the REST API does not.
  */
 export const auditOriginSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('online') }),
+  z.object({
+    kind: z.literal('online'),
+    clientId: uuidSchema.optional(),
+    batchId: uuidSchema.nullable().optional(),
+    mutationId: z.int().min(1).optional(),
+  }),
   z.object({
     kind: z.literal('offline'),
     clientId: uuidSchema,

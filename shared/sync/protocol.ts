@@ -22,6 +22,11 @@ export const mutationSchema = z.strictObject({
   /** The version of the row the command was made against; a newer row is a conflict. */
   baseVersion: z.number().int().min(1).optional(),
   batchId: uuidSchema.optional(),
+  /**
+   * Whether the command was made while the install could not reach the service. The audit log
+   * records it as queued offline when true or absent (an older client), as online when false.
+   */
+  queuedOffline: z.boolean().optional(),
 });
 export type Mutation = z.infer<typeof mutationSchema>;
 

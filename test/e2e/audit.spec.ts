@@ -12,6 +12,7 @@ let page: Page;
 
 const OFFLINE_ROLE = 'Audit Offline Role';
 const ONLINE_ROLE = 'Audit Online Role';
+const APP_ONLINE_ROLE = 'Audit In-App Online Role';
 
 
 test.beforeAll(async ({ browser }: { browser: Browser }) => {
@@ -47,7 +48,7 @@ function auditRow(text: string) {
   return page.locator('table.audit-table > tbody > tr').filter({ hasText: text });
 }
 
-test('lists a change queued offline in the app and one made online by another client, with who, what, when and origin', async () => {
+test('lists a change queued offline in the app and ones made online (in the app, and by another client), with who, what, when and origin', async () => {
   // Another client changes the service directly (REST): its origin is "online".
   const session = await env.service.signIn('owner@northwind.example');
   const created = await env.service.call('POST', `/v1/orgs/${session.user.orgId}/roles`, {
@@ -60,6 +61,9 @@ test('lists a change queued offline in the app and one made online by another cl
   await createRole(OFFLINE_ROLE);
   await expect(statusBar()).toContainText('1 pending change');
   env.link.restore();
+  await syncUntilNothingPending();
+  // Made in the app while online: it goes through the same queue, and is labelled online.
+  await createRole(APP_ONLINE_ROLE);
   await syncUntilNothingPending();
 
   await openScreen('Audit log');
@@ -76,6 +80,10 @@ test('lists a change queued offline in the app and one made online by another cl
   await expect(online).toHaveCount(1);
   await expect(online.getByRole('cell').nth(1)).toHaveText('owner@northwind.example');
   await expect(online.getByText('Online', { exact: true })).toBeVisible();
+  const appOnline = auditRow(APP_ONLINE_ROLE);
+  await expect(appOnline).toHaveCount(1);
+  await expect(appOnline.getByText('Online', { exact: true })).toBeVisible();
+  await expect(appOnline.getByText(/^Offline/)).toHaveCount(0);
 
   await offline.getByRole('button', { name: 'Details' }).click();
   await expect(page.locator('tr.detail-row')).toContainText(OFFLINE_ROLE);

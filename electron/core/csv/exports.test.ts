@@ -193,6 +193,19 @@ describe('auditCsv', () => {
         at: '2026-11-01T00:00:00.000Z',
         origin: { kind: 'online' },
       },
+      {
+        id: uuid(3, 0xe),
+        orgId: ORG,
+        actorUserId: uuid(1, 0xc),
+        actorEmail: 'owner@northwind.example',
+        entity: 'user',
+        entityId: uuid(3, 0xc),
+        action: 'updateUser',
+        before: { firstName: 'Ann' },
+        after: { firstName: 'Anne' },
+        at: '2026-11-02T10:00:00.000Z',
+        origin: { kind: 'online', clientId: uuid(3, 0xf), batchId, mutationId: 43 },
+      },
     ];
     const file = auditCsv(events, { now: NOW, orgNames: new Map([[ORG, 'Northwind IT']]) });
     expect(file.fileName).toBe('seatdesk-audit-2026-11-23.csv');
@@ -214,5 +227,7 @@ describe('auditCsv', () => {
     ]);
     expect(JSON.parse(rows[1]![9]!)).toEqual(events[0]!.before);
     expect(rows[2]!.slice(6, 11)).toEqual(['online', '', '', '', '{"number":"INV-1"}']);
+    // Made online in the app: it names its queued command too.
+    expect(rows[3]!.slice(6, 9)).toEqual(['online', batchId, '43']);
   });
 });

@@ -152,7 +152,8 @@ export function auditCsv(
 ): ExportedFile {
   const rows: string[][] = [[...AUDIT_CSV_COLUMNS]];
   for (const event of events) {
-    const offline = event.origin.kind === 'offline' ? event.origin : null;
+    // A change made in the app names its queued command, online or not.
+    const { batchId, mutationId } = event.origin;
     rows.push([
       event.at,
       options.orgNames?.get(event.orgId) ?? '',
@@ -161,8 +162,8 @@ export function auditCsv(
       event.entity,
       event.entityId,
       event.origin.kind,
-      offline?.batchId ?? '',
-      offline === null ? '' : String(offline.mutationId),
+      batchId ?? '',
+      mutationId === undefined ? '' : String(mutationId),
       json(event.before),
       json(event.after),
       event.id,

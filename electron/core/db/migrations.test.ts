@@ -44,7 +44,8 @@ describe('cache migrations', () => {
     expect(db.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 0 });
     expect(db.prepare('SELECT count(*) AS n FROM user_roles').get()).toEqual({ n: 0 });
     expect(db.prepare('SELECT count(*) AS n FROM confirmed_rows').get()).toEqual({ n: 0 });
-    expect(db.prepare('SELECT mutation_id FROM outbox').all()).toEqual([{ mutation_id: 7 }]);
+    // Queued before the column existed: it keeps the label every push had then.
+    expect(db.prepare('SELECT mutation_id, queued_offline FROM outbox').all()).toEqual([{ mutation_id: 7, queued_offline: 1 }]);
     expect(db.prepare('SELECT cursor, bootstrap_complete, bootstrap_done, schema_version FROM sync_state').get()).toEqual({
       cursor: 0,
       bootstrap_complete: 0,

@@ -253,4 +253,10 @@ CREATE INDEX ${shape.table}_org ON ${shape.table}(org_id);`);
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial cache', sql: initial },
   { version: 2, name: 'written columns, search kept by the writer', sql: rebuiltEntityTables() },
+  {
+    version: 3,
+    name: 'outbox: queued offline or not',
+    // Commands queued before this column existed keep the label every push had then: offline.
+    sql: 'ALTER TABLE outbox ADD COLUMN queued_offline INTEGER NOT NULL DEFAULT 1 CHECK (queued_offline IN (0, 1));',
+  },
 ];

@@ -159,7 +159,7 @@ describe('queueCommands', () => {
     const created = queueCommands(db, [{ name: 'createUser', args: { orgId: ORG, firstName: 'New', lastName: 'Hire', email: 'new@example.com' } }], { now: NOW });
     expect(created.entityId).toMatch(/^[0-9a-f]{8}-/);
     queueCommands(db, [{ name: 'updateUser', args: { orgId: ORG, userId: id, version: 7, lastName: 'First' } }], { now: NOW });
-    queueCommands(db, [{ name: 'deactivateUser', args: { orgId: ORG, userId: id } }], { now: NOW });
+    queueCommands(db, [{ name: 'deactivateUser', args: { orgId: ORG, userId: id } }], { now: NOW, offline: true });
 
     expect(viewOf(db, id)).toMatchObject({ version: 9, data: { lastName: 'First', status: 'deactivated', version: 9 } });
     const confirmed = db.prepare('SELECT entity, id, version, data FROM confirmed_rows ORDER BY version').all() as { id: string; version: number | null; data: string | null }[];
@@ -167,9 +167,9 @@ describe('queueCommands', () => {
     expect(confirmed.find((r) => r.id === created.entityId)).toMatchObject({ version: null, data: null });
     expect(JSON.parse(confirmed.find((r) => r.id === id)!.data!)).toEqual(user(id, 7));
     expect(outboxBatch(db, 0, 10)).toEqual([
-      { id: 1, name: 'createUser', args: expect.objectContaining({ id: created.entityId, roleIds: [], permissions: [], active: true }) },
-      { id: 2, name: 'updateUser', args: { orgId: ORG, userId: id, version: 7, lastName: 'First' }, baseVersion: 7 },
-      { id: 3, name: 'deactivateUser', args: { orgId: ORG, userId: id }, baseVersion: 8 },
+      { id: 1, name: 'createUser', args: expect.objectContaining({ id: created.entityId, roleIds: [], permissions: [], active: true }), queuedOffline: false },
+      { id: 2, name: 'updateUser', args: { orgId: ORG, userId: id, version: 7, lastName: 'First' }, baseVersion: 7, queuedOffline: false },
+      { id: 3, name: 'deactivateUser', args: { orgId: ORG, userId: id }, baseVersion: 8, queuedOffline: true },
     ]);
     expect(pendingCount(db)).toBe(3);
   });

@@ -23,6 +23,8 @@ export interface QueueOptions {
    * it) is left out and listed in `skipped` instead of failing the batch. Invalid args still do.
    */
   skipRefused?: boolean;
+  /** Made while the service could not be reached: the audit log records it as queued offline. */
+  offline?: boolean;
 }
 
 export interface QueueDetails {
@@ -42,6 +44,7 @@ export interface OutboxRow {
   baseVersion: number | null;
   batchId: string | null;
   queuedAt: string;
+  queuedOffline: boolean;
 }
 
 interface RawOutboxRow {
@@ -54,6 +57,7 @@ interface RawOutboxRow {
   base_version: number | null;
   batch_id: string | null;
   queued_at: string;
+  queued_offline: 0 | 1;
 }
 
 const statementCache = new WeakMap<CacheDatabase, Map<string, Statement<unknown[]>>>();
@@ -120,8 +124,8 @@ export function queueInTransaction(db: CacheDatabase, commands: readonly Command
   const batchId = options.batchId ?? (commands.length > 1 ? randomUUID() : null);
   const insert = statement(
     db,
-    `INSERT INTO outbox (mutation_id, name, args, entity, entity_id, org_id, base_version, batch_id, queued_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO outbox (mutation_id, name, args, entity, entity_id, org_id, base_version, batch_id, queued_at, queued_offline)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // Only when commands may be skipped does each need its own savepoint; otherwise a refusal rolls back the batch.
   const applyOne = options.skipRefused === true ? db.transaction((command: Command) => applyLocally(ctx, command.name, command.args as never)) : null;
@@ -152,6 +156,7 @@ export function queueInTransaction(db: CacheDatabase, commands: readonly Command
       baseVersion,
       batchId,
       queuedAt,
+      options.offline === true ? 1 : 0,
     );
     mutationIds.push(next);
     next += 1;
@@ -193,6 +198,7 @@ function toOutboxRow(raw: RawOutboxRow): OutboxRow {
     baseVersion: raw.base_version,
     batchId: raw.batch_id,
     queuedAt: raw.queued_at,
+    queuedOffline: raw.queued_offline === 1,
   };
 }
 
@@ -212,6 +218,7 @@ export function outboxBatch(db: CacheDatabase, afterId: number, max: number): Mu
     const mutation: Mutation = { id: row.mutationId, name: row.name, args: row.args };
     if (row.baseVersion !== null) mutation.baseVersion = row.baseVersion;
     if (row.batchId !== null) mutation.batchId = row.batchId;
+    mutation.queuedOffline = row.queuedOffline;
     return mutation;
   });
 }

@@ -236,6 +236,10 @@ describe.each([
     expect(owner.events).toContainEqual({ type: 'data.changed', entity: 'user', orgId: contoso });
     await waitFor('the push', () => owner.engine.status().pendingCount === 0);
     expect(await one('SELECT last_name, version FROM users WHERE id = $1', [first!.id])).toEqual({ last_name: 'Online-Edit', version: first!.version + 1 });
+    // Made online: audited as online, naming the queued command.
+    expect(await one("SELECT origin FROM audit_events WHERE entity_id = $1 AND action = 'updateUser'", [first!.id])).toEqual({
+      origin: { kind: 'online', clientId: owner.engine.clientId, batchId: null, mutationId: 1 },
+    });
     expect(viewUser(owner.db, first!.id)).toMatchObject({ lastName: 'Online-Edit', version: first!.version + 1 });
 
     // Someone else edits through the API: the service pokes, the engine pulls.
@@ -309,6 +313,8 @@ describe.each([
     expect(new Set(audited.map((a) => Number(a.mutation_id))).size).toBe(total);
     expect(audited.filter((a) => a.n !== 1)).toEqual([]);
     expect((await one<{ n: number }>("SELECT count(*)::int AS n FROM audit_events WHERE origin->>'batchId' = $1", [batchId])).n).toBe(600);
+    // Made while the service was gone: every one is audited as queued offline.
+    expect(await one("SELECT count(*)::int AS n FROM audit_events WHERE origin->>'clientId' = $1 AND origin->>'kind' <> 'offline'", [clientId])).toEqual({ n: 0 });
     const renamed = await one<{ last_name: string; first_name: string }>('SELECT first_name, last_name FROM users WHERE id = $1', [created.entityId]);
     expect(renamed).toEqual({ first_name: 'Renamed', last_name: 'Hire' });
     expect(await one('SELECT status FROM subscriptions WHERE id = $1', [subscription.id])).not.toEqual({ status: 'active' });

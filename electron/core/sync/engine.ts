@@ -169,6 +169,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   if (scope !== null && readSyncState(db).scope === null) db.prepare('UPDATE sync_state SET scope = ? WHERE id = 1').run(scope);
 
   let state: SyncState = 'offline';
+  /** Whether the last sync reached the service (a sync in progress keeps the last answer). */
+  let reachable = false;
   let lastError: string | null = null;
   let progress: SyncStatus['progress'] = null;
   let lastEmitted = '';
@@ -542,6 +544,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       failures = 0;
       lastError = null;
       progress = null;
+      reachable = true;
       setState('online');
     } catch (error) {
       progress = null;
@@ -556,6 +559,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       lastError = lastErrorSentence(error);
       if (isSeatdeskError(error) && RETRYABLE.has(error.code)) {
         log(error.code === 'OFFLINE' ? 'info' : 'warn', `Sync failed (${error.code}); retrying with backoff.`, error);
+        reachable = false;
         setState('offline');
       } else {
         log('error', 'Sync failed', error);
@@ -629,9 +633,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     abort.abort();
   }
 
+  /** Whether a command queued now is made offline: the last sync could not reach the service, or none has ended yet. */
+  function queuedOffline(): boolean {
+    return !reachable || signedOut;
+  }
+
   function queue(commands: readonly CommandInput[], batchId?: string, queueOptions: { skipRefused?: boolean } = {}): QueuedResult {
     const { result, touched } = queueCommandsDetailed(db, commands, {
       now: now(),
+      offline: queuedOffline(),
       ...(batchId === undefined ? {} : { batchId }),
       ...(queueOptions.skipRefused === undefined ? {} : { skipRefused: queueOptions.skipRefused }),
     });
@@ -662,7 +672,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             // Made again against the row as it now is: a command that names a version names theirs.
             if ('version' in args && version > 0) args['version'] = version;
             const [command] = parseCommands([{ name: issue.commandName, args }]);
-            const { result, touched } = queueInTransaction(db, [command!], { now: at });
+            const { result, touched } = queueInTransaction(db, [command!], { now: at, offline: queuedOffline() });
             if (version > 0) db.prepare('UPDATE outbox SET base_version = ? WHERE mutation_id = ?').run(version, result.mutationIds[0]);
             markResolved(db, issueId, 'keep_mine', at);
             const tracker = new ChangeTracker();

@@ -168,7 +168,9 @@ function AuditRow({ event, orgName, open, onToggle }: { event: AuditEvent; orgNa
               Offline{event.origin.batchId === null ? '' : ' · bulk'}
             </Badge>
           ) : (
-            <span className="muted">Online</span>
+            <span className="muted" title={event.origin.batchId == null ? undefined : `Made online in batch ${event.origin.batchId}`}>
+              Online{event.origin.batchId == null ? '' : ' · bulk'}
+            </span>
           )}
         </td>
         <td className="row-actions">
