@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { SyncedEntityName } from '@shared/sync/protocol';
 import { EntityRows, tableOf, type StoredRow } from '../cache/rows';
 import type { CacheDatabase } from '../db/open';
+import { statement } from '../db/statements';
 
 /** A row as a mutator reads it: the stored row with its entity typed. */
 export interface ViewRow<T> extends StoredRow {
@@ -29,7 +30,6 @@ interface RawRow {
  * and no mutator can forget one. Statements are prepared once per database.
  */
 export class LocalView {
-  private static readonly cache = new WeakMap<CacheDatabase, Map<string, Statement<unknown[]>>>();
   readonly rows: EntityRows;
   /** Keys already copied into confirmed_rows in this transaction: saves a statement per write. */
   private readonly snapshotted = new Set<string>();
@@ -40,17 +40,7 @@ export class LocalView {
   }
 
   private statement(sql: string): Statement<unknown[]> {
-    let statements = LocalView.cache.get(this.db);
-    if (statements === undefined) {
-      statements = new Map();
-      LocalView.cache.set(this.db, statements);
-    }
-    let statement = statements.get(sql);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql);
-      statements.set(sql, statement);
-    }
-    return statement;
+    return statement(this.db, sql);
   }
 
   get<T>(entity: SyncedEntityName, id: string): ViewRow<T> | null {

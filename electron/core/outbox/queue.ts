@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Statement } from 'better-sqlite3';
 import { COMMANDS, commandNameSchema, targetOrgOf, type Command, type CommandName } from '@shared/commands/catalogue';
 import { SeatdeskError, isSeatdeskError, validationErrorFromZod, type ValidationIssue } from '@shared/errors';
 import type { QueuedResult } from '@shared/ipc/models';
 import type { Mutation } from '@shared/sync/protocol';
 import { durably, type CacheDatabase } from '../db/open';
+import { statement } from '../db/statements';
 import { ensureSyncState } from '../sync/state';
 import { LocalView, type TouchedRow } from './local-view';
 import { applyLocally, targetOf, withClientIds } from './mutators';
@@ -58,22 +58,6 @@ interface RawOutboxRow {
   batch_id: string | null;
   queued_at: string;
   queued_offline: 0 | 1;
-}
-
-const statementCache = new WeakMap<CacheDatabase, Map<string, Statement<unknown[]>>>();
-
-function statement(db: CacheDatabase, sql: string): Statement<unknown[]> {
-  let statements = statementCache.get(db);
-  if (statements === undefined) {
-    statements = new Map();
-    statementCache.set(db, statements);
-  }
-  let prepared = statements.get(sql);
-  if (prepared === undefined) {
-    prepared = db.prepare(sql);
-    statements.set(sql, prepared);
-  }
-  return prepared;
 }
 
 /** Parses every command with its schema; one bad command refuses the whole batch (VALIDATION). */

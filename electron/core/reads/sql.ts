@@ -1,28 +1,8 @@
-import type { Statement } from 'better-sqlite3';
 import { z } from 'zod';
 import { validationErrorFromZod } from '@shared/errors';
 import type { SyncedEntityName } from '@shared/sync/protocol';
 import type { CacheDatabase } from '../db/open';
-
-/**
- * Prepared statements per database and SQL text. Reads run on every screen refresh, and
- * preparing is a noticeable share of a sub-millisecond query.
- */
-const prepared = new WeakMap<CacheDatabase, Map<string, Statement<unknown[]>>>();
-
-export function statement(db: CacheDatabase, sql: string): Statement<unknown[]> {
-  let statements = prepared.get(db);
-  if (statements === undefined) {
-    statements = new Map();
-    prepared.set(db, statements);
-  }
-  let found = statements.get(sql);
-  if (found === undefined) {
-    found = db.prepare(sql);
-    statements.set(sql, found);
-  }
-  return found;
-}
+import { statement } from '../db/statements';
 
 export function all<T>(db: CacheDatabase, sql: string, params: Record<string, unknown> | unknown[] = []): T[] {
   return statement(db, sql).all(params) as T[];
