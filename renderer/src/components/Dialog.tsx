@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, type FormEvent, type ReactNode } from 'react';
 import { Icon } from './Icon';
+import { FormError } from './bits';
 
 export interface DialogProps {
   title: string;
@@ -112,11 +113,7 @@ export function ConfirmDialog({ title, description, confirmLabel, cancelLabel = 
       }
     >
       {children}
-      {error !== null && error !== undefined && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
     </Dialog>
   );
 }

@@ -41,6 +41,16 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
+/** A form's refusal as a whole (field errors sit by their fields), announced to screen readers. */
+export function FormError({ message }: { message: ReactNode | null | undefined }) {
+  if (message === null || message === undefined) return null;
+  return (
+    <p className="form-error" role="alert">
+      {message}
+    </p>
+  );
+}
+
 /** A failed read: the core answered an error. Calm, with the sentence and a retry. */
 export function LoadError({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   return (

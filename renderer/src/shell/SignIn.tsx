@@ -6,6 +6,7 @@ import { errorSentence, fieldErrorsOfError } from '../api/errors';
 import { queryKeys } from '../api/query-keys';
 import { check, type FieldErrors } from '../forms/field-errors';
 import { TextField } from '../forms/fields';
+import { FormError } from '../components/bits';
 
 /** The first screen when nobody is signed in: service address, email and password. */
 export function SignIn({ defaultServiceUrl }: { defaultServiceUrl: string | null }) {
@@ -61,11 +62,7 @@ export function SignIn({ defaultServiceUrl }: { defaultServiceUrl: string | null
         </div>
         <h2 id="sign-in-title">Sign in</h2>
         <p className="muted">Use the account your provider or reseller gave you.</p>
-        {formError !== null && (
-          <p className="form-error" role="alert">
-            {formError}
-          </p>
-        )}
+        <FormError message={formError} />
         <TextField
           label="Service URL"
           type="url"

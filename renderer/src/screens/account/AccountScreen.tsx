@@ -3,7 +3,7 @@ import type { AccountDetails, OrgNode } from '@shared/ipc/models';
 import { checkCommand, useCommand } from '../../api/commands';
 import { errorSentence, fieldErrorsOfError } from '../../api/errors';
 import { useOrgIndex } from '../../api/orgs';
-import { LoadError, Loading, PendingMark } from '../../components/bits';
+import { FormError, LoadError, Loading, PendingMark } from '../../components/bits';
 import { Icon } from '../../components/Icon';
 import type { FieldErrors } from '../../forms/field-errors';
 import { TextField } from '../../forms/fields';
@@ -85,11 +85,7 @@ function AccountEditor({ account, org }: { account: AccountDetails; org: OrgNode
           <PendingMark /> Changed on this computer; not synced yet.
         </p>
       )}
-      {formError !== null && (
-        <p className="form-error" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       <section className="section card form-card" aria-labelledby="org-details-title">
         <h2 id="org-details-title" className="section-title">
           Organization

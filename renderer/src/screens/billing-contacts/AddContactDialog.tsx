@@ -10,6 +10,7 @@ import { Dialog } from '../../components/Dialog';
 import { errorFor, type FieldErrors } from '../../forms/field-errors';
 import { Checkbox, CheckboxGroup, SelectField, TextField} from '../../forms/fields';
 import { toast } from '../../state/toast-store';
+import { FormError } from '../../components/bits';
 
 type Source = 'user' | 'email';
 
@@ -83,11 +84,7 @@ export function AddContactDialog({
         </>
       }
     >
-      {formError !== null && (
-        <p className="form-error" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       <fieldset className="fieldset">
         <legend>Who</legend>
         <div className="radio">

@@ -8,6 +8,7 @@ import { PermissionChecklist } from '../../components/PermissionChecklist';
 import { errorFor, type FieldErrors } from '../../forms/field-errors';
 import { TextAreaField, TextField } from '../../forms/fields';
 import { toast } from '../../state/toast-store';
+import { FormError } from '../../components/bits';
 
 /** Create a role, or edit one (name, description, permissions; built-in roles too, with version). */
 export function RoleDialog({ orgId, orgName, role, onClose }: { orgId: string; orgName: string; role: RoleRow | null; onClose(): void }) {
@@ -63,11 +64,7 @@ export function RoleDialog({ orgId, orgName, role, onClose }: { orgId: string; o
         </>
       }
     >
-      {formError !== null && (
-        <p className="form-error" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       {role?.builtIn === true && (
         <p className="muted">This is a built-in role: you can rename it and change its permissions, but not delete it.</p>
       )}

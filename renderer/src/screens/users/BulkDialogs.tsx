@@ -10,6 +10,7 @@ import { toast } from '../../state/toast-store';
 import { bulkSummary } from './bulk-report';
 import { RoleChecklist } from './RoleChecklist';
 import { useRoles } from './use-users';
+import { FormError } from '../../components/bits';
 
 type SetRolesMode = 'add' | 'remove' | 'replace';
 
@@ -63,11 +64,7 @@ export function SetRolesDialog({ orgId, userIds, onClose, onDone }: { orgId: str
         </>
       }
     >
-      {error !== null && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <fieldset className="fieldset">
         <legend>What to do</legend>
         {MODES.map((option) => (

@@ -7,6 +7,7 @@ import { Dialog } from '../../components/Dialog';
 import { Checkbox, FieldShell } from '../../forms/fields';
 import { countOf, formatCount, humanizeName } from '../../format/format';
 import { toast } from '../../state/toast-store';
+import { FormError } from '../../components/bits';
 
 const SHOWN_ROWS = 200;
 const MAX_FILE_BYTES = 20_000_000;
@@ -86,11 +87,7 @@ export function ImportDialog({ orgId, orgName, onClose }: { orgId: string; orgNa
         )
       }
     >
-      {error !== null && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       {preview === null ? (
         <>
           <p className="muted">

@@ -10,6 +10,7 @@ import { countOf } from '../../format/format';
 import { toast } from '../../state/toast-store';
 import { RoleChecklist } from './RoleChecklist';
 import { useRoles } from './use-users';
+import { FormError } from '../../components/bits';
 
 const MAX_INVITES = 1000;
 
@@ -75,11 +76,7 @@ export function InviteDialog({ orgs, defaultOrgId, onClose }: { orgs: readonly O
         </>
       }
     >
-      {formError !== null && (
-        <p className="form-error" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       {orgs.length > 1 && (
         <SelectField
           label="Organization"

@@ -8,6 +8,7 @@ import { Checkbox, SelectField, TextField } from '../../forms/fields';
 import { toast } from '../../state/toast-store';
 import { RoleChecklist } from './RoleChecklist';
 import { useRoles } from './use-users';
+import { FormError } from '../../components/bits';
 
 /** New user: names and email required, roles, active unless unticked → createUser. */
 export function NewUserDialog({ orgs, defaultOrgId, onClose }: { orgs: readonly OrgNode[]; defaultOrgId: string; onClose(): void }) {
@@ -59,11 +60,7 @@ export function NewUserDialog({ orgs, defaultOrgId, onClose }: { orgs: readonly 
         </>
       }
     >
-      {formError !== null && (
-        <p className="form-error" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       {orgs.length > 1 && (
         <SelectField
           label="Organization"

@@ -5,7 +5,7 @@ import type { UserRow } from '@shared/ipc/models';
 import { checkCommand, useCommand } from '../../api/commands';
 import { errorSentence, fieldErrorsOfError } from '../../api/errors';
 import { usePermissions } from '../../api/orgs';
-import { Badge, Loading, PendingMark } from '../../components/bits';
+import { Badge, FormError, Loading, PendingMark } from '../../components/bits';
 import { PermissionChecklist } from '../../components/PermissionChecklist';
 import { SidePanel } from '../../components/SidePanel';
 import { errorFor, type FieldErrors } from '../../forms/field-errors';
@@ -193,11 +193,7 @@ function UserEditor({ user, onClose, onDeactivate, onRemove }: { user: UserRow }
           </div>
         </dl>
         {user.pending && <p className="muted small">Changed on this computer; not synced yet.</p>}
-        {formError !== null && (
-          <p className="form-error" role="alert">
-            {formError}
-          </p>
-        )}
+        <FormError message={formError} />
         <div className="field-row">
           <TextField label="First name" value={firstName} onValue={setFirstName} error={errors['firstName']} required disabled={!canManage} />
           <TextField label="Last name" value={lastName} onValue={setLastName} error={errors['lastName']} required disabled={!canManage} />
