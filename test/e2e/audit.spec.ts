@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { signInAllowingOneReload, startE2eEnvironment, type E2eEnvironment, openScreen as openScreenIn, syncUntilNothingPending as syncAllIn, statusBar as statusBarOf } from '../support/e2e-env';
+import { expect, test, type Page } from '@playwright/test';
+import { signedInForSpec, type E2eEnvironment, openScreen as openScreenIn, syncUntilNothingPending as syncAllIn, statusBar as statusBarOf } from '../support/e2e-env';
 
 // The audit log against the real core and service: who changed what and when, a change made
 // offline marked as such, filters, and the CSV export.
@@ -15,18 +15,7 @@ const ONLINE_ROLE = 'Audit Online Role';
 const APP_ONLINE_ROLE = 'Audit In-App Online Role';
 
 
-test.beforeAll(async ({ browser }: { browser: Browser }) => {
-  test.setTimeout(180_000);
-  env = await startE2eEnvironment();
-  page = await browser.newPage();
-  await signInAllowingOneReload(page, env);
-});
-
-test.afterAll(async () => {
-  env?.link.restore();
-  await page?.close();
-  await env?.close();
-});
+signedInForSpec((started) => ({ env, page } = started));
 
 const openScreen = (name: string) => openScreenIn(page, name);
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { signInAllowingOneReload, startE2eEnvironment, type E2eEnvironment, openScreen as openScreenIn, syncUntilNothingPending as syncAllIn, statusBar as statusBarOf } from '../support/e2e-env';
+import { expect, test, type Page } from '@playwright/test';
+import { signedInForSpec, type E2eEnvironment, openScreen as openScreenIn, syncUntilNothingPending as syncAllIn, statusBar as statusBarOf } from '../support/e2e-env';
 
 // Billing against the real core and service: billing contacts, subscriptions, invoices (also
 // offline) and the account with its payment methods. Signed in as the owner of Northwind MSP.
@@ -19,21 +19,14 @@ async function api<T>(method: string, path: string): Promise<T> {
 }
 
 
-test.beforeAll(async ({ browser }: { browser: Browser }) => {
-  test.setTimeout(180_000);
-  env = await startE2eEnvironment();
-  const session = await env.service.signIn('owner@northwind.example');
-  token = session.accessToken;
-  orgId = session.user.orgId;
-  page = await browser.newPage();
-  await signInAllowingOneReload(page, env);
-});
-
-test.afterAll(async () => {
-  env?.link.restore();
-  await page?.close();
-  await env?.close();
-});
+signedInForSpec(
+  (started) => ({ env, page } = started),
+  async () => {
+    const session = await env.service.signIn('owner@northwind.example');
+    token = session.accessToken;
+    orgId = session.user.orgId;
+  },
+);
 
 const openScreen = (name: string) => openScreenIn(page, name);
 

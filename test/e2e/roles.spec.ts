@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { signInAllowingOneReload, startE2eEnvironment, type E2eEnvironment, openScreen as openScreenIn } from '../support/e2e-env';
+import { expect, test, type Page } from '@playwright/test';
+import { signedInForSpec, type E2eEnvironment, openScreen as openScreenIn } from '../support/e2e-env';
 
 // Roles screen against the real core and service: built-in and custom roles with member counts,
 // create / edit / delete a custom role, a role in use is refused, install built-in roles in the
@@ -14,17 +14,7 @@ const LEGACY_ORG = 'Blue Yonder Logistics';
 const ROLE = 'E2E Auditors';
 
 
-test.beforeAll(async ({ browser }: { browser: Browser }) => {
-  test.setTimeout(180_000);
-  env = await startE2eEnvironment();
-  page = await browser.newPage();
-  await signInAllowingOneReload(page, env);
-});
-
-test.afterAll(async () => {
-  await page?.close();
-  await env?.close();
-});
+signedInForSpec((started) => ({ env, page } = started));
 
 const openScreen = (name: string) => openScreenIn(page, name);
 

@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { signInAllowingOneReload, startE2eEnvironment, type E2eEnvironment, openScreen as openScreenIn, syncUntilNothingPending as syncAllIn, statusBar as statusBarOf } from '../support/e2e-env';
+import { expect, test, type Page } from '@playwright/test';
+import { signedInForSpec, type E2eEnvironment, openScreen as openScreenIn, syncUntilNothingPending as syncAllIn, statusBar as statusBarOf } from '../support/e2e-env';
 
 // Sync issues against the real core and service: the app edits offline while a second client edits
 // the same user through the service; after sync the conflict shows base, mine and theirs and is
@@ -31,25 +31,18 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<T> 
 }
 
 
-test.beforeAll(async ({ browser }: { browser: Browser }) => {
-  test.setTimeout(180_000);
-  env = await startE2eEnvironment();
-  const session = await env.service.signIn('owner@northwind.example');
-  token = session.accessToken;
-  providerOrgId = session.user.orgId;
-  const users = await api<{ items: ApiUser[] }>('GET', `/v1/orgs/${providerOrgId}/users?status=active`);
-  const someone = users.items.find((user) => user.id !== session.user.id && user.email !== 'owner@northwind.example');
-  expect(someone).toBeDefined();
-  target = someone!;
-  page = await browser.newPage();
-  await signInAllowingOneReload(page, env);
-});
-
-test.afterAll(async () => {
-  env?.link.restore();
-  await page?.close();
-  await env?.close();
-});
+signedInForSpec(
+  (started) => ({ env, page } = started),
+  async () => {
+    const session = await env.service.signIn('owner@northwind.example');
+    token = session.accessToken;
+    providerOrgId = session.user.orgId;
+    const users = await api<{ items: ApiUser[] }>('GET', `/v1/orgs/${providerOrgId}/users?status=active`);
+    const someone = users.items.find((user) => user.id !== session.user.id && user.email !== 'owner@northwind.example');
+    expect(someone).toBeDefined();
+    target = someone!;
+  },
+);
 
 const openScreen = (name: string) => openScreenIn(page, name);
 

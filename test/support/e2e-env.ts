@@ -178,6 +178,29 @@ export async function signInAllowingOneReload(page: Page, env: E2eEnvironment, e
   await signingIn.catch(() => undefined);
 }
 
+/**
+ * The set-up most serial spec files share: a fresh environment and one page, signed in as the
+ * owner before the file's tests and closed after them. `use` receives both first; `prepare` then
+ * runs before the sign-in (for ids or tokens fetched through the service's API).
+ */
+export function signedInForSpec(use: (started: { env: E2eEnvironment; page: Page }) => void, prepare?: () => Promise<void>): void {
+  let env: E2eEnvironment | undefined;
+  let page: Page | undefined;
+  test.beforeAll(async ({ browser }) => {
+    test.setTimeout(180_000);
+    env = await startE2eEnvironment();
+    page = await browser.newPage();
+    use({ env, page });
+    await prepare?.();
+    await signInAllowingOneReload(page, env);
+  });
+  test.afterAll(async () => {
+    env?.link.restore();
+    await page?.close();
+    await env?.close();
+  });
+}
+
 /** Opens a screen from the navigation and waits for its heading. */
 export async function openScreen(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name, exact: true }).click();
