@@ -14,6 +14,7 @@ import { ENTITY_TABLES } from '../db/migrations';
 import { openCacheDatabase, type CacheDatabase } from '../db/open';
 import { createEventBus } from '../events/event-bus';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from './engine';
+import { readSyncState } from './state';
 import type { SyncLog } from './apply';
 import type { SyncTransport } from './transport';
 
@@ -24,7 +25,7 @@ interface Row {
 }
 
 const cleanups: (() => Promise<void> | void)[] = [];
-/** Every engine's log lines about the writer thread: a thread that fell over would hide behind the fallback. */
+/** Every engine's warnings about the writer thread: a thread that fell over would hide behind the fallback. */
 const threadTrouble: string[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -71,7 +72,7 @@ async function client(service: RestartableService, email: string, options: Parti
     if (event.type === 'sync.status') statuses.push(event.status);
   });
   const log: SyncLog = (level, message, details) => {
-    if (message.includes('writer thread')) threadTrouble.push(message);
+    if (level !== 'info' && message.includes('writer thread')) threadTrouble.push(message);
     options.log?.(level, message, details);
   };
   const engine = createSyncEngine({ now: () => DEMO_NOW, backoff: { baseMs: 20, maxMs: 200 }, ...threadOptions, ...options, db, transport, events: bus, log });
@@ -462,6 +463,21 @@ describe.each([
     const progress = second.statuses.flatMap((s) => (s.progress === null ? [] : [s.progress]));
     expect(progress[0]?.done).toBe(200);
     expect(progress.at(-1)?.done).toBe(progress.at(-1)?.total);
+  });
+
+  it('stops its writer thread once idle and starts another for the next large sync', async () => {
+    const lines: string[] = [];
+    const log: SyncLog = (_level, message) => lines.push(message);
+    const stoppedIdle = () => lines.filter((line) => line.startsWith('The idle writer thread was stopped')).length;
+    const owner = await client(service, 'owner@northwind.example', { pageSize: 50, applyThreadMinRows: 0, applyThreadIdleMs: 50, log });
+    await owner.engine.syncNow();
+    await waitFor('the idle thread to stop', () => stoppedIdle() === 1);
+    // A new scope downloads the copy again: on a new thread, which stops in its turn.
+    owner.engine.setScope('another scope');
+    await owner.engine.syncNow();
+    expect(readSyncState(owner.db)).toMatchObject({ scope: 'another scope', bootstrapComplete: true });
+    await expectCacheEqualsService(owner.db, service);
+    await waitFor('the second thread to stop', () => stoppedIdle() === 2);
   });
 
   it('refuses an unreadable page on the writer thread as SCHEMA_MISMATCH and writes none of it', async () => {

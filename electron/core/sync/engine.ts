@@ -43,6 +43,8 @@ export interface SyncEngineOptions {
    * default 5,000. Infinity keeps every write on the calling thread.
    */
   applyThreadMinRows?: number;
+  /** A writer thread no sync has used for this long is stopped (its memory given back); default 60 s. */
+  applyThreadIdleMs?: number;
   /** Told the rows and the time of every apply transaction (the benchmark's apply time). */
   onApplied?: (rows: number, ms: number) => void;
   /** The fallback poll when no poke arrives. */
@@ -243,6 +245,33 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let applyThread: ApplyThread | null = null;
   let applyThreadFailed = false;
   const applyThreadMinRows = options.applyThreadMinRows ?? 5_000;
+  const applyThreadIdleMs = options.applyThreadIdleMs ?? 60_000;
+  let threadIdleTimer: NodeJS.Timeout | null = null;
+  let threadStopping: Promise<void> = Promise.resolve();
+
+  /** The writer thread, started if none runs. */
+  function writerThread(): ApplyThread {
+    if (threadIdleTimer !== null) clearTimeout(threadIdleTimer);
+    threadIdleTimer = null;
+    return (applyThread ??= startApplyThread(db, log));
+  }
+
+  /** After a sync: a thread no sync uses for applyThreadIdleMs is stopped; the next large page starts another. */
+  function stopThreadWhenIdle(): void {
+    if (applyThread === null || stopped) return;
+    if (threadIdleTimer !== null) clearTimeout(threadIdleTimer);
+    threadIdleTimer = setTimeout(() => {
+      threadIdleTimer = null;
+      if (running !== null || applyThread === null) return;
+      const idle = applyThread;
+      applyThread = null;
+      threadStopping = idle.stop().then(
+        () => log('info', `The idle writer thread was stopped (unused for ${applyThreadIdleMs} ms).`),
+        () => undefined,
+      );
+    }, applyThreadIdleMs);
+    threadIdleTimer.unref();
+  }
 
   /** Whether a bootstrap of `total` rows goes to the writer thread. */
   function wantsThread(total: number): boolean {
@@ -272,7 +301,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    */
   async function applyOnThread(page: PullResponse, bootstrap: { before: number; total: number } | null): Promise<boolean> {
     if (bootstrap !== null ? !wantsThread(bootstrap.total) : applyThreadFailed || db.memory || page.changes.length < Math.min(applyThreadMinRows, ECHO_MIN_ROWS)) return false;
-    const thread = (applyThread ??= startApplyThread(db, log));
+    const thread = writerThread();
     const complete = !page.hasMore;
     const done = (bootstrap?.before ?? 0) + page.changes.length;
     const began = performance.now();
@@ -354,7 +383,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function threadPage(body: Uint8Array, before: number, expected: number | null): Promise<BootstrapPage> {
     // Undecoded pages are asked for only once the first page has set the version.
     if (expected === null) throw new Error('An undecoded bootstrap page came before the schema version was known.');
-    const thread = (applyThread ??= startApplyThread(db, log));
+    const thread = writerThread();
     const handle = thread.applyBytes(body, { schemaVersion: expected, before, now: now().toISOString() });
     const summary = await call(() => handle.summary).catch((error: unknown) => threadFailed(error));
     // Parsed and checked by now: what follows is the apply.
@@ -586,6 +615,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       } while (again && !stopped && !signedOut);
     })().finally(() => {
       running = null;
+      stopThreadWhenIdle();
     });
   }
 
@@ -704,6 +734,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       halt();
       await running;
       await pokeLoop;
+      if (threadIdleTimer !== null) clearTimeout(threadIdleTimer);
+      await threadStopping;
       await applyThread?.stop();
     },
     async syncNow() {
