@@ -171,7 +171,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   if (scope !== null && readSyncState(db).scope === null) db.prepare('UPDATE sync_state SET scope = ? WHERE id = 1').run(scope);
 
   let state: SyncState = 'offline';
-  /** Whether the last sync reached the service (a sync in progress keeps the last answer). */
+  /** Whether the service answered the last request of a sync (one in progress keeps the last answer). */
   let reachable = false;
   let lastError: string | null = null;
   let progress: SyncStatus['progress'] = null;
@@ -424,6 +424,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         let page: BootstrapPage;
         try {
           const fetched = await next;
+          // A long bootstrap answers page by page: changes queued meanwhile are made online.
+          reachable = true;
           page = fetched instanceof Uint8Array ? await threadPage(fetched, done, schemaVersion) : parsedPage(fetched);
           if (schemaVersion === null) {
             db.prepare('UPDATE sync_state SET schema_version = ? WHERE id = 1').run(page.schemaVersion);
@@ -506,6 +508,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       let response;
       try {
         response = await call(() => transport.push({ clientId, schemaVersion: SCHEMA_VERSION, mutations }));
+        reachable = true;
       } catch (error) {
         if (isSeatdeskError(error) && error.code === 'PAYLOAD_TOO_LARGE' && batchSize > 1) {
           batchSize = Math.ceil(batchSize / 2);
