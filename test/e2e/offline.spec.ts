@@ -123,6 +123,8 @@ test('offline, a bulk deactivation of two users is queued: pending count and row
   await shot('offline-4-confirm');
   await confirm.getByRole('button', { name: 'Deactivate', exact: true }).click();
   await expect(confirm).toBeHidden();
+  // The confirmation says where the change is while offline.
+  await expect(page.getByRole('status').getByText('Saved on this computer: it is sent when Seatdesk is back online.')).toBeVisible();
 
   const pending = statusBar().getByText(/^\d+ pending changes?$/);
   await expect(pending).not.toHaveText('0 pending changes');

@@ -16,6 +16,7 @@ export function Toasts() {
               <div>
                 <p>{toast.text}</p>
                 {toast.detail !== undefined && <p className="toast-detail">{toast.detail}</p>}
+                {toast.queued === true && <p className="toast-detail">Saved on this computer: it is sent when Seatdesk is back online.</p>}
               </div>
               <button type="button" className="icon-button small" aria-label="Dismiss" onClick={() => dismiss(toast.id)}>
                 <Icon name="close" size={14} />

@@ -9,6 +9,7 @@ import { EmptyState, LoadError, Loading } from '../components/bits';
 import { Toasts } from '../components/Toasts';
 import { screenInfo, useNavStore, type ScreenId } from '../state/nav-store';
 import { useScopeStore } from '../state/scope-store';
+import { useToastStore } from '../state/toast-store';
 import { AccountScreen } from '../screens/account/AccountScreen';
 import { AuditScreen } from '../screens/audit/AuditScreen';
 import { BillingContactsScreen } from '../screens/billing-contacts/BillingContactsScreen';
@@ -104,6 +105,14 @@ function Workspace({ email }: { email: string }) {
   const screen = useNavStore((state) => state.screen);
   const status = useSyncStatus();
   useGlobalShortcuts();
+
+  // Confirmations made while offline say that the change is kept until it syncs. A sync in
+  // progress (each queued change starts one) keeps the last answer: it has not reached the service yet.
+  const syncState = status.data?.state;
+  const setOffline = useToastStore((state) => state.setOffline);
+  useEffect(() => {
+    if (syncState === 'offline' || syncState === 'online') setOffline(syncState === 'offline');
+  }, [syncState, setOffline]);
 
   // Start in the first organization of the tree when none (or one no longer in scope) is chosen.
   const firstOrg = tree.data?.[0];
