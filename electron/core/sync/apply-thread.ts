@@ -65,11 +65,11 @@ export interface ApplyThread {
   stop(): Promise<void>;
 }
 
-/** The bytes in a buffer of their own, so that transferring it moves nothing else. */
-function ownBuffer(bytes: Uint8Array): ArrayBuffer {
+/** The bytes as a view of a whole buffer of their own, so that transferring it moves nothing else. */
+function ownBytes(bytes: Uint8Array<ArrayBufferLike>): Uint8Array<ArrayBuffer> {
   const { buffer } = bytes;
-  if (buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) return buffer;
-  return bytes.slice().buffer;
+  if (buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) return new Uint8Array(buffer);
+  return new Uint8Array(bytes);
 }
 
 function startWorker(file: string): Worker {
@@ -141,8 +141,8 @@ export function startApplyThread(db: CacheDatabase, log: SyncLog): ApplyThread {
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject, ...(summary === undefined ? {} : { summary }) });
       // A page's bytes are moved, not copied (a view into a shared pool is copied out first).
-      const moved = 'body' in message ? [ownBuffer(message.body)] : [];
-      worker.postMessage({ id, ...message, ...('body' in message ? { body: new Uint8Array(moved[0]!) } : {}) }, moved);
+      const body = 'body' in message ? ownBytes(message.body) : null;
+      worker.postMessage({ id, ...message, ...(body === null ? {} : { body }) }, body === null ? [] : [body.buffer]);
     });
   }
 
