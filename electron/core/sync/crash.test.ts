@@ -61,9 +61,11 @@ describe('crash safety (SIGKILL at seeded points)', () => {
       "SELECT id, version FROM users WHERE org_id = $1 AND status = 'active' AND email NOT LIKE 'admin@%' ORDER BY email LIMIT 20",
       [alpine],
     );
-    // 6 batches: renames in rounds (each names the version the previous round leads to) and new users.
+    // Batches: renames in rounds (each names the version the previous round leads to) and new users.
+    // Enough work that the seeded kills land before a run gets to the end on a fast machine too.
+    const rounds = 16;
     const batches: { batchId: string; commands: CommandInput[] }[] = [];
-    for (let round = 0; round < 10; round += 1) {
+    for (let round = 0; round < rounds; round += 1) {
       const commands: CommandInput[] = users.map((user) => ({
         name: 'updateUser',
         args: { orgId: alpine, userId: user.id, version: user.version + round, lastName: `Crash-${round}` },
@@ -77,7 +79,8 @@ describe('crash safety (SIGKILL at seeded points)', () => {
     const total = batches.reduce((n, batch) => n + batch.commands.length, 0);
     const planFile = join(dir, 'plan.json');
     writeFileSync(planFile, JSON.stringify({ batches }));
-    const cacheFile = join(dir, 'cache.db');
+    // A cache of its own per series: a failed series must not leave the next one a synced cache.
+    const cacheFile = join(dir, thread ? 'cache-thread.db' : 'cache.db');
 
     const runChild = (crash: string, killAfterMs: number | null) =>
       new Promise<{ outcome: 'killed' | 'done'; step: string }>((resolve, reject) => {
@@ -146,7 +149,7 @@ describe('crash safety (SIGKILL at seeded points)', () => {
       expect(audited).toHaveLength(total);
       expect(audited.filter((a) => a.n !== 1)).toEqual([]);
       const names = await service.store.query<{ last_name: string }>('SELECT DISTINCT last_name FROM users WHERE id = ANY ($1::uuid[])', [users.map((u) => u.id)]);
-      expect(names).toEqual([{ last_name: 'Crash-9' }]);
+      expect(names).toEqual([{ last_name: `Crash-${rounds - 1}` }]);
 
       expect(db.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 0 });
       expect(db.prepare('SELECT count(*) AS n FROM confirmed_rows').get()).toEqual({ n: 0 });
