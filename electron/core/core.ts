@@ -4,8 +4,10 @@ import { SeatdeskError } from '@shared/errors';
 import { openAccount, type AccountRuntime } from './app/account';
 import { createHandlers, type CoreContext } from './app/handlers';
 import { createEventBus, type EventBus } from './events/event-bus';
+import { ensurePrivateFolder, tightenPrivateFile } from './db/private-files';
 import { createDispatcher, type Dispatcher } from './ipc/dispatcher';
 import { keytarSecretStore, type SecretStore } from './secrets/secret-store';
+import { sessionFilePath } from './session/session-file';
 import { createSessionManager, type SessionManager } from './session/session-manager';
 import type { SyncLog } from './sync/apply';
 
@@ -37,6 +39,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     if (level !== 'info') log(`sync ${level}: ${message}`, details);
   };
   const events = createEventBus((message, error) => log(message, error));
+  // The owner's only, also what an older version left readable (db/private-files.ts).
+  ensurePrivateFolder(options.dataDir);
+  tightenPrivateFile(sessionFilePath(options.dataDir));
   const session = createSessionManager({
     dataDir: options.dataDir,
     secretStore: options.secretStore ?? keytarSecretStore(),

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { SeatdeskError } from '@shared/errors';
 import { MIGRATIONS, type Migration } from './migrations';
+import { databaseFiles, preparePrivateDatabaseFile, tightenPrivateFile } from './private-files';
 
 export type CacheDatabase = Database.Database;
 
@@ -10,12 +11,16 @@ export const CACHE_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, 
 /**
  * Opens (creating if needed) one account's offline cache: WAL, foreign keys on, and every
  * pending migration applied in a single transaction. A database written by a newer Seatdesk is
- * refused with a clear error rather than opened and damaged.
+ * refused with a clear error rather than opened and damaged. The file, its -wal and its -shm are
+ * the owner's only (0600), also when an older version left them readable by everyone.
  */
 export function openCacheDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): CacheDatabase {
+  preparePrivateDatabaseFile(file);
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');
+    // SQLite gives -wal and -shm the main file's mode; this makes sure of it whatever the VFS did.
+    if (!db.memory) for (const path of databaseFiles(file)) tightenPrivateFile(path);
     db.pragma('foreign_keys = ON');
     // NORMAL is safe under WAL for the cache; the outbox raises it to FULL around its writes.
     db.pragma('synchronous = NORMAL');

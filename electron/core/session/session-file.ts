@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { uuidSchema } from '@shared/domain/ids';
 import { normalizeServiceUrl } from '../api/http';
+import { ensurePrivateFolder } from '../db/private-files';
 
 /**
  * dataDir/session.json: who is signed in, without any secret (the refresh token lives only in
@@ -55,7 +55,7 @@ export async function readSessionFile(dataDir: string): Promise<SessionFile | nu
 /** Writes session.json atomically: a temporary file, flushed, then renamed over the old one. */
 export async function writeSessionFile(dataDir: string, session: SessionFile): Promise<void> {
   const content = `${JSON.stringify(sessionFileSchema.parse(session), null, 2)}\n`;
-  await mkdir(dataDir, { recursive: true });
+  ensurePrivateFolder(dataDir);
   const file = sessionFilePath(dataDir);
   const temporary = `${file}.${randomUUID()}.tmp`;
   try {
@@ -95,13 +95,14 @@ async function syncDirectory(dir: string): Promise<void> {
 
 /**
  * One offline cache per account (service + user): dataDir/accounts/<first 32 hex of
- * sha256(origin + ' ' + userId)>.sqlite. The folder is created; the file is left to the cache.
+ * sha256(origin + ' ' + userId)>.sqlite. The folder is created (or tightened) 0700; the file is
+ * left to the cache.
  * Signing out never deletes it, so the account's data and outbox wait for the next sign-in.
  */
 export function accountDatabaseFile(dataDir: string, serviceUrl: string, userId: string): string {
   const origin = normalizeServiceUrl(serviceUrl);
   const name = createHash('sha256').update(`${origin} ${userId}`).digest('hex').slice(0, 32);
   const folder = join(dataDir, 'accounts');
-  mkdirSync(folder, { recursive: true });
+  ensurePrivateFolder(folder);
   return join(folder, `${name}.sqlite`);
 }
