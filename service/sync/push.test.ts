@@ -1,8 +1,51 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION } from '@shared/sync/protocol';
+import { SCHEMA_VERSION, type PushRequest } from '@shared/sync/protocol';
+import { loadActor, type Actor } from '../auth/actor';
 import { testDatabases } from '../../test/support/service';
 import { activeAdmins, auditOf, startCommandKit, type CommandKit } from '../../test/support/commands';
+import { push as pushDirect, type PushLog } from './push';
+
+/** The service log as push writes it: one entry per call. */
+function capturedLog(): PushLog & { entries: { details: Record<string, unknown>; message: string }[] } {
+  const entries: { details: Record<string, unknown>; message: string }[] = [];
+  return {
+    entries,
+    error(details, message) {
+      entries.push({ details: details as Record<string, unknown>, message });
+    },
+  };
+}
+
+/** A real database failure inside a command: the users trigger raises for a first name the fault table lists. */
+const FAULT_TRIGGER = `
+CREATE TABLE IF NOT EXISTS test_faults (first_name text PRIMARY KEY, sqlstate text NOT NULL);
+CREATE OR REPLACE FUNCTION test_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  code text;
+BEGIN
+  SELECT sqlstate INTO code FROM test_faults WHERE first_name = NEW.first_name;
+  IF code IS NOT NULL THEN
+    RAISE EXCEPTION 'test fault for %', NEW.email USING ERRCODE = code;
+  END IF;
+  RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS test_fault ON users;
+CREATE TRIGGER test_fault BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION test_fault();
+-- The same in the audit write, which a push makes once for a whole transaction: 'audit:<first name>'.
+CREATE OR REPLACE FUNCTION test_audit_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  code text;
+BEGIN
+  SELECT sqlstate INTO code FROM test_faults WHERE first_name = 'audit:' || (NEW.after->>'firstName');
+  IF code IS NOT NULL THEN
+    RAISE EXCEPTION 'test audit fault for %', NEW.after->>'email' USING ERRCODE = code;
+  END IF;
+  RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS test_audit_fault ON audit_events;
+CREATE TRIGGER test_audit_fault BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION test_audit_fault();
+`;
 
 describe.each(testDatabases())('POST /v1/sync/push (%s)', (database) => {
   let kit: CommandKit;
@@ -18,6 +61,14 @@ describe.each(testDatabases())('POST /v1/sync/push (%s)', (database) => {
     kit.call('POST', '/v1/sync/push', { clientId, schemaVersion, mutations }, token);
   const clientRow = (clientId: string) => kit.rows('SELECT * FROM sync_clients WHERE client_id = $1', [clientId]);
   const newUser = (orgId: string, email: string, id = randomUUID()) => ({ orgId, id, firstName: 'Offline', lastName: 'Made', email });
+  /** The actor a route would load for this session's access token. */
+  const actorOf = async (accessToken: string): Promise<Actor> => {
+    const claims = kit.test.service.deps.tokens.verifyAccess(accessToken, kit.test.service.deps.now());
+    const actor = claims === null ? null : await loadActor(kit.test.store, claims);
+    if (actor === null) throw new Error('no actor for the token');
+    return actor;
+  };
+  const request = (clientId: string, mutations: Mutation[]) => ({ clientId, schemaVersion: SCHEMA_VERSION, mutations }) as PushRequest;
 
   it('applies a batch exactly once, however often it is sent', async () => {
     const orgId = await kit.orgId('Contoso Dental');
@@ -273,5 +324,163 @@ describe.each(testDatabases())('POST /v1/sync/push (%s)', (database) => {
     }
     expect(await clientRow(clientId)).toMatchObject([{ last_mutation_id: 1 }]);
     expect((await kit.call('POST', '/v1/sync/push', { clientId, schemaVersion: 1, mutations: [{ id: 2, name: 'activateUser', args: {} }] }, 'nope')).status).toBe(401);
+  });
+
+  describe('a command that fails in the database', () => {
+    beforeAll(async () => {
+      await kit.test.store.exec(FAULT_TRIGGER);
+      await kit.rows("INSERT INTO test_faults VALUES ('Poison', 'P0001'), ('Broken', '22023'), ('audit:AuditPoison', 'P0001')");
+    });
+    afterAll(async () => {
+      await kit.test.store.exec(`DROP TRIGGER IF EXISTS test_fault ON users; DROP FUNCTION IF EXISTS test_fault();
+        DROP TRIGGER IF EXISTS test_audit_fault ON audit_events; DROP FUNCTION IF EXISTS test_audit_fault(); DROP TABLE IF EXISTS test_faults;`);
+    });
+
+    it('is answered as rejected INTERNAL with a reference that is in the log, and never blocks the mutations after it', async () => {
+      const orgId = await kit.orgId('Contoso Dental');
+      const clientId = randomUUID();
+      const first = newUser(orgId, 'before-poison@contoso-dental.example');
+      const poison = { ...newUser(orgId, 'poison@contoso-dental.example'), firstName: 'Poison' };
+      const after = newUser(orgId, 'after-poison@contoso-dental.example');
+      const mutations: Mutation[] = [
+        { id: 1, name: 'createUser', args: first },
+        { id: 2, name: 'createUser', args: poison },
+        { id: 3, name: 'createUser', args: after },
+        { id: 4, name: 'updateUser', args: { orgId, userId: first.id, version: 1, lastName: 'Renamed' } },
+      ];
+      const log = capturedLog();
+      const answer = await pushDirect(kit.test.service.deps, await actorOf(kit.owner.accessToken), request(clientId, mutations), log);
+      expect(answer.lastMutationId).toBe(4);
+      expect(answer.outcomes).toEqual([
+        { mutationId: 1, status: 'applied' },
+        { mutationId: 2, status: 'rejected', code: 'INTERNAL', message: expect.stringMatching(/reference [0-9a-f-]{36}/) },
+        { mutationId: 3, status: 'applied' },
+        { mutationId: 4, status: 'applied' },
+      ]);
+      const reference = /reference ([0-9a-f-]{36})/.exec(answer.outcomes[1]!.message!)![1];
+      // The log names the reference, the mutation and the database's own error.
+      expect(log.entries).toHaveLength(1);
+      expect(log.entries[0]!.details).toMatchObject({ reference, clientId, mutationId: 2, command: 'createUser' });
+      expect(String((log.entries[0]!.details['err'] as Error).message)).toContain('test fault for poison@contoso-dental.example');
+      expect(log.entries[0]!.message).toContain(reference);
+
+      expect(await kit.rows('SELECT id FROM users WHERE id = $1', [poison.id])).toHaveLength(0);
+      expect(await kit.rows('SELECT id FROM users WHERE id = ANY ($1::uuid[]) ORDER BY email', [[first.id, after.id]])).toHaveLength(2);
+      expect(await kit.one('SELECT last_name FROM users WHERE id = $1', [first.id])).toEqual({ last_name: 'Renamed' });
+      expect(await auditOf(kit, poison.id)).toEqual([]);
+      expect(await clientRow(clientId)).toMatchObject([{ last_mutation_id: 4 }]);
+      expect(await kit.rows('SELECT mutation_id, status, code FROM sync_mutations WHERE client_id = $1 AND status <> $2', [clientId, 'applied'])).toEqual([
+        { mutation_id: 2, status: 'rejected', code: 'INTERNAL' },
+      ]);
+
+      // Sent again (a lost answer), the recorded outcome is answered: same reference, nothing run twice.
+      const again = await push(clientId, mutations);
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual(answer);
+
+      // Through the route too: a data error (class 22) of the database is an outcome, not a 500.
+      const broken = { ...newUser(orgId, 'broken@contoso-dental.example'), firstName: 'Broken' };
+      const later = newUser(orgId, 'later@contoso-dental.example');
+      const viaRoute = await push(clientId, [
+        { id: 5, name: 'createUser', args: broken },
+        { id: 6, name: 'createUser', args: later },
+      ]);
+      expect(viaRoute.status, JSON.stringify(viaRoute.body)).toBe(200);
+      expect(viaRoute.body).toEqual({
+        lastMutationId: 6,
+        outcomes: [
+          { mutationId: 5, status: 'rejected', code: 'INTERNAL', message: expect.stringMatching(/reference [0-9a-f-]{36}/) },
+          { mutationId: 6, status: 'applied' },
+        ],
+      });
+      expect(await kit.rows('SELECT email FROM users WHERE id = ANY ($1::uuid[])', [[broken.id, later.id]])).toEqual([{ email: 'later@contoso-dental.example' }]);
+    });
+
+    it('answers a poisoned mutation in a later transaction of a large push the same way', async () => {
+      const orgId = await kit.orgId('Contoso Dental');
+      const clientId = randomUUID();
+      // Cheap filler (each a NOT_FOUND outcome) so that the poison lands in the second transaction.
+      const filler: Mutation[] = Array.from({ length: 120 }, (_, index) => ({ id: index + 1, name: 'activateUser', args: { orgId, userId: randomUUID() } }));
+      const poison = { ...newUser(orgId, 'bulk-poison@contoso-dental.example'), firstName: 'Poison' };
+      const after = newUser(orgId, 'bulk-after@contoso-dental.example');
+      const log = capturedLog();
+      const answer = await pushDirect(
+        kit.test.service.deps,
+        await actorOf(kit.owner.accessToken),
+        request(clientId, [...filler, { id: 121, name: 'createUser', args: poison }, { id: 122, name: 'createUser', args: after }]),
+        log,
+      );
+      expect(answer.lastMutationId).toBe(122);
+      expect(answer.outcomes.slice(120)).toEqual([
+        { mutationId: 121, status: 'rejected', code: 'INTERNAL', message: expect.stringMatching(/reference/) },
+        { mutationId: 122, status: 'applied' },
+      ]);
+      expect(await kit.rows("SELECT email FROM users WHERE email_key LIKE 'bulk-%'")).toEqual([{ email: 'bulk-after@contoso-dental.example' }]);
+      expect(log.entries.map((entry) => entry.details['mutationId'])).toEqual([121]);
+      expect(await clientRow(clientId)).toMatchObject([{ last_mutation_id: 122 }]);
+    });
+
+    it('finds the mutation at fault when the failure is in the audit write the transaction shares', async () => {
+      const orgId = await kit.orgId('Contoso Dental');
+      const clientId = randomUUID();
+      const first = newUser(orgId, 'audit-before@contoso-dental.example');
+      const poison = { ...newUser(orgId, 'audit-poison@contoso-dental.example'), firstName: 'AuditPoison' };
+      const after = newUser(orgId, 'audit-after@contoso-dental.example');
+      const log = capturedLog();
+      const answer = await pushDirect(
+        kit.test.service.deps,
+        await actorOf(kit.owner.accessToken),
+        request(clientId, [first, poison, after].map((args, index) => ({ id: index + 1, name: 'createUser', args }))),
+        log,
+      );
+      expect(answer).toEqual({
+        lastMutationId: 3,
+        outcomes: [
+          { mutationId: 1, status: 'applied' },
+          { mutationId: 2, status: 'rejected', code: 'INTERNAL', message: expect.stringMatching(/reference [0-9a-f-]{36}/) },
+          { mutationId: 3, status: 'applied' },
+        ],
+      });
+      expect(log.entries.map((entry) => entry.details['mutationId'])).toEqual([2]);
+      expect(String((log.entries[0]!.details['err'] as Error).message)).toContain('test audit fault for audit-poison@contoso-dental.example');
+      expect(await kit.rows("SELECT email FROM users WHERE email_key LIKE 'audit-%' ORDER BY email")).toEqual([
+        { email: 'audit-after@contoso-dental.example' },
+        { email: 'audit-before@contoso-dental.example' },
+      ]);
+      expect((await auditOf(kit, first.id)).map((event) => event['action'])).toEqual(['createUser']);
+      expect((await auditOf(kit, after.id)).map((event) => event['action'])).toEqual(['createUser']);
+      expect(await auditOf(kit, poison.id)).toEqual([]);
+    });
+
+    it.each([
+      ['serialization failure', '40001'],
+      ['deadlock', '40P01'],
+      ['connection failure', '08006'],
+      ['too many connections', '53300'],
+      ['administrator shutdown', '57P01'],
+    ])('fails the request on a transient %s, applies nothing of its transaction, and applies it all when retried', async (_what, sqlstate) => {
+      const orgId = await kit.orgId('Contoso Dental');
+      const clientId = randomUUID();
+      const firstName = `Transient${sqlstate}`;
+      await kit.rows('INSERT INTO test_faults VALUES ($1, $2)', [firstName, sqlstate]);
+      const ok = newUser(orgId, `ok-${sqlstate}@contoso-dental.example`.toLowerCase());
+      const flaky = { ...newUser(orgId, `flaky-${sqlstate}@contoso-dental.example`.toLowerCase()), firstName };
+      const mutations: Mutation[] = [
+        { id: 1, name: 'createUser', args: ok },
+        { id: 2, name: 'createUser', args: flaky },
+      ];
+      const log = capturedLog();
+      await expect(pushDirect(kit.test.service.deps, await actorOf(kit.owner.accessToken), request(clientId, mutations), log)).rejects.toMatchObject({ code: sqlstate });
+      const viaRoute = await push(clientId, mutations);
+      expect(viaRoute.status).toBe(500);
+      expect(await kit.rows('SELECT id FROM users WHERE id = ANY ($1::uuid[])', [[ok.id, flaky.id]])).toEqual([]);
+      expect(await clientRow(clientId)).toEqual([]);
+
+      // The failure passes; the client's retry applies both.
+      await kit.rows('DELETE FROM test_faults WHERE first_name = $1', [firstName]);
+      const retried = await push(clientId, mutations);
+      expect(retried.body).toEqual({ lastMutationId: 2, outcomes: [{ mutationId: 1, status: 'applied' }, { mutationId: 2, status: 'applied' }] });
+      expect(log.entries).toEqual([]);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { parseCommand } from '@shared/commands/catalogue';
 import { SeatdeskError, isSeatdeskError, validationErrorFromZod } from '@shared/errors';
 import { SCHEMA_VERSION, type Mutation, type MutationOutcome, type PushRequest, type PushResponse } from '@shared/sync/protocol';
@@ -64,18 +64,68 @@ function checkRecorded(mutation: Mutation, hash: string, recorded: RecordedMutat
   return recorded.outcome;
 }
 
-/** What became of a command that threw: a conflict or rejection outcome, or null for a failure (500). */
-function outcomeOfError(mutationId: number, error: unknown): MutationOutcome | null {
+/** Where push writes a failure it answered as INTERNAL: the request's logger (pino's `error(obj, msg)`). */
+export interface PushLog {
+  error(details: object, message: string): void;
+}
+
+/**
+ * SQLSTATE classes of failures that pass on their own: the connection (08), a serialization
+ * failure or deadlock (40), resources (53), operator intervention such as a shutdown or a
+ * statement timeout (57). They fail the whole request so that the client retries the push.
+ */
+const TRANSIENT_SQLSTATE_CLASSES = new Set(['08', '40', '53', '57']);
+
+/** Node's own codes for a connection that broke (node-postgres passes them through). */
+const TRANSIENT_SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+export function isTransientFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  if (/^[0-9A-Z]{5}$/.test(code)) return TRANSIENT_SQLSTATE_CLASSES.has(code.slice(0, 2));
+  return TRANSIENT_SOCKET_CODES.has(code);
+}
+
+/**
+ * A message as it can be stored in jsonb and sent as JSON: a NUL or a lone surrogate (a refusal
+ * that quotes what the client sent) becomes U+FFFD instead of failing the chunk's outcome write.
+ */
+function recordable(message: string): string {
+  // eslint-disable-next-line no-control-regex -- the NUL is the point
+  return message.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/**
+ * What became of a command that threw: its refusal as a conflict or rejection outcome, or null
+ * for a failure that is not the mutation's own (INTERNAL, a database error, a bug).
+ */
+function refusalOf(mutationId: number, error: unknown): MutationOutcome | null {
   if (!isSeatdeskError(error) || error.code === 'INTERNAL') return null;
   const outcome: MutationOutcome = {
     mutationId,
     status: error.code === 'VERSION_CONFLICT' ? 'conflict' : 'rejected',
     code: error.code,
-    message: error.message,
+    message: recordable(error.message),
   };
   const details = error.details;
   if (details !== null && typeof details === 'object' && 'current' in details && details.current !== undefined) outcome.current = details.current;
   return outcome;
+}
+
+/**
+ * A poison pill: the mutation failed for a reason that is not transient and not a rule's. It is
+ * answered as rejected INTERNAL so that the queue moves past it; the reference ties the
+ * client's sync issue to the log line with the error.
+ */
+function internalFailure(log: PushLog, clientId: string, mutation: Mutation, error: unknown): MutationOutcome {
+  const reference = randomUUID();
+  log.error({ err: error, reference, clientId, mutationId: mutation.id, command: mutation.name }, `sync mutation failed (reference ${reference}); answered as rejected INTERNAL`);
+  return {
+    mutationId: mutation.id,
+    status: 'rejected',
+    code: 'INTERNAL',
+    message: `The billing service could not apply this change because of a problem on its side (reference ${reference}). Nothing of it was saved; contact support with the reference if it keeps happening.`,
+  };
 }
 
 /** Mutations applied per database transaction in a push. */
@@ -111,6 +161,11 @@ interface ChunkWrite {
   lastMutationId: number;
   /** Audit events of the mutations applied so far (a refused one's are dropped with its savepoint). */
   pendingAudit: AuditRow[];
+  /**
+   * Each mutation writes its audit events inside its own savepoint instead of all at once before
+   * commit: slower, but a database failure in that write is then the mutation's own (see push).
+   */
+  auditEachMutation: boolean;
 }
 
 interface Applied {
@@ -127,7 +182,7 @@ interface Applied {
  * command rolls back its own writes, and drops its audit events, while its outcome is still
  * recorded.
  */
-async function applyMutation(chunk: ChunkWrite, deps: ServiceDeps, actor: Actor, clientId: string, mutation: Mutation, hash: string): Promise<Applied> {
+async function applyMutation(chunk: ChunkWrite, deps: ServiceDeps, log: PushLog, actor: Actor, clientId: string, mutation: Mutation, hash: string): Promise<Applied> {
   const { tx, lastMutationId, pendingAudit } = chunk;
   const now = deps.now();
   if (mutation.id <= lastMutationId) {
@@ -158,14 +213,17 @@ async function applyMutation(chunk: ChunkWrite, deps: ServiceDeps, actor: Actor,
         },
         parsed.command,
       );
+      if (chunk.auditEachMutation) await writeAuditEvents(tx, pendingAudit.splice(auditMark));
       await tx.query('RELEASE SAVEPOINT sync_mutation');
     } catch (error) {
-      const refused = outcomeOfError(mutation.id, error);
-      if (refused === null) throw error;
-      await tx.query('ROLLBACK TO SAVEPOINT sync_mutation');
+      if (isTransientFailure(error)) throw error;
+      // A connection that broke without saying so fails here too, and so fails the request.
+      await tx.query('ROLLBACK TO SAVEPOINT sync_mutation').catch(() => {
+        throw error;
+      });
       pendingAudit.length = auditMark;
       changedOrgs.clear();
-      outcome = refused;
+      outcome = refusalOf(mutation.id, error) ?? internalFailure(log, clientId, mutation, error);
     }
   }
   return { outcome, changedOrgs, record: { payloadHash: hash, outcome, at: now } };
@@ -175,9 +233,12 @@ async function applyMutation(chunk: ChunkWrite, deps: ServiceDeps, actor: Actor,
  * POST /v1/sync/push. Ids at or below the client's lastMutationId are skipped (their recorded
  * outcome is answered again); a gap or a reused id with a different payload refuses the request
  * (409 INVALID_TRANSITION, details.reason 'gap' with `expected`, or 'reused_id') before anything
- * is applied. Conflicts and rejections are outcomes and never stop the mutations after them.
+ * is applied. Conflicts and rejections are outcomes and never stop the mutations after them,
+ * and so is a poison pill: a command that fails for a reason that is not transient (a database
+ * error, a bug) is answered as rejected INTERNAL with a reference that `log` records with the
+ * error. Only a transient failure (isTransientFailure) fails the request, for the client to retry.
  */
-export async function push(deps: ServiceDeps, requestActor: Actor, request: PushRequest): Promise<PushResponse> {
+export async function push(deps: ServiceDeps, requestActor: Actor, request: PushRequest, log: PushLog): Promise<PushResponse> {
   if (request.schemaVersion !== SCHEMA_VERSION) {
     throw new SeatdeskError('SCHEMA_MISMATCH', undefined, { expected: SCHEMA_VERSION, received: request.schemaVersion });
   }
@@ -204,35 +265,52 @@ export async function push(deps: ServiceDeps, requestActor: Actor, request: Push
   let last = lastMutationId;
   const changedOrgs = new Set<string>();
   const pending = mutations.map((mutation, index) => ({ mutation, hash: hashes[index]! })).filter(({ mutation }) => mutation.id > lastMutationId);
+
+  /** One transaction's worth of mutations, committed with their audit events and outcomes. */
+  const writeChunk = (chunk: typeof pending, auditEachMutation: boolean) =>
+    deps.store.write(async (tx) => {
+      // Checked again under the write lock: another push of the same client may have run meanwhile.
+      const write: ChunkWrite = { tx, lastMutationId: await lockSyncClient(tx, clientId, actor, deps.now()), pendingAudit: [], auditEachMutation };
+      const results: Applied[] = [];
+      for (const { mutation, hash } of chunk) {
+        // An applied command may have changed the actor's own roles or scope (a new child organization).
+        if (actorStale) {
+          const fresh = await loadActor(tx, { sub: actor.user.id, sid: actor.sessionId, exp: 0 });
+          if (fresh === null) throw new SeatdeskError('UNAUTHENTICATED', 'Your session or account ended during the push. Sign in again.');
+          actor = fresh;
+          actorStale = false;
+        }
+        const result = await applyMutation(write, deps, log, actor, clientId, mutation, hash);
+        if (result.record !== null) write.lastMutationId = mutation.id;
+        if (result.outcome.status === 'applied' && mayChangeActor(mutation, actor)) actorStale = true;
+        results.push(result);
+      }
+      // The kept changes' audit events and every outcome: a statement each for the whole transaction.
+      await writeAuditEvents(tx, write.pendingAudit);
+      await recordMutations(tx, clientId, results.flatMap((result) => (result.record === null ? [] : [result.record])));
+      return results;
+    });
+
   try {
     // Several mutations share one transaction (each still in its own savepoint): a commit per
-    // mutation made a 10,000-command bulk edit take minutes. Anything that fails the whole
-    // transaction rolls the chunk back and answers 500; the client pushes it again, and the ids
-    // already recorded before the chunk are skipped, so every mutation still applies exactly once.
+    // mutation made a 10,000-command bulk edit take minutes. A transient failure rolls the chunk
+    // back and fails the request; the client pushes again, and the ids already recorded before the
+    // chunk are skipped, so every mutation still applies exactly once.
     for (let start = 0; start < pending.length; start += MUTATIONS_PER_TRANSACTION) {
       const chunk = pending.slice(start, start + MUTATIONS_PER_TRANSACTION);
-      const applied = await deps.store.write(async (tx) => {
-        // Checked again under the write lock: another push of the same client may have run meanwhile.
-        const write: ChunkWrite = { tx, lastMutationId: await lockSyncClient(tx, clientId, actor, deps.now()), pendingAudit: [] };
-        const results: Applied[] = [];
-        for (const { mutation, hash } of chunk) {
-          // An applied command may have changed the actor's own roles or scope (a new child organization).
-          if (actorStale) {
-            const fresh = await loadActor(tx, { sub: actor.user.id, sid: actor.sessionId, exp: 0 });
-            if (fresh === null) throw new SeatdeskError('UNAUTHENTICATED', 'Your session or account ended during the push. Sign in again.');
-            actor = fresh;
-            actorStale = false;
-          }
-          const result = await applyMutation(write, deps, actor, clientId, mutation, hash);
-          if (result.record !== null) write.lastMutationId = mutation.id;
-          if (result.outcome.status === 'applied' && mayChangeActor(mutation, actor)) actorStale = true;
-          results.push(result);
-        }
-        // The kept changes' audit events and every outcome: a statement each for the whole transaction.
-        await writeAuditEvents(tx, write.pendingAudit);
-        await recordMutations(tx, clientId, results.flatMap((result) => (result.record === null ? [] : [result.record])));
-        return results;
-      });
+      const actorBefore: Actor = actor;
+      const staleBefore: boolean = actorStale;
+      let applied: Applied[];
+      try {
+        applied = await writeChunk(chunk, false);
+      } catch (error) {
+        if (isTransientFailure(error) || isSeatdeskError(error)) throw error;
+        // A failure outside every mutation's savepoint (the chunk's one audit statement): once
+        // more with each mutation's audit written in its savepoint, where a failure is its own.
+        actor = actorBefore;
+        actorStale = staleBefore;
+        applied = await writeChunk(chunk, true);
+      }
       for (const [index, result] of applied.entries()) {
         outcomes.push(result.outcome);
         last = Math.max(last, chunk[index]!.mutation.id);

@@ -16,7 +16,7 @@ export const syncRoutes: RouteDef[] = [
     body: pushRequestSchema,
     response: pushResponseSchema,
     errors: ['FORBIDDEN', 'INVALID_TRANSITION', 'SCHEMA_MISMATCH', 'PAYLOAD_TOO_LARGE'],
-    handler: ({ body, actor, deps }) => push(deps, actor, body),
+    handler: ({ body, actor, deps, request }) => push(deps, actor, body, request.log),
   }),
   defineRoute({
     method: 'GET',
