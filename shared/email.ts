@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trimmedText } from './text';
 
 /**
  * Email addresses are stored as typed (local part kept, since a few mail servers honour its
@@ -23,10 +24,8 @@ export function sameEmail(a: string, b: string): boolean {
 
 export const MAX_EMAIL_LENGTH = 254;
 
-export const emailSchema = z
-  .string()
-  .trim()
-  .pipe(
+/** The text rule first, so an address with a control character is told so, not "not a valid email". */
+export const emailSchema = trimmedText('Email addresses').pipe(
     z
       .email('Enter a valid email address, such as name@example.com.')
       .max(MAX_EMAIL_LENGTH, `An email address has at most ${MAX_EMAIL_LENGTH} characters.`)

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findTextProblem, text, textProblem } from './text';
+import { z } from 'zod';
+import { findTextProblem, text, textProblem, textRule, trimmedText } from './text';
+import { stringFieldsOf, withValueAt } from './text-fields';
 
 describe('the text rule', () => {
   it('refuses NUL, other C0 controls, DEL and lone surrogates on one line', () => {
@@ -32,5 +34,40 @@ describe('the text rule', () => {
     expect(findTextProblem({ ['k\u0001']: 1 })).toEqual({ path: 'k\u0001', problem: 'control' });
     expect(findTextProblem({ note: 'two\nlines' })).toBeNull();
     expect(findTextProblem([1, true, null, 'fine'])).toBeNull();
+  });
+
+  it('trims first where the field trims, so a pasted tab or line end at either end is dropped', () => {
+    expect(trimmedText('Names').min(1).parse('\tAnn\r\n')).toBe('Ann');
+    expect(trimmedText('Names').safeParse('An\tn').error?.issues.map((issue) => issue.message)).toEqual(['Names cannot contain control characters.']);
+    expect(text('Passwords').safeParse('secret\t').success).toBe(false);
+  });
+
+  it('gives one message for a refused value: the checks after the rule do not run', () => {
+    const issues = text('Names').min(5).max(6).regex(/^[a-z]+$/).safeParse('\u0000').error?.issues ?? [];
+    expect(issues.map((issue) => issue.message)).toEqual(['Names cannot contain control characters.']);
+    const normalised = z.string().overwrite((value) => value.toUpperCase()).superRefine(textRule('Codes')).regex(/^[A-Z]+$/, 'Letters only.');
+    expect(normalised.safeParse('ab\u001b').error?.issues.map((issue) => issue.message)).toEqual(['Codes cannot contain control characters.']);
+    expect(text('Names').safeParse('\ud83d').error?.issues[0]?.message).toBe('Names cannot contain broken characters (a lone UTF-16 surrogate).');
+  });
+
+  it('finds every string field of a schema, free text apart from format strings', () => {
+    const schema = z.strictObject({
+      id: z.uuid(),
+      name: trimmedText('Names').optional(),
+      tags: z.array(text('Tags')).nullable(),
+      email: trimmedText('Email addresses').pipe(z.email()),
+      nested: z.object({ note: text('Notes', 'multiline').default('') }),
+      kind: z.enum(['a', 'b']),
+      count: z.number(),
+    });
+    expect(stringFieldsOf(schema)).toEqual([
+      { path: ['id'], kind: 'format' },
+      { path: ['name'], kind: 'text' },
+      { path: ['tags', 0], kind: 'text' },
+      { path: ['email'], kind: 'text' },
+      { path: ['nested', 'note'], kind: 'text' },
+    ]);
+    expect(withValueAt({ a: 1, tags: ['x', 'y'] }, ['tags', 0], 'z')).toEqual({ a: 1, tags: ['z', 'y'] });
+    expect(withValueAt(undefined, ['b', 'c'], 1)).toEqual({ b: { c: 1 } });
   });
 });

@@ -31,14 +31,31 @@ export function textProblemMessage(subject: string, problem: TextProblem): strin
 }
 
 /**
- * A string schema under the text rule. Chain trimming and lengths after it:
- * `text('Names').trim().min(1).max(100)`.
+ * The rule as a zod refinement, for a string schema that must change the value first (a VAT
+ * number is normalised before it is checked). The issue stops the schema's later checks, so a
+ * refused value gets this one message, not "not a valid email" or a length beside it.
+ */
+export function textRule(subject = 'Text', kind: TextKind = 'line') {
+  return (value: string, ctx: z.RefinementCtx<string>): void => {
+    const problem = textProblem(value, kind);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: textProblemMessage(subject, problem), input: value, continue: false });
+  };
+}
+
+/**
+ * A string schema under the text rule, checked as sent (passwords, search text). Chain lengths
+ * after it: `text('Passwords').min(1).max(1024)`.
  */
 export function text(subject = 'Text', kind: TextKind = 'line'): z.ZodString {
-  return z.string().superRefine((value, ctx) => {
-    const problem = textProblem(value, kind);
-    if (problem !== null) ctx.addIssue({ code: 'custom', message: textProblemMessage(subject, problem), input: value });
-  });
+  return z.string().superRefine(textRule(subject, kind));
+}
+
+/**
+ * The same, for a field that keeps its value trimmed (names, addresses): trimmed first, then
+ * checked, so a tab or line end pasted at either end is dropped rather than refused.
+ */
+export function trimmedText(subject = 'Text', kind: TextKind = 'line'): z.ZodString {
+  return z.string().trim().superRefine(textRule(subject, kind));
 }
 
 /**

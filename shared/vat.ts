@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { textRule } from './text';
 
 /**
  * Format checks of EU VAT numbers (as VIES describes them) by country prefix. This checks
@@ -106,6 +107,7 @@ export function validateVatNumber(input: string): VatValidation {
 export const vatNumberSchema = z
   .string()
   .overwrite(normalizeVatNumber)
+  .superRefine(textRule('VAT numbers'))
   .check((ctx) => {
     const result = validateVatNumber(ctx.value);
     if (!result.ok) ctx.issues.push({ code: 'custom', message: result.message, input: ctx.value });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SeatdeskError } from '@shared/errors';
 import { emailKey } from '@shared/email';
+import { text, trimmedText } from '@shared/text';
 import { userSchema } from '@shared/domain/user';
 import { organizationSchema } from '@shared/domain/organization';
 import { permissionSchema } from '@shared/domain/permissions';
@@ -41,7 +42,7 @@ export const authRoutes = [
     summary: 'Sign in with email and password',
     tag: 'auth',
     auth: 'none',
-    body: z.strictObject({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(1024) }),
+    body: z.strictObject({ email: trimmedText('Email addresses').min(1).max(254), password: text('Passwords').min(1).max(1024) }),
     response: sessionResponseSchema,
     errors: ['RATE_LIMITED'],
     handler: async ({ body, deps, request }) => {

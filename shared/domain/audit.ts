@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../text';
 import { entityNameSchema } from './entities';
 import { isoDateTimeSchema, uuidSchema } from './ids';
 
@@ -30,11 +31,11 @@ export const auditEventSchema = z.object({
   orgId: uuidSchema,
   /** Null when the system acted (the billing run), not a user. */
   actorUserId: uuidSchema.nullable(),
-  actorEmail: z.string(),
+  actorEmail: text('Email addresses'),
   entity: entityNameSchema,
   entityId: uuidSchema,
   /** The domain command's name, such as deactivateUser. */
-  action: z.string().min(1).max(100),
+  action: text('Actions').min(1).max(100),
   before: z.unknown().nullable(),
   after: z.unknown().nullable(),
   at: isoDateTimeSchema,

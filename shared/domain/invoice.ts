@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trimmedText } from '../text';
 import { currencyCodeSchema, minorUnitsSchema } from '../money';
 import { entityBaseShape, isoDateSchema, isoDateTimeSchema, uuidSchema } from './ids';
 
@@ -9,7 +10,7 @@ export type InvoiceStatus = z.infer<typeof invoiceStatusSchema>;
 /** subscriptionId is null for a line not tied to a subscription (a one-off charge or credit). */
 export const invoiceLineSchema = z.object({
   subscriptionId: uuidSchema.nullable(),
-  description: z.string().trim().min(1).max(500),
+  description: trimmedText('Descriptions').min(1).max(500),
   quantity: z.int().min(0),
   unitPrice: minorUnitsSchema,
   amount: minorUnitsSchema,
@@ -20,7 +21,7 @@ export type InvoiceLine = z.infer<typeof invoiceLineSchema>;
 export const invoiceSchema = z
   .object({
     ...entityBaseShape,
-    number: z.string().trim().min(1).max(50),
+    number: trimmedText('Invoice numbers').min(1).max(50),
     periodStart: isoDateSchema,
     periodEnd: isoDateSchema,
     issuedAt: isoDateTimeSchema,

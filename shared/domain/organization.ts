@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trimmedText } from '../text';
 import { emailSchema } from '../email';
 import { vatNumberSchema } from '../vat';
 import { entityBaseShape, uuidSchema } from './ids';
@@ -7,18 +8,16 @@ export const ORG_KINDS = ['provider', 'reseller', 'customer'] as const;
 export const orgKindSchema = z.enum(ORG_KINDS);
 export type OrgKind = z.infer<typeof orgKindSchema>;
 
-export const countryCodeSchema = z
-  .string()
-  .trim()
+export const countryCodeSchema = trimmedText('Countries')
   .toUpperCase()
   .regex(/^[A-Z]{2}$/, 'A country is a 2-letter ISO 3166-1 code, such as NL.');
 
 export const addressSchema = z.object({
-  line1: z.string().trim().min(1, 'Enter the street and number.').max(200),
-  line2: z.string().trim().max(200).nullable(),
-  city: z.string().trim().min(1, 'Enter the city.').max(100),
-  postalCode: z.string().trim().min(1, 'Enter the postal code.').max(20),
-  region: z.string().trim().max(100).nullable(),
+  line1: trimmedText('Addresses').min(1, 'Enter the street and number.').max(200),
+  line2: trimmedText('Addresses').max(200).nullable(),
+  city: trimmedText('Cities').min(1, 'Enter the city.').max(100),
+  postalCode: trimmedText('Postal codes').min(1, 'Enter the postal code.').max(20),
+  region: trimmedText('Regions').max(100).nullable(),
   country: countryCodeSchema,
 });
 export type Address = z.infer<typeof addressSchema>;
@@ -33,7 +32,7 @@ export const taxRateSchema = z.int().min(0).max(10_000);
  */
 export const organizationSchema = z.object({
   ...entityBaseShape,
-  name: z.string().trim().min(1, 'Enter the organization name.').max(200),
+  name: trimmedText('Organization names').min(1, 'Enter the organization name.').max(200),
   kind: orgKindSchema,
   parentId: uuidSchema.nullable(),
   accountEmail: emailSchema,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text, trimmedText } from '../text';
 import { entityBaseShape } from './ids';
 
 export const PAYMENT_METHOD_TYPES = ['card', 'sepa_debit', 'ideal'] as const;
@@ -10,8 +11,8 @@ export const paymentMethodSchema = z
   .object({
     ...entityBaseShape,
     type: paymentMethodTypeSchema,
-    brand: z.string().trim().min(1).max(50),
-    last4: z.string().regex(/^\d{4}$/, 'last4 is the last 4 digits.'),
+    brand: trimmedText('Brands').min(1).max(50),
+    last4: text('Card numbers').regex(/^\d{4}$/, 'last4 is the last 4 digits.'),
     expMonth: z.int().min(1).max(12).nullable(),
     expYear: z.int().min(2000).max(9999).nullable(),
     isDefault: z.boolean(),

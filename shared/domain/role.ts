@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import { trimmedText } from '../text';
 import { entityBaseShape } from './ids';
 import { BUILT_IN_ROLE_KEYS, permissionListSchema } from './permissions';
 
 /** Names are unique per organization; built-in roles may be renamed but never deleted. */
 export const roleSchema = z.object({
   ...entityBaseShape,
-  name: z.string().trim().min(1, 'Enter a role name.').max(80),
-  description: z.string().trim().max(500),
+  name: trimmedText('Role names').min(1, 'Enter a role name.').max(80),
+  /** Multi-line: the role dialog edits it in a text area. */
+  description: trimmedText('Descriptions', 'multiline').max(500),
   permissions: permissionListSchema,
   builtIn: z.boolean(),
   /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text, trimmedText } from '../text';
 import { currencyCodeSchema, minorUnitsSchema, money, multiplyMoney, type Money } from '../money';
 import { entityBaseShape, isoDateTimeSchema } from './ids';
 
@@ -16,8 +17,8 @@ export type SubscriptionStatus = z.infer<typeof subscriptionStatusSchema>;
 
 export const subscriptionSchema = z.object({
   ...entityBaseShape,
-  product: z.string().trim().min(1).max(200),
-  plan: z.string().trim().min(1).max(200),
+  product: trimmedText('Product names').min(1).max(200),
+  plan: trimmedText('Plan names').min(1).max(200),
   basis: billingBasisSchema,
   quantity: z.int().min(0),
   unitPrice: minorUnitsSchema.min(0),
@@ -26,11 +27,11 @@ export const subscriptionSchema = z.object({
   contractEnd: isoDateTimeSchema.nullable(),
   trialEnd: isoDateTimeSchema.nullable(),
   cancelAt: isoDateTimeSchema.nullable(),
-  licenseKey: z.string().trim().min(1).max(200),
-  environmentId: z.string().trim().min(1).max(200),
+  licenseKey: trimmedText('License keys').min(1).max(200),
+  environmentId: trimmedText('Environment ids').min(1).max(200),
   status: subscriptionStatusSchema,
   /** The owning company's name; only in lists that include child organizations. */
-  orgName: z.string().optional(),
+  orgName: text('Organization names').optional(),
 });
 export type Subscription = z.infer<typeof subscriptionSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trimmedText } from '../text';
 import { emailSchema } from '../email';
 import { entityBaseShape, isoDateTimeSchema, uuidSchema } from './ids';
 import { permissionListSchema } from './permissions';
@@ -7,7 +8,7 @@ export const USER_STATUSES = ['pending', 'active', 'deactivated'] as const;
 export const userStatusSchema = z.enum(USER_STATUSES);
 export type UserStatus = z.infer<typeof userStatusSchema>;
 
-export const personNameSchema = z.string().trim().min(1, 'Enter a name.').max(100);
+export const personNameSchema = trimmedText('Names').min(1, 'Enter a name.').max(100);
 
 /** Role ids, each at most once. */
 export const roleIdListSchema = z.array(uuidSchema).superRefine((roleIds, ctx) => {

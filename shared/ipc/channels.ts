@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text, trimmedText } from '../text';
 import { channel, type IpcBridge, type IpcClient, type IpcHandlers } from './contract';
 import { uuidSchema } from '../domain/ids';
 import { emailSchema } from '../email';
@@ -30,30 +31,37 @@ import {
 } from './models';
 
 export const appInfoSchema = z.object({
-  name: z.string(),
-  version: z.string(),
+  name: text('App names'),
+  version: text('Versions'),
   host: z.enum(['electron', 'browser-host', 'test']),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
 export const sessionStatusSchema = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('signed-out'), defaultServiceUrl: z.string().nullable() }),
+  z.object({ state: z.literal('signed-out'), defaultServiceUrl: text('Service addresses').nullable() }),
   z.object({
     state: z.literal('signed-in'),
-    serviceUrl: z.string(),
-    userId: z.string(),
-    email: z.string(),
+    serviceUrl: text('Service addresses'),
+    userId: uuidSchema,
+    email: text('Email addresses'),
   }),
 ]);
 export type SessionStatus = z.infer<typeof sessionStatusSchema>;
 
 export const signInSchema = z.strictObject({
-  serviceUrl: z.url({ protocol: /^https?$/, error: 'Enter the service address, starting with https://.' }),
+  // The rule before the URL check: a URL parser drops tabs and line ends instead of refusing them.
+  serviceUrl: trimmedText('Service addresses').pipe(
+    z.url({ protocol: /^https?$/, error: 'Enter the service address, starting with https://.' }),
+  ),
   email: emailSchema,
-  password: z.string().min(1, 'Enter your password.').max(1024),
+  // Not trimmed: a password is kept exactly as typed.
+  password: text('Passwords').min(1, 'Enter your password.').max(1024),
 });
 
 const orgId = z.strictObject({ orgId: uuidSchema });
+
+/** A whole CSV file: the one string input checked cell by cell (electron/core/csv) instead of here. */
+export const CSV_FILE = z.string().max(20_000_000);
 const userIds = z.array(uuidSchema).min(1).max(10_000);
 
 /** Every channel between renderer and core, declared once. */
@@ -120,12 +128,15 @@ export const ipcContract = {
     deactivate: channel(z.strictObject({ userIds, removeAdminRole: z.boolean().default(false) })).returns<QueuedResult>(),
     remove: channel(z.strictObject({ userIds })).returns<QueuedResult>(),
     invite: channel(
-      z.strictObject({ orgId: uuidSchema, emails: z.array(z.string().max(320)).min(1).max(1000), roleIds: z.array(uuidSchema).max(50) }),
+      z.strictObject({ orgId: uuidSchema, emails: z.array(text('Email addresses').max(320)).min(1).max(1000), roleIds: z.array(uuidSchema).max(50) }),
     ).returns<QueuedResult>(),
   },
   importExport: {
-    /** Parses and validates a users CSV; nothing is queued until confirmUsers. */
-    previewUsers: channel(z.strictObject({ orgId: uuidSchema, csv: z.string().max(20_000_000) })).returns<CsvImportPreview>(),
+    /**
+     * Parses and validates a users CSV; nothing is queued until confirmUsers. The file is not put
+     * through the text rule whole: its cells are, row by row, so one bad cell refuses one row.
+     */
+    previewUsers: channel(z.strictObject({ orgId: uuidSchema, csv: CSV_FILE })).returns<CsvImportPreview>(),
     confirmUsers: channel(z.strictObject({ previewId: uuidSchema })).returns<QueuedResult>(),
     usersCsv: channel(userListQuerySchema.omit({ offset: true, limit: true })).returns<ExportedFile>(),
     invoicesCsv: channel(invoiceListQuerySchema).returns<ExportedFile>(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../text';
 import type { ErrorCode } from '../errors';
 import type { SyncStatus } from './models';
 
@@ -120,8 +121,8 @@ export const coreEventSchema = z.discriminatedUnion('type', [
   /** Rows of an entity changed (orgId null: in many organizations); the renderer refetches. */
   z.object({
     type: z.literal('data.changed'),
-    entity: z.string(),
-    orgId: z.string().nullable(),
+    entity: text('Kinds of item'),
+    orgId: text('Ids').nullable(),
   }),
   /** Online / offline / syncing, counts and progress: the status bar. */
   z.object({ type: z.literal('sync.status'), status: z.custom<SyncStatus>((value) => typeof value === 'object' && value !== null) }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../text';
 import { uuidSchema } from '../domain/ids';
 import type { Organization, OrgKind } from '../domain/organization';
 import type { User, UserStatus } from '../domain/user';
@@ -38,7 +39,7 @@ export const orgScopeSchema = z.strictObject({
 export const userListQuerySchema = orgScopeSchema.extend({
   status: z.enum(['pending', 'active', 'deactivated']).optional(),
   roleId: uuidSchema.optional(),
-  q: z.string().max(200).optional(),
+  q: text('Searches').max(200).optional(),
   sort: z.enum(['name', 'email', 'status', 'lastActiveAt', 'organization']).default('name'),
   direction: z.enum(['asc', 'desc']).default('asc'),
   offset: z.number().int().min(0).default(0),
@@ -76,8 +77,8 @@ export interface SubscriptionRow extends Subscription {
 export const invoiceListQuerySchema = orgScopeSchema.extend({
   status: z.enum(['open', 'paid', 'void', 'overdue']).optional(),
   /** ISO dates: invoices whose period starts in [from, to). */
-  from: z.string().optional(),
-  to: z.string().optional(),
+  from: text('Dates').optional(),
+  to: text('Dates').optional(),
 });
 export type InvoiceListQuery = z.input<typeof invoiceListQuerySchema>;
 
@@ -129,8 +130,8 @@ export interface PaymentMethodRow extends PaymentMethod {
 }
 
 export const auditQuerySchema = orgScopeSchema.extend({
-  entity: z.string().max(50).optional(),
-  q: z.string().max(200).optional(),
+  entity: text('Kinds of item').max(50).optional(),
+  q: text('Searches').max(200).optional(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(1000).default(200),
 });

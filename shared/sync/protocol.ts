@@ -45,6 +45,10 @@ export const mutationOutcomeSchema = z.object({
   mutationId: z.number().int().min(1),
   status: mutationStatusSchema,
   code: errorCodeSchema.optional(),
+  /**
+   * The service's own sentence, shown as text. Not refused under the text rule: a zod message
+   * may quote a client's bad key, and refusing the answer would stall the queue behind it.
+   */
   message: z.string().optional(),
   /** For a conflict (and a rejection where known): the row as it now is on the service. */
   current: z.unknown().optional(),
