@@ -6,7 +6,7 @@ import { userSchema } from '@shared/domain/user';
 import { organizationSchema } from '@shared/domain/organization';
 import { permissionSchema } from '@shared/domain/permissions';
 import { SCHEMA_VERSION } from '@shared/sync/protocol';
-import { isoDateTimeSchema } from '@shared/domain/ids';
+import { isoDateTimeSchema, uuidSchema } from '@shared/domain/ids';
 import { defineRoute } from '../http/route';
 import { toUser, type Row } from '../db/rows';
 import { permissionsAndScope } from './actor';
@@ -71,20 +71,29 @@ export const authRoutes = [
   defineRoute({
     method: 'POST',
     url: '/v1/auth/refresh',
-    summary: 'Rotate the refresh token; reusing a rotated one revokes the session',
+    summary:
+      'Rotate the refresh token. The same client (clientId) presenting a just-rotated token again within 60 s, before its successor was used, gets that successor again; any other reuse revokes the session',
     tag: 'auth',
     auth: 'none',
-    body: z.strictObject({ refreshToken: z.string().min(1).max(200) }),
+    body: z.strictObject({
+      refreshToken: z.string().min(1).max(200),
+      /** The install's id: only the client that rotated a token gets the grace window for it. */
+      clientId: uuidSchema.optional(),
+    }),
     response: sessionResponseSchema,
+    errors: ['UNAUTHENTICATED'],
     handler: async ({ body, deps }) => {
       const now = deps.now();
       const result = await deps.store.write(async (tx) => {
-        const refreshed = await deps.tokens.refresh(tx, body.refreshToken, now);
+        const refreshed = await deps.tokens.refresh(tx, body.refreshToken, now, body.clientId ?? null);
         if (!refreshed.ok) return refreshed;
         const [row] = await tx.query<Row>("SELECT * FROM users WHERE id = $1 AND status = 'active'", [refreshed.userId]);
         return { ...refreshed, row };
       });
-      if (!result.ok || result.row === undefined) throw new SeatdeskError('UNAUTHENTICATED', 'The session has ended. Sign in again.');
+      // details.sessionEnded: a definite answer, which the desktop signs out on (a bare 401 from a proxy is not one).
+      if (!result.ok || result.row === undefined) {
+        throw new SeatdeskError('UNAUTHENTICATED', 'The session has ended. Sign in again.', { sessionEnded: true });
+      }
       return { ...result.tokens, user: toUser(result.row) };
     },
   }),

@@ -255,4 +255,15 @@ CREATE TABLE billing_runs (
 ${changeTracking}
 `,
   },
+  {
+    // Refresh-token grace window (service/auth/tokens.ts): who rotated a token, and its successor
+    // sealed under a key only the rotated token opens, so a lost answer can be answered again.
+    version: 2,
+    name: 'refresh_token_grace',
+    sql: `
+ALTER TABLE refresh_tokens ADD COLUMN rotated_by_client uuid;
+ALTER TABLE refresh_tokens ADD COLUMN successor_id uuid;
+ALTER TABLE refresh_tokens ADD COLUMN successor_sealed text;
+`,
+  },
 ];
