@@ -202,4 +202,78 @@ describe('previewUsersImport', () => {
     const previewId = uuid(9, 0xf);
     expect(toCsvImportPreview(plan, previewId)).toEqual({ previewId, orgId: ORG, rows: plan.rows, validCount: 1, invalidCount: 0 });
   });
+
+  describe('the text rule', () => {
+    const header = 'first_name,last_name,email,roles,active';
+
+    it('refuses a row whose cell breaks the rule, with the reason, and still imports the other rows', () => {
+      const csv = [
+        header,
+        'Ann,Lee,ann@x.example,,', // line 2: valid
+        'Bob,Ch\u0000en,bob@x.example,,', // line 3
+        'C\u001b[31mat,Ng,cat@x.example,,', // line 4
+        'Dan,Ng,dan\u0000@x.example,,', // line 5: the rule, not "not a valid email"
+        'Eve,Ng,eve@x.example,Mem\u0000ber,', // line 6: not "Unknown role" with the character in it
+        'Fay,Ng,fay@x.example,,y\u0007es', // line 7
+        '"Gus\nGrey",Ng,gus@x.example,,', // line 8: a line break inside a quoted name
+        'Hal,Ng,hal@x.example,Member,', // line 10: valid
+      ].join('\n');
+      const plan = previewUsersImport(csv, options());
+      const byLine = new Map(plan.rows.map((r) => [r.line, r.errors]));
+      expect(byLine.get(3)).toEqual([{ field: 'lastName', message: 'Names cannot contain control characters.' }]);
+      expect(byLine.get(4)).toEqual([{ field: 'firstName', message: 'Names cannot contain control characters.' }]);
+      expect(byLine.get(5)).toEqual([{ field: 'email', message: 'Email addresses cannot contain control characters.' }]);
+      expect(byLine.get(6)).toEqual([{ field: 'roles', message: 'Role names cannot contain control characters.' }]);
+      expect(byLine.get(7)).toEqual([{ field: 'active', message: 'Active values cannot contain control characters.' }]);
+      expect(byLine.get(8)).toEqual([{ field: 'firstName', message: 'Names cannot contain control characters.' }]);
+      expect(plan.commands.map((c) => c.args.email)).toEqual(['ann@x.example', 'hal@x.example']);
+      expect(plan.validCount).toBe(2);
+      expect(plan.invalidCount).toBe(6);
+    });
+
+    it('refuses a lone surrogate in a cell as broken characters', () => {
+      const plan = previewUsersImport(`${header}\nAnn\ud800,Lee,ann@x.example,,\n`, options());
+      expect(plan.rows[0]!.errors).toEqual([{ field: 'firstName', message: 'Names cannot contain broken characters (a lone UTF-16 surrogate).' }]);
+    });
+
+    it('keeps tabs and spaces around a cell out of the rule: cells are trimmed first', () => {
+      const plan = previewUsersImport(`${header}\n\tAnn ,Lee\t,ann@x.example,,\n`, options());
+      expect(plan.rows[0]!.errors).toEqual([]);
+      expect(plan.commands[0]!.args).toMatchObject({ firstName: 'Ann', lastName: 'Lee' });
+    });
+
+    it('names a control character outside the imported columns as a problem of the file', () => {
+      const error = validationOf(() =>
+        previewUsersImport('first_name,last_name,email,notes\nAnn,Lee,ann@x.example,fine\nBob,Chen,bob@x.example,bi\u0000nary\n', options()),
+      );
+      expect(error.code).toBe('VALIDATION');
+      expect(error.message).toBe(
+        'CSV files cannot contain control characters. Line 3 has one in the column “notes”. Save the file as “CSV UTF-8” and choose it again.',
+      );
+      expect(error.details).toEqual([{ path: 'csv', line: 3, message: error.message }]);
+    });
+
+    it('names a file that is not UTF-8 text (NUL bytes from the first row on) as a problem of the file', () => {
+      // A UTF-16 file read as UTF-8: every other character is a NUL.
+      const utf16 = [...'first_name,last_name,email\nAnn,Lee,ann@x.example\n'].map((c) => `${c}\u0000`).join('');
+      const error = validationOf(() => previewUsersImport(utf16, options()));
+      expect(error.message).toBe(
+        'CSV files cannot contain control characters. The first row has one, so the file is probably not saved as text. Save the file as “CSV UTF-8” and choose it again.',
+      );
+      expect(error.details).toEqual([{ path: 'csv', line: 1, message: error.message }]);
+    });
+
+    it('names a value past the last column that breaks the rule as a problem of the file', () => {
+      const error = validationOf(() => previewUsersImport('first_name,last_name,email\nAnn,Lee,ann@x.example,\u0000\n', options()));
+      expect(error.message).toBe(
+        'CSV files cannot contain control characters. Line 2 has one after the last column. Save the file as “CSV UTF-8” and choose it again.',
+      );
+    });
+
+    it('allows tabs and line breaks inside a column it does not import', () => {
+      const plan = previewUsersImport('first_name,last_name,email,notes\nAnn,Lee,ann@x.example,"two\nlines\tand a tab"\n', options());
+      expect(plan.validCount).toBe(1);
+    });
+  });
 });
+

@@ -4,6 +4,7 @@ import type { Role } from '@shared/domain/role';
 import { emailKey } from '@shared/email';
 import { SeatdeskError, isSeatdeskError } from '@shared/errors';
 import type { CsvImportPreview, CsvImportRow } from '@shared/ipc/models';
+import { textProblem, textProblemMessage } from '@shared/text';
 import { parseCsv, unguardFormula, type CsvIssue } from './rfc4180';
 
 /**
@@ -45,6 +46,40 @@ const COLUMN_NAMES: Readonly<Record<ImportField, string>> = {
 };
 
 const EXPECTED_HEADER = 'first_name, last_name, email, roles, active';
+
+/**
+ * What the text rule calls the cells the createUser schema does not see (names and email go
+ * through the schema, which says it in its own words).
+ */
+const CELL_SUBJECTS = { roles: 'Role names', active: 'Active values' } as const;
+
+/**
+ * A cell Seatdesk does not import (the header, another column, a value past the last column)
+ * that breaks the text rule makes the file itself suspect: most often a spreadsheet saved as
+ * UTF-16 or a binary file, whose NUL bytes are everywhere. Tab and line breaks are fine there.
+ */
+function refuseFile(line: number, where: string, problem: NonNullable<ReturnType<typeof textProblem>>): never {
+  const message = `${textProblemMessage('CSV files', problem)} ${where}. Save the file as “CSV UTF-8” and choose it again.`;
+  throw new SeatdeskError('VALIDATION', message, [{ path: 'csv', line, message }]);
+}
+
+function checkHeaderText(cells: readonly string[]): void {
+  for (const cell of cells) {
+    const problem = textProblem(cell, 'multiline');
+    if (problem !== null) refuseFile(1, 'The first row has one, so the file is probably not saved as text', problem);
+  }
+}
+
+/** The cells of a data row outside the imported columns, under the rule. */
+function checkOtherCellsText(fields: readonly string[], line: number, header: readonly string[], imported: ReadonlySet<number>): void {
+  fields.forEach((cell, index) => {
+    if (imported.has(index)) return;
+    const problem = textProblem(cell, 'multiline');
+    if (problem === null) return;
+    const column = header[index];
+    refuseFile(line, column === undefined ? `Line ${line} has one after the last column` : `Line ${line} has one in the column “${column.trim()}”`, problem);
+  });
+}
 
 function headerKey(cell: string): string {
   return cell.trim().toLowerCase().replace(/[\s-]+/g, '_');
@@ -181,7 +216,9 @@ export function previewUsersImport(csvText: string, options: UsersImportOptions)
       { path: 'csv', line: 1, message: 'Empty file' },
     ]);
   }
+  checkHeaderText(header.fields);
   const columns = readHeader(header.fields);
+  const imported = new Set(columns.values());
   const width = header.fields.length;
 
   const resolveRoles = roleResolver(options.roles.filter((role) => role.orgId === options.orgId));
@@ -196,6 +233,7 @@ export function previewUsersImport(csvText: string, options: UsersImportOptions)
   for (const record of data) {
     // A row of empty cells (",,,," as spreadsheets save them) is not a user.
     if (record.fields.every((cell) => cell.trim() === '')) continue;
+    checkOtherCellsText(record.fields, record.line, header.fields, imported);
 
     const cell = (field: ImportField): string => {
       const index = columns.get(field);
@@ -219,7 +257,12 @@ export function previewUsersImport(csvText: string, options: UsersImportOptions)
         `This row has ${record.fields.length} values but the header has ${width} columns. A value with a comma must be in quotes.`,
       );
     }
-    const roles = resolveRoles(values.roles);
+    // The rule before the cell is read, so a message never quotes the character back.
+    for (const field of ['roles', 'active'] as const) {
+      const problem = textProblem(values[field]);
+      if (problem !== null) addError(field, textProblemMessage(CELL_SUBJECTS[field], problem));
+    }
+    const roles = resolveRoles(textProblem(values.roles) === null ? values.roles : '');
     if (roles.error !== null) addError('roles', roles.error);
     const active = ACTIVE_VALUES[values.active.toLowerCase()];
     if (active === undefined) addError('active', 'Write yes or no (or leave it empty for yes).');

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { CsvImportPreview } from '@shared/ipc/models';
 import { useCore } from '../../api/core-context';
 import { useChange } from '../../api/commands';
-import { errorSentence } from '../../api/errors';
+import { errorSentence, fieldErrorsOfError } from '../../api/errors';
 import { Dialog } from '../../components/Dialog';
 import { Checkbox, FieldShell } from '../../forms/fields';
 import { countOf, formatCount, humanizeName } from '../../format/format';
@@ -39,7 +39,8 @@ export function ImportDialog({ orgId, orgName, onClose }: { orgId: string; orgNa
       setPreview(result);
       setOnlyProblems(result.invalidCount > 0);
     } catch (failure) {
-      setError(errorSentence(failure));
+      // A problem of the file as a whole (no header, a broken quote, control characters) says which.
+      setError(fieldErrorsOfError(failure, '')['csv'] ?? errorSentence(failure));
     } finally {
       setChecking(false);
     }
