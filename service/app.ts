@@ -5,6 +5,7 @@ import { migrate } from './db/migrate';
 import type { Store } from './db/store';
 import type { ServiceDeps } from './deps';
 import { installErrorHandling } from './http/errors';
+import { installJsonBodyParser } from './http/json-body';
 import { registerRoutes } from './http/register';
 import { openApiRoute } from './openapi/route';
 import { API_ROUTES } from './routes';
@@ -52,8 +53,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
           },
     forceCloseConnections: true,
   });
-  // JSON only: Fastify's built-in text/plain parser would hand a JSON body sent as text to the handlers as a string.
-  app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app);
   installErrorHandling(app);
   // Operator routes exist only when an operator token is configured.
   const routes = API_ROUTES.filter((route) => route.auth !== 'operator' || deps.operatorToken !== null);

@@ -4,6 +4,7 @@ import { SeatdeskError, validationErrorFromZod } from '@shared/errors';
 import type { z } from 'zod';
 import { loadActor, type Actor } from '../auth/actor';
 import type { ServiceDeps } from '../deps';
+import { EMPTY_BODY } from './json-body';
 import type { RouteDef } from './route';
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown): T {
@@ -33,6 +34,12 @@ async function authenticate(route: RouteDef, request: FastifyRequest, deps: Serv
   return actor;
 }
 
+/** A request without a body reads as {}; a JSON content type with no bytes is an empty body, refused. */
+function bodyOf(body: unknown): unknown {
+  if (body === EMPTY_BODY) throw new SeatdeskError('VALIDATION', 'The JSON body is empty.');
+  return body ?? {};
+}
+
 /** Registers routes: authentication, then params, query and body parsed with the route's zod schemas. */
 export function registerRoutes(app: FastifyInstance, routes: readonly RouteDef[], deps: ServiceDeps): void {
   for (const route of routes) {
@@ -43,7 +50,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteDef[]
         const actor = await authenticate(route, request, deps);
         const params = parse(route.params, request.params);
         const query = parse(route.query, request.query);
-        const body = route.method === 'GET' ? undefined : parse(route.body, request.body ?? {});
+        const body = route.method === 'GET' || route.body === undefined ? undefined : parse(route.body, bodyOf(request.body));
         const result = await route.handler({ params, query, body, actor, deps, request, reply });
         if (reply.sent) return reply;
         return reply.status(route.status ?? 200).send(result);

@@ -1,0 +1,128 @@
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiErrorBodySchema } from '@shared/errors';
+import { startTestService, testDatabases, type Session, type TestService } from '../../test/support/service';
+import { DEMO_NOW } from '../../test/support/commands';
+import { MAX_JSON_DEPTH } from './json-body';
+
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/**
+ * One request exactly as given (fetch would normalise the path, refuse a body on GET and set
+ * its own headers): the path is sent byte for byte, a body with its Content-Length.
+ */
+export function rawRequest(baseUrl: string, method: string, path: string, options: { body?: string | Buffer; headers?: Record<string, string> } = {}): Promise<RawAnswer> {
+  const url = new URL(baseUrl);
+  const body = typeof options.body === 'string' ? Buffer.from(options.body) : options.body;
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path,
+        headers: { ...(body === undefined ? {} : { 'content-length': String(body.length) }), ...options.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Nested arrays `depth` levels deep, as JSON text (built as text: a value that deep cannot be stringified). */
+const nested = (depth: number, inner = '1') => '['.repeat(depth) + inner + ']'.repeat(depth);
+
+describe.each(testDatabases())('hostile requests get a 4xx in the error shape, never a 500, and change nothing (%s)', (database) => {
+  let test: TestService;
+  let owner: Session;
+  let orgId: string;
+
+  const state = async () => ({
+    users: await test.store.query('SELECT count(*)::int AS n FROM users'),
+    audit: await test.store.query('SELECT count(*)::int AS n FROM audit_events'),
+    mutations: await test.store.query('SELECT count(*)::int AS n FROM sync_mutations'),
+    orgs: await test.store.query('SELECT id, version FROM orgs ORDER BY id'),
+  });
+
+  const send = (method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
+    rawRequest(test.url, method, path, {
+      ...(body === undefined ? {} : { body }),
+      headers: { authorization: `Bearer ${owner.accessToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    });
+
+  /** The answer is a 4xx in DESIGN.md's error shape, short, and does not contain `echo`. */
+  function expectRefused(answer: RawAnswer, status: number, code: string, echo?: string) {
+    expect(answer.status, answer.text.slice(0, 300)).toBe(status);
+    const parsed = apiErrorBodySchema.strict().safeParse(JSON.parse(answer.text));
+    expect(parsed.success, answer.text.slice(0, 300)).toBe(true);
+    expect(parsed.data?.error.code).toBe(code);
+    expect(answer.text.length).toBeLessThan(2_000);
+    if (echo !== undefined) expect(answer.text).not.toContain(echo);
+    return parsed.data!.error;
+  }
+
+  beforeAll(async () => {
+    test = await startTestService({ database, now: DEMO_NOW });
+    owner = await test.signIn('owner@northwind.example');
+    const [org] = await test.store.query<{ id: string }>("SELECT id FROM orgs WHERE name = 'Contoso Dental'");
+    orgId = org!.id;
+  }, 120_000);
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  describe('JSON bodies nested too deep', () => {
+    const push = (args: string) =>
+      `{"clientId":"${crypto.randomUUID()}","schemaVersion":1,"mutations":[{"id":1,"name":"createUser","args":${args}}]}`;
+
+    it('push args nested 4,000 and 100,000 levels deep: 400, not a stack overflow', async () => {
+      const before = await state();
+      for (const depth of [4_000, 100_000]) {
+        const error = expectRefused(await send('POST', '/v1/sync/push', push(nested(depth))), 400, 'VALIDATION');
+        expect(error.message).toMatch(new RegExp(`${MAX_JSON_DEPTH} levels`));
+      }
+      // Objects inside objects, and the same depth inside a string, which is no nesting at all.
+      expectRefused(await send('POST', '/v1/sync/push', push('{"a":'.repeat(5_000) + '1' + '}'.repeat(5_000))), 400, 'VALIDATION');
+      expect(await state()).toEqual(before);
+    });
+
+    it(`refuses one level past ${MAX_JSON_DEPTH}, and reads ${MAX_JSON_DEPTH} levels as an ordinary body`, async () => {
+      const path = `/v1/orgs/${orgId}/users`;
+      // The body itself is level 1: an object holding `depth - 1` arrays.
+      const tooDeep = expectRefused(await send('POST', path, `{"firstName":${nested(MAX_JSON_DEPTH)}}`), 400, 'VALIDATION');
+      expect(tooDeep.message).toMatch(/nested/);
+      const deepest = expectRefused(await send('POST', path, `{"firstName":${nested(MAX_JSON_DEPTH - 1)}}`), 400, 'VALIDATION');
+      expect(deepest.message).not.toMatch(/nested/);
+      expect(deepest.message).toMatch(/firstName/);
+      // Brackets inside strings are text, not nesting.
+      const text = expectRefused(await send('POST', path, JSON.stringify({ firstName: '['.repeat(500), lastName: '{'.repeat(500) })), 400, 'VALIDATION');
+      expect(text.message).not.toMatch(/nested/);
+    });
+
+    it('refuses prototype keys and control characters in keys without echoing them', async () => {
+      const before = await state();
+      const path = `/v1/orgs/${orgId}/users`;
+      expectRefused(await send('POST', path, '{"__proto__":{"isAdmin":true},"firstName":"A","lastName":"B","email":"p@contoso-dental.example"}'), 400, 'VALIDATION');
+      expectRefused(await send('POST', path, '{"constructor":{"prototype":{"isAdmin":true}}}'), 400, 'VALIDATION');
+      expectRefused(await send('POST', path, '{"first\\u0000Name":"A"}'), 400, 'VALIDATION', '\\u0000');
+      const long = expectRefused(await send('POST', path, JSON.stringify({ ['k'.repeat(50_000)]: 1 })), 400, 'VALIDATION', 'k'.repeat(200));
+      expect(long.message).toMatch(/field name/);
+      expect(await state()).toEqual(before);
+    });
+
+    it('does not echo the body of malformed JSON', async () => {
+      const error = expectRefused(await send('POST', `/v1/orgs/${orgId}/users`, '{"firstName": "<script>alert(1)</script>", oops}'), 400, 'VALIDATION', 'script');
+      expect(error.message).toMatch(/not valid JSON/);
+    });
+  });
+});
