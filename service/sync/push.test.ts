@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, type PushRequest } from '@shared/sync/protocol';
+import { parseCommand, type CommandName } from '@shared/commands/catalogue';
 import { loadActor, type Actor } from '../auth/actor';
+import { executeCommand } from '../commands/run';
+import type { Store } from '../db/store';
 import { testDatabases } from '../../test/support/service';
-import { activeAdmins, auditOf, startCommandKit, type CommandKit } from '../../test/support/commands';
+import { activeAdmins, auditOf, giveDemoPassword, startCommandKit, type CommandKit } from '../../test/support/commands';
 import { push as pushDirect, type PushLog } from './push';
 
 /** The service log as push writes it: one entry per call. */
@@ -481,6 +484,94 @@ describe.each(testDatabases())('POST /v1/sync/push (%s)', (database) => {
       const retried = await push(clientId, mutations);
       expect(retried.body).toEqual({ lastMutationId: 2, outcomes: [{ mutationId: 1, status: 'applied' }, { mutationId: 2, status: 'applied' }] });
       expect(log.entries).toEqual([]);
+    });
+  });
+
+  describe('permissions that change while a push runs', () => {
+    /**
+     * The store the push writes through, with `between` run (through the real command path, on
+     * the real store) right after the push's first transaction commits and before its second.
+     */
+    const afterFirstCommit = (between: () => Promise<void>): Store => {
+      const store = kit.test.store;
+      let commits = 0;
+      return {
+        ...store,
+        async write(fn) {
+          const result = await store.write(fn);
+          commits += 1;
+          if (commits === 1) await between();
+          return result;
+        },
+      };
+    };
+    const runAsOwner = async (name: CommandName, args: unknown) => {
+      const parsed = parseCommand(name, args);
+      if (!parsed.success) throw parsed.error;
+      await executeCommand(kit.test.service.deps, await actorOf(kit.owner.accessToken), parsed.command);
+    };
+    /** A new Administrator of Contoso Dental, signed in. */
+    const newAdministrator = async (email: string) => {
+      const orgId = await kit.orgId('Contoso Dental');
+      const created = await kit.call('POST', `/v1/orgs/${orgId}/users`, { firstName: 'Soon', lastName: 'Demoted', email, roleIds: [await kit.roleId(orgId, 'Administrator')] });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      await giveDemoPassword(kit, String(created.body.id));
+      const session = await kit.test.signIn(email);
+      return { orgId, userId: String(created.body.id), version: Number(created.body.version), actor: await actorOf(session.accessToken) };
+    };
+    const roleMutations = (orgId: string, prefix: string, count: number): Mutation[] =>
+      Array.from({ length: count }, (_, index) => ({ id: index + 1, name: 'createRole', args: { orgId, id: randomUUID(), name: `${prefix} ${index + 1}`, permissions: ['users.view'] } }));
+
+    it('rejects every mutation after a demotion committed mid-push as FORBIDDEN', async () => {
+      const admin = await newAdministrator('demoted-mid-push@contoso-dental.example');
+      const member = await kit.roleId(admin.orgId, 'Member');
+      const clientId = randomUUID();
+      const deps = {
+        ...kit.test.service.deps,
+        store: afterFirstCommit(() => runAsOwner('updateUser', { orgId: admin.orgId, userId: admin.userId, version: admin.version, roleIds: [member] })),
+      };
+      const answer = await pushDirect(deps, admin.actor, request(clientId, roleMutations(admin.orgId, 'Mid-push role', 150)), capturedLog());
+      expect(answer.lastMutationId).toBe(150);
+      expect(answer.outcomes.slice(0, 100).every((outcome) => outcome.status === 'applied')).toBe(true);
+      expect(answer.outcomes.slice(100).map((outcome) => [outcome.status, outcome.code])).toEqual(Array.from({ length: 50 }, () => ['rejected', 'FORBIDDEN']));
+      expect(await kit.one("SELECT count(*)::int AS n FROM roles WHERE name LIKE 'Mid-push role %'")).toEqual({ n: 100 });
+      // Nothing the pusher did is later than the demotion.
+      const [demotion] = await kit.rows("SELECT seq FROM audit_events WHERE entity_id = $1 AND action = 'updateUser' ORDER BY seq DESC LIMIT 1", [admin.userId]);
+      expect(await kit.rows('SELECT seq FROM audit_events WHERE actor_user_id = $1 AND seq > $2', [admin.userId, demotion!['seq']])).toEqual([]);
+      expect(await clientRow(clientId)).toMatchObject([{ last_mutation_id: 150 }]);
+    });
+
+    it('applies a role edit committed mid-push to the mutations after it', async () => {
+      const orgId = await kit.orgId('Contoso Dental');
+      const roleId = randomUUID();
+      await runAsOwner('createRole', { orgId, id: roleId, name: 'Role keepers', permissions: ['roles.manage', 'users.view'] });
+      const created = await kit.call('POST', `/v1/orgs/${orgId}/users`, { firstName: 'Role', lastName: 'Keeper', email: 'role-keeper@contoso-dental.example', roleIds: [roleId] });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      await giveDemoPassword(kit, String(created.body.id));
+      const actor = await actorOf((await kit.test.signIn('role-keeper@contoso-dental.example')).accessToken);
+      const clientId = randomUUID();
+      const deps = { ...kit.test.service.deps, store: afterFirstCommit(() => runAsOwner('updateRole', { orgId, roleId, version: 1, permissions: ['users.view'] })) };
+      const answer = await pushDirect(deps, actor, request(clientId, roleMutations(orgId, 'Edited-role role', 120)), capturedLog());
+      expect(answer.outcomes.slice(0, 100).every((outcome) => outcome.status === 'applied')).toBe(true);
+      expect(answer.outcomes.slice(100).map((outcome) => outcome.code)).toEqual(Array.from({ length: 20 }, () => 'FORBIDDEN'));
+      expect(await kit.one("SELECT count(*)::int AS n FROM roles WHERE name LIKE 'Edited-role role %'")).toEqual({ n: 100 });
+    });
+
+    it('stops a push whose user was deactivated mid-push, keeping the rest queued for them', async () => {
+      const admin = await newAdministrator('deactivated-mid-push@contoso-dental.example');
+      const clientId = randomUUID();
+      const deps = {
+        ...kit.test.service.deps,
+        store: afterFirstCommit(async () => {
+          await runAsOwner('updateUser', { orgId: admin.orgId, userId: admin.userId, version: admin.version, roleIds: [] });
+          await runAsOwner('deactivateUser', { orgId: admin.orgId, userId: admin.userId });
+        }),
+      };
+      await expect(pushDirect(deps, admin.actor, request(clientId, roleMutations(admin.orgId, 'Deactivated role', 150)), capturedLog())).rejects.toMatchObject({
+        code: 'UNAUTHENTICATED',
+      });
+      expect(await kit.one("SELECT count(*)::int AS n FROM roles WHERE name LIKE 'Deactivated role %'")).toEqual({ n: 100 });
+      expect(await clientRow(clientId)).toMatchObject([{ last_mutation_id: 100 }]);
     });
   });
 });
