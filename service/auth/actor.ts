@@ -15,12 +15,16 @@ export interface Actor {
   scope: ReadonlySet<string>;
 }
 
-/** Loads the actor for a verified access token; null when the user or session is gone. */
+/**
+ * Loads the actor for a verified access token; null when the user or session is gone, or when the
+ * session (refresh-token family) is not the token's user's: a signature alone never lends one
+ * user's session to another.
+ */
 export async function loadActor(sql: Sql, claims: AccessClaims): Promise<Actor | null> {
   const [userRow] = await sql.query<Row>(
     `SELECT u.* FROM users u
      WHERE u.id = $1 AND u.status = 'active'
-       AND EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = $2 AND t.revoked_at IS NULL)`,
+       AND EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = $2 AND t.user_id = u.id AND t.revoked_at IS NULL)`,
     [claims.sub, claims.sid],
   );
   if (userRow === undefined) return null;
