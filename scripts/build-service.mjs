@@ -1,7 +1,11 @@
 // Bundles the billing service into out/service (npm packages stay external, resolved at run time).
+// `--outfile <path>` bundles elsewhere (tests build their own copy); it must sit under this
+// repository, so that the external packages resolve from its node_modules.
 import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
+const { values } = parseArgs({ options: { outfile: { type: 'string', default: 'out/service/index.mjs' } }, strict: true });
 const entry = 'service/main.ts';
 if (!existsSync(entry)) {
   console.log(`build: ${entry} does not exist yet (the billing service issue adds it); nothing to bundle.`);
@@ -9,7 +13,7 @@ if (!existsSync(entry)) {
 }
 await build({
   entryPoints: [entry],
-  outfile: 'out/service/index.mjs',
+  outfile: values.outfile,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -19,4 +23,4 @@ await build({
   logLevel: 'warning',
   alias: { '@shared': './shared' },
 });
-console.log('build: out/service/index.mjs');
+console.log(`build: ${values.outfile}`);

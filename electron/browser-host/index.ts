@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { channelNames } from '@shared/ipc/contract';
 import { ipcContract } from '@shared/ipc/channels';
 import { createCore } from '../core/core';
-import { startEmbeddedService, type EmbeddedService } from './embedded-service';
+import { ensurePrivateFolder } from '../core/db/private-files';
+import { forkUnderNode, startEmbeddedService, type EmbeddedService } from '../core/embedded-service/launcher';
 import { startBrowserHost } from './server';
 
 const argsSchema = z.object({
@@ -37,10 +38,18 @@ const { version } = z
 // Its own data folder: a temporary one (removed on exit) unless --data names one to keep.
 const temporary = parsed.data.data === undefined;
 const dataDir = resolve(parsed.data.data ?? mkdtempSync(join(tmpdir(), 'seatdesk-browser-host-')));
+// Caches and demo data are the owner's only, as in the app (core/db/private-files.ts).
+ensurePrivateFolder(dataDir);
 
 let embedded: EmbeddedService | null = null;
 if (parsed.data.service === undefined) {
-  embedded = await startEmbeddedService({ bundle: resolve(import.meta.dirname, '../../out/service/index.mjs'), dataDir: join(dataDir, 'service') });
+  // The same launcher, arguments and environment rules as the Electron shell; only the fork differs.
+  embedded = await startEmbeddedService({
+    modulePath: resolve(import.meta.dirname, '../../out/service/index.mjs'),
+    dataDir: join(dataDir, 'service'),
+    fork: forkUnderNode,
+    log: (line) => console.error(line),
+  });
 }
 const core = await createCore({
   dataDir: join(dataDir, 'app'),

@@ -19,7 +19,7 @@ import { createCore } from '../core/core';
 import { startAutoUpdates, type AutoUpdates } from './auto-update';
 import { defaultServiceUrl, resolveAppConfig } from './config';
 import { crashDialogContent } from './crash';
-import { startEmbeddedService, type EmbeddedService, type ForkService } from './embedded-service';
+import { startEmbeddedService, type EmbeddedService, type ForkService } from '../core/embedded-service/launcher';
 import { createRotatingLog } from './log';
 import { buildMenuTemplate, DOCUMENTATION_URL } from './menu';
 import { createAppProtocolHandler } from './security/app-protocol';

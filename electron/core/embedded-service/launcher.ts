@@ -1,23 +1,32 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseServiceListeningLine } from '@shared/service-banner';
+import { embeddedServiceArgs, embeddedServiceEnv } from './environment';
 
 /**
- * The embedded billing service: the bundled service (out/service/index.mjs) run as an
- * Electron utility process on loopback, with PGlite in the app's data folder and the demo
- * data seeded on first run. The main process cannot import service/ (layer rule), and the
- * RunAsNode fuse is off, so it is started as a child (utilityProcess.fork in the app; the
- * `fork` function is injected so tests run the real service under Node).
+ * The embedded billing service: the bundled service (out/service/index.mjs) run as a child on
+ * loopback, with PGlite in the app's data folder and the demo data seeded on first run. The
+ * desktop side cannot import service/ (layer rule), so it starts the bundle: the Electron shell as
+ * a utility process (the RunAsNode fuse is off), the browser host under its own Node
+ * (`forkUnderNode`). Both come through `startEmbeddedService`, with the same arguments and the
+ * same environment rules (environment.ts).
  */
 export interface ServiceProcess {
   readonly stdout: NodeJS.ReadableStream | null;
   readonly stderr: NodeJS.ReadableStream | null;
   once(event: 'exit', listener: (code: number | null) => void): unknown;
-  kill(): boolean;
+  /** Electron's utilityProcess takes no signal; a child process is killed with SIGKILL when it hangs. */
+  kill(signal?: NodeJS.Signals): boolean;
   /** Electron's utilityProcess: asked to shut down first, since a kill on Windows skips its handlers. */
   postMessage?(message: unknown): void;
 }
 
 export type ForkService = (modulePath: string, args: string[], env: Record<string, string>) => ServiceProcess;
+
+/** Runs the bundle under this process's Node binary: for Node hosts only (under Electron, execPath is the app). */
+export const forkUnderNode: ForkService = (modulePath, args, env) =>
+  spawn(process.execPath, [modulePath, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 
 export interface EmbeddedService {
   /** http://127.0.0.1:<port> */
@@ -29,9 +38,11 @@ export interface EmbeddedService {
 }
 
 export interface EmbeddedServiceOptions {
+  /** The service bundle (out/service/index.mjs). */
   modulePath: string;
   dataDir: string;
   fork: ForkService;
+  /** The parent's environment, filtered by embeddedServiceEnv; process.env by default. */
   env?: NodeJS.ProcessEnv;
   log?: (message: string) => void;
   /** How long start-up (PGlite, migrations, first-run seed) may take. */
@@ -50,26 +61,6 @@ export function parseListeningLine(line: string): string | null {
   return Number.isInteger(port) && port >= 1 && port <= 65535 ? url : null;
 }
 
-/** Any free port, loopback only (the service's default host), data in the app's folder, demo seed. */
-export function embeddedServiceArgs(dataDir: string): string[] {
-  return ['--port', '0', '--data', dataDir, '--seed', 'demo'];
-}
-
-/**
- * The environment the child gets: the parent's, minus anything that would point the embedded
- * service elsewhere (DATABASE_URL, SMTP_URL), open its operator routes, or change how a Node
- * process starts (NODE_OPTIONS).
- */
-export function embeddedServiceEnv(parent: NodeJS.ProcessEnv): Record<string, string> {
-  const dropped = /^(DATABASE_URL|SMTP_URL|SEATDESK_.*|NODE_OPTIONS|NODE_PATH|ELECTRON_RUN_AS_NODE|LOG_LEVEL)$/;
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(parent)) {
-    if (value !== undefined && !dropped.test(name)) env[name] = value;
-  }
-  env['LOG_LEVEL'] = 'warn';
-  return env;
-}
-
 /** Waits (briefly) for a stream to end, so the last lines a dying process wrote are read. */
 function drained(stream: NodeJS.ReadableStream | null, capMs: number): Promise<void> {
   if (stream === null) return Promise.resolve();
@@ -84,10 +75,23 @@ function drained(stream: NodeJS.ReadableStream | null, capMs: number): Promise<v
   });
 }
 
+/** Waits for `promise` at most `ms`; 'timeout' when it did not settle in time. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
+  try {
+    return await Promise.race([promise, gaveUp]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function startEmbeddedService(options: EmbeddedServiceOptions): Promise<EmbeddedService> {
+  if (!existsSync(options.modulePath)) {
+    return Promise.reject(new Error(`The billing service is not built (${options.modulePath} is missing). Run \`npm run build\` first.`));
+  }
   const log = options.log ?? (() => {});
-  const args = embeddedServiceArgs(options.dataDir);
-  const child = options.fork(options.modulePath, args, embeddedServiceEnv(options.env ?? process.env));
+  const child = options.fork(options.modulePath, embeddedServiceArgs(options.dataDir), embeddedServiceEnv(options.env ?? process.env));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   let stderrTail = '';
   if (child.stderr !== null) {
@@ -97,20 +101,20 @@ export function startEmbeddedService(options: EmbeddedServiceOptions): Promise<E
     });
   }
 
-  const stop = async () => {
-    if (child.postMessage !== undefined) {
-      child.postMessage('shutdown');
-      let grace: NodeJS.Timeout | undefined;
-      const asked = await Promise.race([exited.then(() => 'exited' as const), new Promise<'waiting'>((resolve) => (grace = setTimeout(() => resolve('waiting'), 5_000)))]);
-      clearTimeout(grace);
-      if (asked === 'exited') return;
-    }
-    child.kill();
-    let timer: NodeJS.Timeout | undefined;
-    const gaveUp = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), options.stopTimeoutMs ?? 10_000)));
-    const result = await Promise.race([exited, gaveUp]);
-    clearTimeout(timer);
-    if (result === 'timeout') log('billing service: did not stop in time');
+  let stopped: Promise<void> | null = null;
+  const stop = () => {
+    stopped ??= (async () => {
+      if (child.postMessage !== undefined) {
+        child.postMessage('shutdown');
+        if ((await within(exited, 5_000)) !== 'timeout') return;
+      }
+      child.kill('SIGTERM');
+      if ((await within(exited, options.stopTimeoutMs ?? 10_000)) !== 'timeout') return;
+      log('billing service: did not stop in time; killed');
+      child.kill('SIGKILL');
+      await within(exited, 5_000);
+    })();
+    return stopped;
   };
 
   return new Promise<EmbeddedService>((resolve, reject) => {
@@ -118,13 +122,13 @@ export function startEmbeddedService(options: EmbeddedServiceOptions): Promise<E
     const timer = setTimeout(() => {
       if (settled) return;
       settled = true;
-      child.kill();
+      child.kill('SIGKILL');
       reject(new Error('The embedded billing service did not start in time.'));
     }, options.readyTimeoutMs ?? 120_000);
     if (child.stdout === null) {
       settled = true;
       clearTimeout(timer);
-      child.kill();
+      child.kill('SIGKILL');
       reject(new Error('The embedded billing service was started without a stdout pipe.'));
       return;
     }
