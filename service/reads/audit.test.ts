@@ -105,6 +105,40 @@ describe.each(testDatabases())('audit reads (%s)', (database) => {
     expect(response.body.error.code).toBe('FORBIDDEN');
   });
 
+  it('refuses a cursor holding an impossible instant (it answered 500 from the database)', async () => {
+    const cursor = (at: unknown, seq: unknown = 1) => Buffer.from(JSON.stringify([at, seq])).toString('base64url');
+    const impossible = [
+      '2026-02-30 00:00:00+00',
+      '2025-02-29 12:00:00+00',
+      '0000-01-01 00:00:00+00',
+      '2026-01-01 00:00:00+23',
+      '2026-01-01 00:00:00+14:60',
+      '2026-01-01 24:00:00+00',
+      '2026-01-01 23:60:00+00',
+      '2026-01-01 23:59:60+00',
+      '2026-00-10 00:00:00+00',
+      '10000-01-01 00:00:00+00',
+      '2026-01-01 00:00:00',
+      '2026-01-01 00:00:00.1234567+00',
+    ];
+    for (const at of impossible) {
+      const response = await service.call('GET', `/v1/orgs/${FABRIKAM}/audit?cursor=${cursor(at)}`, { token: as('admin@fabrikam-it-partners.example') });
+      expect(response.status, at).toBe(400);
+      expect(response.body.error.code, at).toBe('VALIDATION');
+      expect(response.body.error.details, at).toEqual([{ path: 'cursor', message: expect.any(String) }]);
+      expect(JSON.stringify(response.body), at).not.toContain(at.slice(0, 10));
+    }
+    for (const seq of [-1, 1.5, '1', 2 ** 63, null]) {
+      const response = await service.call('GET', `/v1/orgs/${FABRIKAM}/audit?cursor=${cursor('2026-11-02 09:00:01+00', seq)}`, { token: as('admin@fabrikam-it-partners.example') });
+      expect(response.status, String(seq)).toBe(400);
+    }
+    // A real position in another form than the one the service printed still reads (leap day, offset).
+    for (const at of ['2024-02-29 23:59:59.999999+00', '2026-11-02 10:00:01.5+01', '2026-11-02 09:00:01+05:30']) {
+      const response = await service.call('GET', `/v1/orgs/${FABRIKAM}/audit?cursor=${cursor(at)}`, { token: as('admin@fabrikam-it-partners.example') });
+      expect(response.status, at).toBe(200);
+    }
+  });
+
   it('refuses a cursor it did not give out and a bad limit', async () => {
     const forged = Buffer.from(JSON.stringify(['2026-13-45 00:00:00+00', 1])).toString('base64url');
     for (const query of ['cursor=nonsense', `cursor=${forged}`, 'limit=0', 'limit=501', 'limit=ten', 'page=2']) {
