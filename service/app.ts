@@ -4,7 +4,7 @@ import { createTokenService } from './auth/tokens';
 import { migrate } from './db/migrate';
 import type { Store } from './db/store';
 import type { ServiceDeps } from './deps';
-import { installErrorHandling } from './http/errors';
+import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors, installErrorHandling } from './http/errors';
 import { installJsonBodyParser } from './http/json-body';
 import { registerRoutes } from './http/register';
 import { openApiRoute } from './openapi/route';
@@ -52,6 +52,10 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
             },
           },
     forceCloseConnections: true,
+    // Refusals Fastify and Node make before a route runs, in the error shape (http/errors.ts).
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
+    clientErrorHandler,
   });
   installJsonBodyParser(app);
   installErrorHandling(app);

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorBodySchema } from '@shared/errors';
 import { startTestService, testDatabases, type Session, type TestService } from '../../test/support/service';
@@ -36,6 +37,18 @@ export function rawRequest(baseUrl: string, method: string, path: string, option
     );
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+/** Bytes written to a socket as they are (not even HTTP, perhaps), and everything the service answers until it closes. */
+export function rawSocket(baseUrl: string, bytes: string): Promise<string> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect({ host: url.hostname, port: Number(url.port) }, () => socket.write(bytes));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.on('error', (error) => (chunks.length > 0 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(error)));
   });
 }
 
@@ -123,6 +136,56 @@ describe.each(testDatabases())('hostile requests get a 4xx in the error shape, n
     it('does not echo the body of malformed JSON', async () => {
       const error = expectRefused(await send('POST', `/v1/orgs/${orgId}/users`, '{"firstName": "<script>alert(1)</script>", oops}'), 400, 'VALIDATION', 'script');
       expect(error.message).toMatch(/not valid JSON/);
+    });
+  });
+
+  describe("Fastify's and Node's own refusals", () => {
+    it('a path with broken percent-encoding: 400, in our shape, without the path', async () => {
+      const error = expectRefused(await send('GET', '/v1/orgs/%E0%A4%A'), 400, 'VALIDATION', '%E0');
+      expect(error.message).toMatch(/percent-encoding/);
+      expectRefused(await send('GET', `/v1/orgs/${orgId}/users/%E0%A4%A`), 400, 'VALIDATION', '%E0');
+    });
+
+    it('a 10 KB path segment: 414, in our shape, without the URL', async () => {
+      const long = 'a'.repeat(10_000);
+      for (const path of [`/v1/orgs/${long}`, `/v1/orgs/${long}/users`, `/v1/orgs/${orgId}/users/${long}/activate`]) {
+        const method = path.endsWith('activate') ? 'POST' : 'GET';
+        const error = expectRefused(await send(method, path), 414, 'VALIDATION', 'aaaaaaaaaa');
+        expect(error.message).toMatch(/longer than 100 characters/);
+      }
+    });
+
+    it('an address or headers over the limit: 431, in our shape', async () => {
+      const answer = await rawSocket(test.url, `GET /v1/orgs?${'q'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      expect(answer).toMatch(/^HTTP\/1\.1 431 /);
+      const body = answer.slice(answer.indexOf('\r\n\r\n') + 4);
+      expect(apiErrorBodySchema.strict().parse(JSON.parse(body)).error.code).toBe('VALIDATION');
+      expect(answer).not.toContain('qqqqqqqqqq');
+    });
+
+    it('bytes that are not HTTP: 400, in our shape', async () => {
+      const answer = await rawSocket(test.url, 'HELLO <script> WORLD\r\n\r\n');
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      const body = answer.slice(answer.indexOf('\r\n\r\n') + 4);
+      expect(apiErrorBodySchema.strict().parse(JSON.parse(body)).error).toEqual({ code: 'VALIDATION', message: 'The request is not valid HTTP.' });
+    });
+
+    it('a body that is not JSON: 415; an empty or broken JSON body: 400', async () => {
+      const path = `/v1/orgs/${orgId}/users`;
+      for (const type of ['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json-seq', 'nonsense']) {
+        expectRefused(await send('POST', path, '{"firstName":"A"}', { 'content-type': type }), 415, 'VALIDATION');
+      }
+      // A body with no content type at all.
+      const untyped = await rawRequest(test.url, 'POST', path, { body: '{"firstName":"A"}', headers: { authorization: `Bearer ${owner.accessToken}` } });
+      expectRefused(untyped, 415, 'VALIDATION');
+      expect(expectRefused(await send('POST', path, ''), 400, 'VALIDATION').message).toMatch(/empty/);
+      expect(expectRefused(await send('POST', path, '{"firstName":'), 400, 'VALIDATION').message).toMatch(/not valid JSON/);
+    });
+
+    it('an unknown route with a hostile address: 404 that does not echo it', async () => {
+      const error = expectRefused(await send('GET', `/v1/nothing/<script>${'b'.repeat(3_000)}`), 404, 'NOT_FOUND', '<script>');
+      expect(error.message).toBe('No such route.');
+      expect(expectRefused(await send('GET', '/v1/organisations'), 404, 'NOT_FOUND').message).toBe('No such route GET /v1/organisations.');
     });
   });
 });
