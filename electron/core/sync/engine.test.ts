@@ -10,6 +10,7 @@ import { ENTITY_TABLES as SERVICE_TABLES } from '../../../service/db/rows';
 import { DEMO_NOW } from '../../../test/support/commands';
 import { startRestartableService, type RestartableService } from '../../../test/support/restartable-service';
 import { fetchSyncTransport, signedInTransport } from '../../../test/support/sync-transport';
+import { errorFromAnswer, offlineError } from '../api/http';
 import { ENTITY_TABLES } from '../db/migrations';
 import { openCacheDatabase, type CacheDatabase } from '../db/open';
 import { createEventBus } from '../events/event-bus';
@@ -576,6 +577,46 @@ describe.each([
     const recorded = await service.store.query<{ mutation_id: number }>('SELECT mutation_id FROM sync_mutations WHERE client_id = $1 ORDER BY 1', [owner.engine.clientId]);
     expect(recorded.map((r) => r.mutation_id)).toEqual([1, 2]);
     expect(await one('SELECT first_name, last_name FROM users WHERE id = $1', [user!.id])).toEqual({ first_name: 'Gap', last_name: 'Closed' });
+    await expectCacheEqualsService(owner.db, service);
+  });
+
+  it.each([
+    ['answers 500', () => errorFromAnswer(500, { error: { code: 'INTERNAL', message: 'The service failed to handle the request.' } }, null)],
+    ['times out', () => offlineError('http://127.0.0.1', Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }), 30_000)],
+  ])('keeps pulling while a push %s: other changes arrive, the status stays online, the queue waits and is sent once the push works', async (_what, failure) => {
+    const contoso = await orgId('Contoso Dental');
+    const [first, second] = await usersOf(contoso);
+    const inner = (await signedInTransport(service, 'owner@northwind.example')).transport;
+    let pushFails = true;
+    const failing = faulty(inner, { push: () => (pushFails ? failure() : null) });
+    // A minute of back-off: within the test only "Sync now" may push again, while pokes pull.
+    const owner = await client(service, 'owner@northwind.example', { transport: failing.transport, backoff: { baseMs: 60_000, maxMs: 60_000 } });
+    expect(await owner.engine.syncNow()).toMatchObject({ state: 'online' });
+    owner.engine.start();
+    await waitFor('online', () => owner.engine.status().state === 'online');
+
+    owner.engine.queue([{ name: 'updateUser', args: { orgId: contoso, userId: first!.id, version: first!.version, lastName: 'Waiting-In-Queue' } }]);
+    const afterPush = await owner.engine.syncNow();
+    expect(failing.pushCount()).toBeGreaterThanOrEqual(1);
+    expect(afterPush).toMatchObject({ state: 'online', pendingCount: 1 });
+    expect(afterPush.lastError).toMatch(/kept/);
+    expect(await one('SELECT last_name FROM users WHERE id = $1', [first!.id])).toEqual({ last_name: first!.last_name });
+
+    // Someone else's change arrives by poke and pull, with no push in between (the push backs off).
+    const pushesBefore = failing.pushCount();
+    const other = await service.signIn('admin@contoso-dental.example');
+    const patched = await service.call('PATCH', `/v1/orgs/${contoso}/users/${second!.id}`, { token: other.accessToken, body: { version: second!.version, lastName: 'Arrived-Anyway' } });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    await waitFor('the poke and pull', () => viewUser(owner.db, second!.id)?.['lastName'] === 'Arrived-Anyway');
+    expect(failing.pushCount()).toBe(pushesBefore);
+    // Mine is still shown on top of what arrived.
+    expect(viewUser(owner.db, first!.id)).toMatchObject({ lastName: 'Waiting-In-Queue' });
+    expect(owner.engine.status()).toMatchObject({ state: 'online', pendingCount: 1 });
+    expect(owner.statuses.filter((status) => status.state === 'offline')).toEqual([]);
+
+    pushFails = false;
+    expect(await owner.engine.syncNow()).toMatchObject({ state: 'online', pendingCount: 0, issueCount: 0, lastError: null });
+    expect(await one('SELECT last_name FROM users WHERE id = $1', [first!.id])).toEqual({ last_name: 'Waiting-In-Queue' });
     await expectCacheEqualsService(owner.db, service);
   });
 

@@ -114,6 +114,14 @@ function lastErrorSentence(error: unknown): string {
   }
 }
 
+/** The status line while pushes fail and pulls work: the queue is kept and sent later. */
+function pushFailureSentence(error: unknown): string {
+  if (isSeatdeskError(error) && error.code === 'OFFLINE') {
+    return 'The billing service did not take your changes in time. They are kept and sent again shortly; changes made by others still arrive.';
+  }
+  return `${lastErrorSentence(error).replace(/\.$/, '')}; changes made by others still arrive.`;
+}
+
 /** Clears the view so a bootstrap starts again from cursor 0. The outbox and the issues stay. */
 function resetForBootstrap(db: CacheDatabase, scope: string | null): void {
   db.transaction(() => {
@@ -189,6 +197,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let pokeLoop: Promise<void> | null = null;
   let schemaRebootstrapDone = false;
   let pushBlocked: string | null = null;
+  /**
+   * After a push failed (5xx, timeout, rate limit), no push before this time (performance.now());
+   * pulls go on meanwhile. "Sync now" pushes at once.
+   */
+  let pushNotBefore = 0;
+  let pushNow = false;
 
   function status(): SyncStatus {
     const sync = readSyncState(db);
@@ -535,19 +549,55 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     progress = null;
   }
 
-  function scheduleRetry(error: unknown): void {
+  /** Syncs again after `delay` ms (once started). */
+  function armRetry(delay: number): void {
     if (stopped || signedOut || !started) return;
-    failures += 1;
-    const exponential = Math.min(backoffMax, backoffBase * 2 ** Math.min(failures - 1, 16));
-    let delay = exponential / 2 + (random() * exponential) / 2;
-    const details = isSeatdeskError(error) ? (error.details as { retryAfterMs?: unknown } | undefined) : undefined;
-    if (typeof details?.retryAfterMs === 'number') delay = details.retryAfterMs + random() * 250;
     if (retryTimer !== null) clearTimeout(retryTimer);
     retryTimer = setTimeout(() => {
       retryTimer = null;
       requestSync();
     }, delay);
     retryTimer.unref();
+  }
+
+  /** Backs off (jittered, exponential, or as Retry-After says) and syncs again; answers the delay. */
+  function scheduleRetry(error: unknown): number {
+    failures += 1;
+    const exponential = Math.min(backoffMax, backoffBase * 2 ** Math.min(failures - 1, 16));
+    let delay = exponential / 2 + (random() * exponential) / 2;
+    const details = isSeatdeskError(error) ? (error.details as { retryAfterMs?: unknown } | undefined) : undefined;
+    if (typeof details?.retryAfterMs === 'number') delay = details.retryAfterMs + random() * 250;
+    armRetry(delay);
+    return delay;
+  }
+
+  /** The queue's push, which may fail on its own: the pull after it runs either way. */
+  async function pushStep(): Promise<unknown> {
+    if (!pushNow && performance.now() < pushNotBefore) return null;
+    pushNow = false;
+    try {
+      await pushOutbox();
+      pushNotBefore = 0;
+      return null;
+    } catch (error) {
+      if (error instanceof Aborted || stopped) throw error;
+      if (!isSeatdeskError(error)) throw error;
+      if (error.code === 'SCHEMA_MISMATCH') {
+        if (schemaRebootstrapDone) {
+          pushBlocked = `${ERROR_CODES.SCHEMA_MISMATCH.summary.split('.')[0]}, and this version of Seatdesk cannot send changes to it. Update Seatdesk; your queued changes are kept.`;
+          log('error', 'Push refused with SCHEMA_MISMATCH after a fresh bootstrap; pushing is paused.', error);
+          return null;
+        }
+        schemaRebootstrapDone = true;
+        await rebootstrap('the service refused the queue for a schema mismatch');
+        return pushStep();
+      }
+      if (error.code === 'UNAUTHENTICATED') throw error;
+      // The service (or the way to it) failed this push: its queue waits with back-off, while
+      // the pull still brings everyone else's changes. A pull that fails too says offline.
+      log(error.code === 'OFFLINE' ? 'info' : 'warn', `Push failed (${error.code}); pulling anyway and sending the queue again later.`, error);
+      return error;
+    }
   }
 
   async function cycle(): Promise<void> {
@@ -559,24 +609,21 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
       if (!sync.bootstrapComplete) await bootstrap();
       else setState('syncing');
-      try {
-        await pushOutbox();
-      } catch (error) {
-        if (!isSeatdeskError(error) || error.code !== 'SCHEMA_MISMATCH') throw error;
-        if (schemaRebootstrapDone) {
-          pushBlocked = `${ERROR_CODES.SCHEMA_MISMATCH.summary.split('.')[0]}, and this version of Seatdesk cannot send changes to it. Update Seatdesk; your queued changes are kept.`;
-          log('error', 'Push refused with SCHEMA_MISMATCH after a fresh bootstrap; pushing is paused.', error);
-        } else {
-          schemaRebootstrapDone = true;
-          await rebootstrap('the service refused the queue for a schema mismatch');
-          await pushOutbox();
-        }
-      }
+      const pushFailure = await pushStep();
       await pullToEnd();
-      failures = 0;
-      lastError = null;
       progress = null;
       reachable = true;
+      const waiting = pushNotBefore - performance.now();
+      if (pushFailure !== null) {
+        lastError = pushFailureSentence(pushFailure);
+        pushNotBefore = performance.now() + scheduleRetry(pushFailure);
+      } else if (waiting > 0) {
+        // A pull between push retries (a poke) cancelled the retry timer: the queue's turn stays.
+        if (retryTimer === null) armRetry(waiting);
+      } else {
+        failures = 0;
+        lastError = null;
+      }
       setState('online');
     } catch (error) {
       progress = null;
@@ -743,6 +790,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     },
     async syncNow() {
       if (stopped || signedOut) return status();
+      pushNow = true;
       requestSync();
       await running;
       return status();
