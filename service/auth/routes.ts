@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { SeatdeskError } from '@shared/errors';
 import { emailKey } from '@shared/email';
 import { text, trimmedText } from '@shared/text';
-import { userSchema } from '@shared/domain/user';
+import { userSchema, type User } from '@shared/domain/user';
 import { organizationSchema } from '@shared/domain/organization';
 import { permissionSchema } from '@shared/domain/permissions';
 import { SCHEMA_VERSION } from '@shared/sync/protocol';
 import { isoDateTimeSchema, uuidSchema } from '@shared/domain/ids';
+import type { ServiceDeps } from '../deps';
 import { defineRoute } from '../http/route';
 import { toUser, type Row } from '../db/rows';
 import { permissionsAndScope } from './actor';
@@ -35,6 +36,22 @@ export const meResponseSchema = z.object({
 
 const BAD_LOGIN = 'The email or password is not right.';
 
+/** "45 seconds", "3 minutes": how long a refused sign-in waits, in the message. */
+function waitInWords(seconds: number): string {
+  if (seconds < 60) return seconds === 1 ? '1 second' : `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+}
+
+/** The active account with this email whose password matches, or null. */
+async function checkPassword(deps: ServiceDeps, account: string, password: string): Promise<User | null> {
+  const candidates = await deps.store.query<Row>("SELECT * FROM users WHERE email_key = $1 AND status = 'active' ORDER BY created_at", [account]);
+  for (const row of candidates.length > 0 ? candidates : [null]) {
+    if (await verifyPassword(row === null ? null : String(row['password_hash'] ?? ''), password)) return toUser(row!);
+  }
+  return null;
+}
+
 export const authRoutes = [
   defineRoute({
     method: 'POST',
@@ -44,28 +61,34 @@ export const authRoutes = [
     auth: 'none',
     body: z.strictObject({ email: trimmedText('Email addresses').min(1).max(254), password: text('Passwords').min(1).max(1024) }),
     response: sessionResponseSchema,
-    errors: ['RATE_LIMITED'],
-    handler: async ({ body, deps, request }) => {
+    errors: ['UNAUTHENTICATED', 'RATE_LIMITED'],
+    handler: async ({ body, deps, request, reply }) => {
       const now = deps.now();
-      if (!deps.loginLimiter.attempt(body.email, request.ip, now.getTime())) {
-        throw new SeatdeskError('RATE_LIMITED', 'Too many sign-in attempts. Wait a few minutes and try again.');
+      const key = { account: emailKey(body.email), address: request.ip };
+      const decision = await deps.loginLimiter.attempt(key, now.getTime());
+      if (!decision.allowed) {
+        const seconds = decision.retryAfterSeconds;
+        void reply.header('retry-after', String(seconds));
+        throw new SeatdeskError('RATE_LIMITED', `Too many sign-in attempts. Try again in ${waitInWords(seconds)}.`, { retryAfterSeconds: seconds });
       }
-      const candidates = (await deps.store.query<Row>(
-        "SELECT * FROM users WHERE email_key = $1 AND status = 'active' ORDER BY created_at",
-        [emailKey(body.email)],
-      ));
-      for (const row of candidates.length > 0 ? candidates : [null]) {
-        if (await verifyPassword(row === null ? null : String(row['password_hash'] ?? ''), body.password)) {
-          const user = toUser(row!);
-          deps.loginLimiter.succeeded(body.email);
-          const tokens = await deps.store.write(async (tx) => {
-            await tx.query('UPDATE users SET last_active_at = $2 WHERE id = $1', [user.id, now]);
-            return deps.tokens.issue(tx, user.id, now);
-          });
-          return { ...tokens, user };
-        }
+      let user: User | null;
+      try {
+        user = await checkPassword(deps, key.account, body.password);
+      } catch (error) {
+        await deps.loginLimiter.released(key, now.getTime());
+        throw error;
       }
-      throw new SeatdeskError('UNAUTHENTICATED', BAD_LOGIN);
+      if (user === null) {
+        await deps.loginLimiter.failed(key, now.getTime());
+        throw new SeatdeskError('UNAUTHENTICATED', BAD_LOGIN);
+      }
+      await deps.loginLimiter.succeeded(key, now.getTime());
+      const signedIn = user;
+      const tokens = await deps.store.write(async (tx) => {
+        await tx.query('UPDATE users SET last_active_at = $2 WHERE id = $1', [signedIn.id, now]);
+        return deps.tokens.issue(tx, signedIn.id, now);
+      });
+      return { ...tokens, user: signedIn };
     },
   }),
   defineRoute({
