@@ -1,6 +1,7 @@
 import { emailKey } from '@shared/email';
 import type { Organization } from '@shared/domain/organization';
 import { hashPassword } from '../auth/passwords';
+import { MIGRATION_LOCK } from '../db/migrate';
 import type { Sql, Store } from '../db/store';
 import { roleNameKey } from '../commands/roles';
 import { generateDemoDataset, generateScaleDataset, type SeedDataset } from './dataset';
@@ -248,7 +249,8 @@ export async function seedDatabase(store: Store, options: SeedOptions): Promise<
   const data = generateSeedDataset(options);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   return store.write(async (tx) => {
-    // Checked again under the write lock: another writer may have seeded meanwhile.
+    // Checked again under the migration lock: another instance started at once may have seeded meanwhile.
+    if (store.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     const [again] = await tx.query<{ seeded: boolean }>('SELECT EXISTS (SELECT 1 FROM orgs) AS seeded');
     if (again?.seeded === true) return false;
     await writeDataset(tx, data, passwordHash);
