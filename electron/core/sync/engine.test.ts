@@ -414,6 +414,41 @@ describe.each([
     await expectCacheEqualsService(owner.db, service);
   });
 
+  it('shows a poison pill as a rejected INTERNAL issue with the service log reference, applies what follows, and never re-sends it as it was', async () => {
+    // A real database error inside the command: a test-only trigger raises for one last name.
+    await service.store.exec(`
+      CREATE OR REPLACE FUNCTION test_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.last_name = 'Poison-Pill' THEN RAISE EXCEPTION 'test poison for %', NEW.email; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER test_poison BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION test_poison();`);
+    cleanups.push(() => service.store.exec('DROP TRIGGER test_poison ON users; DROP FUNCTION test_poison();'));
+    const contoso = await orgId('Contoso Dental');
+    const [first, second] = await usersOf(contoso);
+    const owner = await client(service, 'owner@northwind.example');
+    await owner.engine.syncNow();
+    owner.engine.queue([{ name: 'updateUser', args: { orgId: contoso, userId: first!.id, version: first!.version, lastName: 'Poison-Pill' } }]);
+    owner.engine.queue([{ name: 'updateUser', args: { orgId: contoso, userId: second!.id, version: second!.version, lastName: 'After-The-Pill' } }]);
+
+    expect(await owner.engine.syncNow()).toMatchObject({ state: 'online', pendingCount: 0, issueCount: 1, lastError: null });
+    expect(await one('SELECT last_name FROM users WHERE id = $1', [second!.id])).toEqual({ last_name: 'After-The-Pill' });
+    expect(await one('SELECT last_name FROM users WHERE id = $1', [first!.id])).toEqual({ last_name: first!.last_name });
+    expect(await one('SELECT last_mutation_id FROM sync_clients WHERE client_id = $1', [owner.engine.clientId])).toEqual({ last_mutation_id: 2 });
+    const [issue] = owner.engine.listIssues();
+    expect(issue).toMatchObject({ kind: 'rejected', code: 'INTERNAL', commandName: 'updateUser', entityId: first!.id, mutationId: 1 });
+    expect(issue!.message).toMatch(/reference [0-9a-f-]{36}/);
+    // Rolled back in the app too.
+    expect(viewUser(owner.db, first!.id)).toMatchObject({ lastName: first!.last_name });
+
+    // Keep mine would send the same refused change forever: a rejection is edited or discarded.
+    expect(() => owner.engine.resolveIssue(issue!.id, 'keep_mine')).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
+    expect(owner.engine.status().pendingCount).toBe(0);
+    expect(owner.engine.resolveIssue(issue!.id, 'take_theirs')).toMatchObject({ resolution: 'take_theirs', resolvedAt: expect.any(String) });
+    expect(owner.engine.status()).toMatchObject({ pendingCount: 0, issueCount: 0 });
+    await expectCacheEqualsService(owner.db, service);
+  });
+
   it('resumes an interrupted bootstrap from the saved cursor and ends equal to the service', async () => {
     const db = tempCache();
     const inner = (await signedInTransport(service, 'owner@northwind.example')).transport;

@@ -65,6 +65,10 @@ export interface SyncEngine {
   queue(commands: readonly CommandInput[], batchId?: string, options?: { skipRefused?: boolean }): QueuedResult;
   status(): SyncStatus;
   listIssues(includeResolved?: boolean): SyncIssue[];
+  /**
+   * take_theirs drops my change (for a rejection: Discard). keep_mine queues it again over theirs,
+   * for a conflict only; a rejection is edited by queueing a new command, then discarded.
+   */
   resolveIssue(issueId: number, resolution: 'keep_mine' | 'take_theirs'): SyncIssue;
   /** The session layer tells a new scope (after /v1/me); a different one re-bootstraps. */
   setScope(scope: string): void;
@@ -736,6 +740,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   function resolveIssue(issueId: number, resolution: 'keep_mine' | 'take_theirs'): SyncIssue {
     const issue = getIssue(db, issueId);
     if (issue.resolvedAt !== null) throw new SeatdeskError('INVALID_TRANSITION', 'This sync issue is already resolved.');
+    if (resolution === 'keep_mine' && issue.kind === 'rejected') {
+      // The service would refuse the same change again: a rejection is discarded, or edited into a new change.
+      throw new SeatdeskError('INVALID_TRANSITION', 'The service refused this change, so it cannot be sent again as it was. Edit it or discard it.');
+    }
     const at = now();
     if (resolution === 'take_theirs') {
       // The view already shows theirs: the rebase after the outcome restored the confirmed row.
