@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { argon2Verifier } from './auth/passwords';
 import { createLoginLimiter } from './auth/rate-limit';
 import { createTokenService } from './auth/tokens';
 import { migrate } from './db/migrate';
@@ -34,6 +35,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     store: options.store,
     tokens: createTokenService(options.tokenSecret),
     loginLimiter: createLoginLimiter(),
+    passwords: argon2Verifier,
     notifier: createSyncNotifier(),
     now: options.now ?? (() => new Date()),
     operatorToken: options.operatorToken ?? null,

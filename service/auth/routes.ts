@@ -11,7 +11,7 @@ import type { ServiceDeps } from '../deps';
 import { defineRoute } from '../http/route';
 import { toUser, type Row } from '../db/rows';
 import { permissionsAndScope } from './actor';
-import { verifyPassword } from './passwords';
+import { LOGIN_PASSWORD_CHECKS, verifyLogin } from './passwords';
 
 export const sessionResponseSchema = z.object({
   accessToken: z.string(),
@@ -43,13 +43,19 @@ function waitInWords(seconds: number): string {
   return minutes === 1 ? '1 minute' : `${minutes} minutes`;
 }
 
-/** The active account with this email whose password matches, or null. */
+/**
+ * The active account with this email whose password matches, or null. The cost is the same for
+ * an email with no, one or many accounts (verifyLogin); with more than it checks, the most
+ * recently active accounts are the ones checked.
+ */
 async function checkPassword(deps: ServiceDeps, account: string, password: string): Promise<User | null> {
-  const candidates = await deps.store.query<Row>("SELECT * FROM users WHERE email_key = $1 AND status = 'active' ORDER BY created_at", [account]);
-  for (const row of candidates.length > 0 ? candidates : [null]) {
-    if (await verifyPassword(row === null ? null : String(row['password_hash'] ?? ''), password)) return toUser(row!);
-  }
-  return null;
+  const candidates = await deps.store.query<Row>(
+    "SELECT * FROM users WHERE email_key = $1 AND status = 'active' ORDER BY last_active_at DESC NULLS LAST, created_at LIMIT $2",
+    [account, LOGIN_PASSWORD_CHECKS],
+  );
+  const hashes = candidates.map((row) => (typeof row['password_hash'] === 'string' ? row['password_hash'] : null));
+  const index = await verifyLogin(deps.passwords, hashes, password);
+  return index === null ? null : toUser(candidates[index]!);
 }
 
 export const authRoutes = [
