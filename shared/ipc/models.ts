@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from '../text';
+import { text, trimmedText } from '../text';
 import { uuidSchema } from '../domain/ids';
 import type { Organization, OrgKind } from '../domain/organization';
 import type { User, UserStatus } from '../domain/user';
@@ -39,7 +39,7 @@ export const orgScopeSchema = z.strictObject({
 export const userListQuerySchema = orgScopeSchema.extend({
   status: z.enum(['pending', 'active', 'deactivated']).optional(),
   roleId: uuidSchema.optional(),
-  q: text('Searches').max(200).optional(),
+  q: trimmedText('Searches').max(200).optional(),
   sort: z.enum(['name', 'email', 'status', 'lastActiveAt', 'organization']).default('name'),
   direction: z.enum(['asc', 'desc']).default('asc'),
   offset: z.number().int().min(0).default(0),
@@ -131,7 +131,7 @@ export interface PaymentMethodRow extends PaymentMethod {
 
 export const auditQuerySchema = orgScopeSchema.extend({
   entity: text('Kinds of item').max(50).optional(),
-  q: text('Searches').max(200).optional(),
+  q: trimmedText('Searches').max(200).optional(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(1000).default(200),
 });

@@ -166,6 +166,18 @@ test('New user: a bad email is refused before anything is queued; a good one is 
   await expect(statusBar().getByText('0 pending changes')).toBeVisible();
   await shot('users-new-invalid-email');
 
+  // A control character (here a pasted bell, U+0007) is named under its field before anything is queued.
+  await email.fill('nora.testwell@northwind.example');
+  const firstName = dialog.getByLabel('First name');
+  await firstName.fill('No\u0007ra');
+  await dialog.getByRole('button', { name: 'Create user' }).click();
+  await expect(firstName).toHaveAttribute('aria-invalid', 'true');
+  await expect(firstName).toHaveAccessibleDescription('Names cannot contain control characters.');
+  await expect(dialog.locator('.field-error')).toHaveCount(1);
+  await expect(statusBar().getByText('0 pending changes')).toBeVisible();
+  await shot('users-new-control-character');
+  await firstName.fill('Nora');
+
   // Offline for a moment, so the row is seen pending before the service confirms it.
   env.link.cut();
   await email.fill('nora.testwell@northwind.example');
@@ -321,16 +333,20 @@ test('CSV import: the preview shows a per-row error; confirming imports the good
     'Carla,Csvimport,carla.csvimport@northwind.example,Member,true',
     'Bad,Address,not-an-email,Member,true',
     'Dirk,Csvimport,dirk.csvimport@northwind.example,Read Only,true',
+    'E\u0000d,Csvimport,ed.csvimport@northwind.example,Member,true',
   ].join('\n');
   await dialog.getByLabel('CSV file').setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: Buffer.from(csv + '\n') });
   await dialog.getByRole('button', { name: 'Check file' }).click();
   const check = page.getByRole('dialog', { name: 'Check the import' });
   await expect(check).toContainText('2 rows');
-  await expect(check).toContainText('1 row has problems');
-  const problemRow = check.locator('tbody tr.row-invalid');
-  await expect(problemRow).toHaveCount(1);
-  await expect(problemRow).toContainText('not-an-email');
+  await expect(check).toContainText('2 rows have problems');
+  await expect(check.locator('tbody tr.row-invalid')).toHaveCount(2);
+  const problemRow = check.locator('tbody tr.row-invalid', { hasText: 'not-an-email' });
   await expect(problemRow.locator('.cell-errors')).toContainText('Email');
+  // A NUL in a name: that row, with the reason; the other rows still import.
+  const controlRow = check.locator('tbody tr.row-invalid', { hasText: 'ed.csvimport@northwind.example' });
+  await expect(controlRow.locator('td').first()).toHaveText('5');
+  await expect(controlRow.locator('.cell-errors')).toHaveText('First name: Names cannot contain control characters.');
   await shot('users-import-preview');
   await check.getByRole('button', { name: 'Import 2 users' }).click();
   await expect(check).toBeHidden();
@@ -341,6 +357,7 @@ test('CSV import: the preview shows a per-row error; confirming imports the good
   expect(users.find((u) => u.email === 'carla.csvimport@northwind.example')).toMatchObject({ firstName: 'Carla', status: 'active' });
   expect(users.find((u) => u.email === 'dirk.csvimport@northwind.example')).toMatchObject({ firstName: 'Dirk' });
   expect(users.some((u) => u.email === 'not-an-email')).toBe(false);
+  expect(users.some((u) => u.email === 'ed.csvimport@northwind.example')).toBe(false);
   await shot('users-imported');
 });
 

@@ -129,12 +129,16 @@ describe('listUsers text search', () => {
   it('treats any typed text as text: FTS syntax, quotes and punctuation never throw', () => {
     const users = all();
     const hostile = ['"', '""', '"jan', 'jan"', '-', '-jan', 'jan -bos', '*', 'j*', ':', 'email:jan', 'first_name:jan', 'NOT', 'jan NOT bos', 'AND', 'OR',
-      'NEAR(jan bos)', '(', ')', '^jan', '{first_name}: jan', '+', "'", '%', '_', '\\', 'jan;DROP TABLE users', '\u0000', '🙂', 'a'.repeat(200), '  '];
+      'NEAR(jan bos)', '(', ')', '^jan', '{first_name}: jan', '+', "'", '%', '_', '\\', 'jan;DROP TABLE users', '🙂', 'a'.repeat(200), '  '];
     for (const q of hostile) {
       const page = everything({ orgId: provider(), includeChildren: true, q });
       const expected = users.filter((user) => matches(user, q));
       expect(ids(page.items), JSON.stringify(q)).toEqual(ids(expected));
     }
+    // A control character is refused by the shared text rule, at the field, before any search.
+    expect(() => everything({ orgId: provider(), includeChildren: true, q: 'j\u0000' })).toThrow(
+      expect.objectContaining({ code: 'VALIDATION', details: [{ path: 'q', message: 'Searches cannot contain control characters.' }] }),
+    );
     // Text with nothing searchable in it filters nothing.
     expect(everything({ orgId: provider(), includeChildren: true, q: '-' }).total).toBe(users.length);
     expect(ftsPrefixQuery('- * :')).toBeNull();

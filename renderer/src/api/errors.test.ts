@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '@shared/errors';
+import { COMMANDS } from '@shared/commands/catalogue';
+import { ERROR_CODES, validationErrorFromZod } from '@shared/errors';
+import { signInSchema } from '@shared/ipc/channels';
 import { IpcCallError } from '@shared/ipc/contract';
 import { errorCodeOf, errorSentence, fieldErrorsOfError, fieldForCode } from './errors';
 
@@ -36,4 +38,30 @@ describe('errors as sentences', () => {
     expect(fieldForCode('DUPLICATE_EMAIL')).toBe('email');
     expect(fieldForCode('LAST_ADMIN')).toBeNull();
   });
+
+  it('puts a value the text rule refuses under its field, in plain words, as the core reports it', () => {
+    // The core answers commands.run with the catalogue's issues (paths relative to args) and a
+    // channel's own input with the channel's paths; both come from validationErrorFromZod.
+    const asCoreAnswers = (error: ReturnType<typeof validationErrorFromZod>) =>
+      new IpcCallError({ code: error.code, message: error.message, details: error.details });
+    const orgId = '0b1c7c1e-5c77-4d4a-9a55-0c1b6b7a1a11';
+    const parsed = COMMANDS.createUser.args.safeParse({ orgId, firstName: 'Ann\u0007', lastName: 'Smit', email: 'ann\u0000@x.example' });
+    const fields = fieldErrorsOfError(asCoreAnswers(validationErrorFromZod(parsed.error!)));
+    expect(fields).toEqual({
+      firstName: 'Names cannot contain control characters.',
+      email: 'Email addresses cannot contain control characters.',
+    });
+    const signIn = signInSchema.safeParse({ serviceUrl: 'https://billing.example', email: 'ann@x.example', password: 'pass\u0000' });
+    expect(fieldErrorsOfError(asCoreAnswers(validationErrorFromZod(signIn.error!)), '')).toEqual({
+      password: 'Passwords cannot contain control characters.',
+    });
+    // The service's 400 body reaches the renderer the same way, with the field's path.
+    const fromService = new IpcCallError({
+      code: 'VALIDATION',
+      message: 'firstName: Names cannot contain control characters.',
+      details: [{ path: 'firstName', message: 'Names cannot contain control characters.' }],
+    });
+    expect(fieldErrorsOfError(fromService)).toEqual({ firstName: 'Names cannot contain control characters.' });
+  });
 });
+

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '@shared/commands/catalogue';
-import { check, errorFor, fieldErrorsFromIssues, topLevelField } from './field-errors';
+import { userListQuerySchema } from '@shared/ipc/models';
+import { check, errorFor, fieldErrorsFromIssues, problemOf, topLevelField } from './field-errors';
 import { toggleIn } from './lists';
 
 const ORG = '0b1c7c1e-5c77-4d4a-9a55-0c1b6b7a1a11';
@@ -14,6 +15,22 @@ describe('form errors from the shared schemas', () => {
       firstName: 'Enter a name.',
       email: 'Enter a valid email address, such as name@example.com.',
     });
+  });
+
+  it('names a control character under its field before anything is sent', () => {
+    const result = check(COMMANDS.createUser.args, { orgId: ORG, firstName: 'Ann\u0007', lastName: 'Smit', email: 'ann\u001b@x.example' });
+    expect(result).toEqual({
+      ok: false,
+      errors: { firstName: 'Names cannot contain control characters.', email: 'Email addresses cannot contain control characters.' },
+    });
+    const role = check(COMMANDS.createRole.args, { orgId: ORG, name: 'Ops', description: 'Line one\nLine two\u0000' });
+    expect(role.ok || role.errors).toEqual({ description: 'Descriptions cannot contain control characters.' });
+  });
+
+  it('checks a search as it is typed, with the channel schema', () => {
+    expect(problemOf(userListQuerySchema.shape.q, 'ann\u0000')).toBe('Searches cannot contain control characters.');
+    expect(problemOf(userListQuerySchema.shape.q, ' ann\t')).toBeUndefined();
+    expect(problemOf(userListQuerySchema.shape.q, 'x'.repeat(201))).toMatch(/200/);
   });
 
   it('answers the parsed value (normalised, defaults applied) when the input is good', () => {

@@ -46,6 +46,11 @@ export function check<S extends z.ZodType>(schema: S, input: unknown, options: F
   return { ok: false, errors: fieldErrorsFromIssues(parsed.error.issues, options) };
 }
 
+/** The first problem a shared schema finds with one field's value, for a field checked as it is typed (a search box). */
+export function problemOf(schema: z.ZodType, value: unknown): string | undefined {
+  return schema.safeParse(value).error?.issues[0]?.message;
+}
+
 /** Field paths to the top-level field: "billingAddress.city" → "billingAddress" when a form shows one message per group. */
 export function topLevelField(path: string): string {
   const dot = path.indexOf('.');

@@ -2,6 +2,7 @@ import { Fragment, useEffect, useMemo, useState } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import type { AuditEvent } from '@shared/domain/audit';
 import { ENTITY_NAMES, type EntityName } from '@shared/domain/entities';
+import { auditQuerySchema } from '@shared/ipc/models';
 import { useCore } from '../../api/core-context';
 import { errorSentence } from '../../api/errors';
 import { useOrgIndex } from '../../api/orgs';
@@ -10,6 +11,7 @@ import { Badge, EmptyState, LoadError, Loading } from '../../components/bits';
 import { saveExportedFile } from '../../components/download';
 import { Icon } from '../../components/Icon';
 import { formatCount, formatDateTime, humanizeName } from '../../format/format';
+import { problemOf } from '../../forms/field-errors';
 import type { ScreenProps } from '../../shell/Shell';
 import { ScreenHeader } from '../../shell/ScreenHeader';
 import { toast } from '../../state/toast-store';
@@ -36,10 +38,13 @@ export function AuditScreen({ org, scope }: ScreenProps) {
   const [q, setQ] = useState('');
   const [entity, setEntity] = useState<EntityName | 'all'>('all');
   const [open, setOpen] = useState<string | null>(null);
+  // The shared rule for searches, so a pasted control character is named here, not a failed list.
+  const searchError = problemOf(auditQuerySchema.shape.q, text);
   useEffect(() => {
+    if (searchError !== undefined) return;
     const timer = setTimeout(() => setQ(text.trim()), 200);
     return () => clearTimeout(timer);
-  }, [text]);
+  }, [text, searchError]);
   const filters = useMemo<AuditFilters>(() => ({ ...(q === '' ? {} : { q }), ...(entity === 'all' ? {} : { entity }) }), [q, entity]);
   const audit = useInfiniteQuery({
     queryKey: queryKeys.audit(scope, filters),
@@ -76,8 +81,22 @@ export function AuditScreen({ org, scope }: ScreenProps) {
         <label className="search-field">
           <Icon name="search" />
           <span className="visually-hidden">Search by person or action</span>
-          <input type="search" className="input" data-search placeholder="Search by person or action" value={text} onChange={(event) => setText(event.target.value)} />
+          <input
+            type="search"
+            className="input"
+            data-search
+            placeholder="Search by person or action"
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+            aria-invalid={searchError === undefined ? undefined : true}
+            aria-errormessage={searchError === undefined ? undefined : 'audit-search-error'}
+          />
         </label>
+        {searchError !== undefined && (
+          <p id="audit-search-error" className="field-error toolbar-text" role="alert">
+            {searchError}
+          </p>
+        )}
         <label className="inline-field">
           <span>What</span>
           <select className="input select" value={entity} onChange={(event) => setEntity(event.target.value as EntityName | 'all')}>

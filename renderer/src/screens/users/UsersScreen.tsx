@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { fullName } from '@shared/domain/user';
-import type { UserRow } from '@shared/ipc/models';
+import { userListQuerySchema, type UserRow } from '@shared/ipc/models';
 import { useCommand } from '../../api/commands';
 import { useCore } from '../../api/core-context';
 import { errorSentence } from '../../api/errors';
@@ -10,6 +10,7 @@ import { saveExportedFile } from '../../components/download';
 import { Icon } from '../../components/Icon';
 import { Menu } from '../../components/Menu';
 import { countOf, formatCount } from '../../format/format';
+import { problemOf } from '../../forms/field-errors';
 import type { ScreenProps } from '../../shell/Shell';
 import { ScreenHeader } from '../../shell/ScreenHeader';
 import { toast } from '../../state/toast-store';
@@ -39,15 +40,17 @@ export function UsersScreen({ org, scope }: ScreenProps) {
   const totals = useUsersTotals(scope, filters);
   const roles = useRoles(org.id);
   const [search, setSearch] = useState(filters.q);
+  // The shared rule for searches, so a pasted control character is named here, not a failed list.
+  const searchError = problemOf(userListQuerySchema.shape.q, search);
 
   useEffect(() => resetFor(org.id), [org.id, resetFor]);
   // Typing narrows the list after a short pause, not on every key.
   useEffect(() => {
     const timer = setTimeout(() => {
-      if (search !== useUsersStore.getState().filters.q) setFilters({ q: search });
+      if (searchError === undefined && search !== useUsersStore.getState().filters.q) setFilters({ q: search });
     }, 150);
     return () => clearTimeout(timer);
-  }, [search, setFilters]);
+  }, [search, searchError, setFilters]);
 
   const canManage = can('users.manage', org.id);
   const canInvite = can('users.invite', org.id);
@@ -161,11 +164,18 @@ export function UsersScreen({ org, scope }: ScreenProps) {
             value={search}
             onChange={(event) => setSearch(event.target.value)}
             aria-keyshortcuts="Control+K Meta+K /"
+            aria-invalid={searchError === undefined ? undefined : true}
+            aria-errormessage={searchError === undefined ? undefined : 'users-search-error'}
           />
           <kbd className="search-hint" aria-hidden="true">
             /
           </kbd>
         </label>
+        {searchError !== undefined && (
+          <p id="users-search-error" className="field-error toolbar-text" role="alert">
+            {searchError}
+          </p>
+        )}
         <label className="inline-field">
           <span>Status</span>
           <select className="input select" value={filters.status} onChange={(event) => setFilters({ status: event.target.value as StatusFilter })}>
