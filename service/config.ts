@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
@@ -10,14 +13,33 @@ const argsSchema = z.object({
   usersPerCustomer: z.coerce.number().int().min(1).max(1000).default(50),
 });
 
-const envSchema = z.object({
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
-  SEATDESK_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  SEATDESK_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// URL').optional(),
-});
+export const TOKEN_SECRET_MIN_LENGTH = 32;
+const MAKE_A_SECRET = 'make one with `openssl rand -base64 48` and give every instance the same value';
 
-export type ServiceConfig = z.infer<typeof argsSchema> & { env: z.infer<typeof envSchema> };
+const envSchema = z
+  .object({
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+    SEATDESK_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    SEATDESK_TOKEN_SECRET: z.string().min(TOKEN_SECRET_MIN_LENGTH, `must be at least ${TOKEN_SECRET_MIN_LENGTH} characters`).optional(),
+    SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL').optional(),
+    /** The From of every mail the worker sends. */
+    SEATDESK_MAIL_FROM: z.string().trim().min(3, 'must be an address such as "Seatdesk <billing@example.com>"').max(254).optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be one of fatal, error, warn, info, debug, trace, silent').optional(),
+  })
+  .superRefine((env, ctx) => {
+    // Every instance on one database must sign and check access tokens with the same key: a
+    // random key per process made a token from instance A a 401 on instance B.
+    if (env.DATABASE_URL !== undefined && env.SEATDESK_TOKEN_SECRET === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SEATDESK_TOKEN_SECRET'],
+        message: `is required when DATABASE_URL is set (every instance must sign access tokens with the same secret of at least ${TOKEN_SECRET_MIN_LENGTH} characters): ${MAKE_A_SECRET}`,
+      });
+    }
+  });
+
+export type ServiceEnv = z.infer<typeof envSchema>;
+export type ServiceConfig = z.infer<typeof argsSchema> & { env: ServiceEnv };
 
 export class ConfigError extends Error {}
 
@@ -42,7 +64,51 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ServiceConfi
   }
   const args = argsSchema.safeParse({ ...values, usersPerCustomer: values['users-per-customer'] });
   if (!args.success) throw new ConfigError(args.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
-  const parsedEnv = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  const names = new Set(Object.keys(envSchema.shape));
+  const parsedEnv = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([name, v]) => names.has(name) && v !== '')));
   if (!parsedEnv.success) throw new ConfigError(parsedEnv.error.issues.map((i) => `${String(i.path[0])} ${i.message}`).join('; '));
   return { ...args.data, env: parsedEnv.data };
+}
+
+/** In a PGlite data folder: the generated token secret, so access tokens survive a restart. */
+export const TOKEN_SECRET_FILE = 'seatdesk-token-secret';
+
+export interface TokenSecret {
+  /** undefined: the token service makes a random one (in-memory PGlite: nothing outlives the process). */
+  secret: Buffer | undefined;
+  source: 'environment' | 'data folder' | 'generated';
+}
+
+/**
+ * Where access tokens get their signing key: SEATDESK_TOKEN_SECRET; else, for PGlite with a
+ * data folder, a secret generated once and kept there (0600, the owner's only); else a random
+ * one per process. readConfig already refused PostgreSQL without the variable.
+ */
+export async function resolveTokenSecret(config: ServiceConfig): Promise<TokenSecret> {
+  if (config.env.SEATDESK_TOKEN_SECRET !== undefined) return { secret: Buffer.from(config.env.SEATDESK_TOKEN_SECRET), source: 'environment' };
+  if (config.env.DATABASE_URL !== undefined || config.data === 'memory') return { secret: undefined, source: 'generated' };
+  const file = join(config.data, TOKEN_SECRET_FILE);
+  let text: string | null = null;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  if (text === null) {
+    await mkdir(config.data, { recursive: true, mode: 0o700 });
+    text = `${randomBytes(48).toString('base64url')}\n`;
+    // Written whole under another name and renamed: a crash never leaves half a secret.
+    const partial = `${file}.${process.pid}.tmp`;
+    await writeFile(partial, text, { mode: 0o600, flag: 'wx' });
+    await rename(partial, file);
+  } else if (((await stat(file)).mode & 0o077) !== 0) {
+    await chmod(file, 0o600);
+  }
+  const secret = text.trim();
+  if (secret.length < TOKEN_SECRET_MIN_LENGTH) {
+    throw new ConfigError(
+      `The token secret file ${file} is damaged (shorter than ${TOKEN_SECRET_MIN_LENGTH} characters). Delete it to make a new one (everyone signs in again), or set SEATDESK_TOKEN_SECRET.`,
+    );
+  }
+  return { secret: Buffer.from(secret), source: 'data folder' };
 }

@@ -1,5 +1,5 @@
 import { buildService } from './app';
-import { ConfigError, readConfig } from './config';
+import { ConfigError, readConfig, resolveTokenSecret } from './config';
 import { openPglite, openPostgres, type Store } from './db/store';
 import { seedDatabase } from './seed/load';
 import { serviceListeningLine } from '@shared/service-banner';
@@ -18,10 +18,20 @@ const store: Store =
     ? await openPostgres(config.env.DATABASE_URL)
     : await openPglite(config.data === 'memory' ? undefined : config.data);
 
+let tokenSecret;
+try {
+  tokenSecret = await resolveTokenSecret(config);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`Seatdesk billing service: ${error.message}`);
+  await store.close();
+  process.exit(2);
+}
+
 const service = await buildService({
   store,
   operatorToken: config.env.SEATDESK_OPERATOR_TOKEN ?? null,
-  ...(config.env.SEATDESK_TOKEN_SECRET === undefined ? {} : { tokenSecret: Buffer.from(config.env.SEATDESK_TOKEN_SECRET) }),
+  ...(tokenSecret.secret === undefined ? {} : { tokenSecret: tokenSecret.secret }),
 });
 
 if (config.seed !== undefined) {
