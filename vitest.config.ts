@@ -4,10 +4,15 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { alias: { '@shared': fileURLToPath(new URL('./shared', import.meta.url)) } },
   test: {
-    include: ['{shared,electron,service,renderer,test/unit}/**/*.test.{ts,tsx}'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // `vitest run` runs both; `--project unit` or `--project reliability` one of them.
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['{shared,electron,service,renderer,test/unit}/**/*.test.{ts,tsx}'] } },
+      // Sized by SEATDESK_RELIABILITY_RUNS / _SEED (test/reliability/settings.ts): CI-sized when unset.
+      { extends: true, test: { name: 'reliability', include: ['test/reliability/**/*.test.ts'] } },
+    ],
   },
 });
