@@ -43,11 +43,16 @@ export function commandBodySchema(name: CommandName): z.ZodType | undefined {
   return checks.length === 0 ? body : body.check(...(checks as z.core.$ZodCheck<object>[]));
 }
 
-/** A REST route for every command of the catalogue: path parameters merged with the JSON body. */
+/**
+ * A REST route for every command of the catalogue: path parameters merged with the JSON body.
+ * The body is read with commandBodySchema, so a body field that names a path parameter (a
+ * foreign orgId) is refused as unknown instead of being overridden by the path.
+ */
 export const commandRoutes: RouteDef[] = COMMAND_NAMES.map((name) => {
   const def = COMMANDS[name];
   const params = pathParamsOf(name);
   const entity = ENTITY_SCHEMAS[def.entity];
+  const body = commandBodySchema(name);
   return defineRoute({
     method: def.method,
     url: def.path,
@@ -55,12 +60,12 @@ export const commandRoutes: RouteDef[] = COMMAND_NAMES.map((name) => {
     tag: def.entity,
     auth: 'bearer',
     params: z.strictObject(Object.fromEntries(params.map((p) => [p, uuidSchema]))),
-    ...(commandBodySchema(name) === undefined ? {} : { body: z.unknown() }),
+    ...(body === undefined ? {} : { body }),
     response: MANY.has(name) ? z.object({ items: z.array(entity) }) : entity,
     status: CREATES.has(name) ? 201 : 200,
     errors: ['NOT_FOUND', 'FORBIDDEN', ...(COMMAND_ERRORS[name] ?? [])],
-    handler: async ({ params: pathParams, body, actor, deps }) => {
-      const parsed = parseCommand(name, argsFromRequest(pathParams as Record<string, string>, body));
+    handler: async ({ params: pathParams, body: fields, actor, deps }) => {
+      const parsed = parseCommand(name, argsFromRequest(pathParams as Record<string, string>, fields));
       if (!parsed.success) throw validationErrorFromZod(parsed.error);
       const result = await executeCommand(deps, actor, parsed.command);
       return MANY.has(name) ? { items: result } : result;

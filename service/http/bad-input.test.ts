@@ -96,8 +96,8 @@ describe.each(testDatabases())('bad input is refused with a useful error and cha
       send: () => json('POST', users(), [newUser]),
       status: 400,
       code: 'VALIDATION',
-      message: /./,
-      paths: ['firstName', 'lastName', 'email'],
+      message: /expected object/,
+      paths: [''],
     },
     {
       name: 'an unknown field (strict objects refuse it)',

@@ -188,4 +188,80 @@ describe.each(testDatabases())('hostile requests get a 4xx in the error shape, n
       expect(expectRefused(await send('GET', '/v1/organisations'), 404, 'NOT_FOUND').message).toBe('No such route GET /v1/organisations.');
     });
   });
+
+  describe('bodies and query parameters a route does not take', () => {
+    const json = (method: string, path: string, body: unknown) => send(method, path, JSON.stringify(body));
+
+    it('a route without a body refuses one: DELETE with [], cancel with [1,2,3], resend with a foreign orgId; nothing changes', async () => {
+      const created = await test.call('POST', `/v1/orgs/${orgId}/roles`, { token: owner.accessToken, body: { name: 'Hostile body target', permissions: ['users.view'] } });
+      expect(created.status).toBe(201);
+      const [subscription] = await test.store.query<{ id: string }>("SELECT id FROM subscriptions WHERE org_id = $1 AND status = 'active' LIMIT 1", [orgId]);
+      const [pending] = await test.store.query<{ id: string }>("SELECT id FROM users WHERE org_id = $1 AND status = 'pending' LIMIT 1", [orgId]);
+      const [foreign] = await test.store.query<{ id: string }>("SELECT id FROM orgs WHERE name = 'Alpine Ski House'");
+      expect(subscription && pending && foreign).toBeTruthy();
+      const before = await state();
+      const mailBefore = await test.store.query('SELECT count(*)::int AS n FROM mail_outbox');
+      const refusals: [string, string, unknown][] = [
+        ['DELETE', `/v1/orgs/${orgId}/roles/${created.body.id}`, []],
+        ['DELETE', `/v1/orgs/${orgId}/roles/${created.body.id}`, { version: 1 }],
+        ['POST', `/v1/orgs/${orgId}/subscriptions/${subscription!.id}/cancel`, [1, 2, 3]],
+        ['POST', `/v1/orgs/${orgId}/subscriptions/${subscription!.id}/cancel`, null],
+        ['POST', `/v1/orgs/${orgId}/subscriptions/${subscription!.id}/cancel`, 'now'],
+        ['POST', `/v1/orgs/${orgId}/invitations/${pending!.id}/resend`, { orgId: foreign!.id }],
+        ['POST', '/v1/auth/logout', { everywhere: true }],
+      ];
+      for (const [method, path, body] of refusals) {
+        const error = expectRefused(await json(method, path, body), 400, 'VALIDATION');
+        expect(error.message, `${method} ${path} ${JSON.stringify(body)}`).toMatch(/takes no body/);
+      }
+      // A body field that names a path parameter is refused too, not silently replaced by the path's.
+      const moved = expectRefused(await json('POST', `/v1/orgs/${orgId}/users`, { orgId: foreign!.id, firstName: 'Eve', lastName: 'X', email: 'eve@alpine-ski-house.example' }), 400, 'VALIDATION');
+      expect(moved.message).toMatch(/orgId/);
+      expect(await state()).toEqual(before);
+      expect(await test.store.query('SELECT count(*)::int AS n FROM mail_outbox')).toEqual(mailBefore);
+      // No body, an empty JSON body and {} (clients that always send JSON) are no body.
+      const none = await rawRequest(test.url, 'DELETE', `/v1/orgs/${orgId}/roles/${created.body.id}`, { headers: { authorization: `Bearer ${owner.accessToken}`, 'content-type': 'application/json' }, body: '' });
+      expect(none.status, none.text).toBe(200);
+      expect((await json('POST', `/v1/orgs/${orgId}/subscriptions/${subscription!.id}/cancel`, {})).status).toBe(200);
+    });
+
+    it('a GET with a body is refused', async () => {
+      for (const body of ['{}', '{"q":"x"}']) {
+        const error = expectRefused(await send('GET', `/v1/orgs/${orgId}/users`, body), 400, 'VALIDATION');
+        expect(error.message).toMatch(/takes no body/);
+      }
+      const chunked = await rawRequest(test.url, 'GET', '/v1/orgs', { headers: { authorization: `Bearer ${owner.accessToken}`, 'transfer-encoding': 'chunked' }, body: '2\r\n{}\r\n0\r\n\r\n' });
+      expectRefused(chunked, 400, 'VALIDATION');
+    });
+
+    it('unknown query parameters are refused, also on routes that take none', async () => {
+      for (const path of [`/v1/orgs/${orgId}/users?role=admin`, `/v1/orgs/${orgId}/audit?page=2`, '/v1/orgs?x=1', `/v1/orgs/${orgId}?expand=users`, '/healthz?verbose', '/v1/me?access_token=abc']) {
+        const answer = await send('GET', path);
+        expectRefused(answer, 400, 'VALIDATION', 'abc');
+      }
+      const body = expectRefused(await json('POST', `/v1/orgs/${orgId}/users?dryRun=true`, { firstName: 'Q', lastName: 'P', email: 'qp@contoso-dental.example' }), 400, 'VALIDATION');
+      expect(body.message).toMatch(/query parameters/);
+    });
+
+    it('every query value and name passes the text rule: no NUL, no control characters, never echoed', async () => {
+      const before = await state();
+      const cases: [string, Record<string, string>][] = [
+        [`/v1/orgs/${orgId}/users?q=a%00b`, {}],
+        [`/v1/orgs/${orgId}/users?q=%1b%5b31m`, {}],
+        [`/v1/orgs/${orgId}/users?status=active%00`, {}],
+        [`/v1/orgs/${orgId}/users?q%00=x`, {}],
+        [`/v1/orgs/${orgId}/audit?cursor=%00`, {}],
+        [`/v1/sync/pull?clientId=${crypto.randomUUID()}&cursor=0%00`, {}],
+        ['/v1/operator/mail?to=a%00b', { authorization: 'Bearer operator-token-for-tests-0123456789' }],
+        [`/v1/orgs/${orgId}/users?${'k'.repeat(500)}=1`, {}],
+      ];
+      for (const [path, headers] of cases) {
+        const error = expectRefused(await send('GET', path, undefined, headers), 400, 'VALIDATION', 'kkkkkkkkkk');
+        expect(JSON.stringify(error), path).not.toMatch(/\\u0000|\\u001b/);
+      }
+      expect(await state()).toEqual(before);
+      // The same parameters with clean values still work.
+      expect((await send('GET', `/v1/orgs/${orgId}/users?q=a%20b&status=active`)).status).toBe(200);
+    });
+  });
 });

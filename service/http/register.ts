@@ -4,7 +4,8 @@ import { SeatdeskError, validationErrorFromZod } from '@shared/errors';
 import type { z } from 'zod';
 import { loadActor, type Actor } from '../auth/actor';
 import type { ServiceDeps } from '../deps';
-import { EMPTY_BODY } from './json-body';
+import { textProblem, textProblemMessage } from '@shared/text';
+import { EMPTY_BODY, MAX_KEY_LENGTH } from './json-body';
 import type { RouteDef } from './route';
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown): T {
@@ -34,13 +35,65 @@ async function authenticate(route: RouteDef, request: FastifyRequest, deps: Serv
   return actor;
 }
 
-/** A request without a body reads as {}; a JSON content type with no bytes is an empty body, refused. */
-function bodyOf(body: unknown): unknown {
+/**
+ * The body as the route's schema reads it. A request with no body reads as {}; a JSON content
+ * type with no bytes is an empty body, refused where the route reads one. A route without a body
+ * schema takes none: no body, an empty one and {} (from clients that send JSON on every request)
+ * are accepted, anything else is refused rather than ignored. A GET takes no body at all (Fastify
+ * does not read one, so any bytes are refused unseen).
+ */
+function bodyOf(route: RouteDef, request: FastifyRequest): unknown {
+  if (route.method === 'GET') {
+    const length = request.headers['content-length'];
+    if (request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')) throw noBody();
+    return undefined;
+  }
+  const body: unknown = request.body;
+  if (route.body === undefined) {
+    if (body === undefined || body === EMPTY_BODY || isEmptyObject(body)) return undefined;
+    throw noBody();
+  }
   if (body === EMPTY_BODY) throw new SeatdeskError('VALIDATION', 'The JSON body is empty.');
-  return body ?? {};
+  return parse(route.body, body ?? {});
 }
 
-/** Registers routes: authentication, then params, query and body parsed with the route's zod schemas. */
+const noBody = () => new SeatdeskError('VALIDATION', 'This request takes no body: send it without one.', [{ path: '', message: 'Send no body' }]);
+
+function isEmptyObject(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0;
+}
+
+/**
+ * The query as the route's schema reads it. Every name and value passes the shared text rule
+ * first (zod's messages name unknown keys, so a name must be short and clean before it is
+ * named); a route without a query schema takes no parameters.
+ */
+function queryOf(route: RouteDef, request: FastifyRequest): unknown {
+  const query = (request.query ?? {}) as Record<string, string | string[]>;
+  const names = Object.keys(query);
+  for (const name of names) {
+    if (name.length > MAX_KEY_LENGTH) throw queryProblem('', `A query parameter name is longer than ${MAX_KEY_LENGTH} characters.`);
+    const nameProblem = textProblem(name, 'line');
+    if (nameProblem !== null) throw queryProblem('', textProblemMessage('Query parameter names', nameProblem));
+    for (const value of ([] as string[]).concat(query[name] ?? [])) {
+      const problem = textProblem(value, 'line');
+      if (problem !== null) throw queryProblem(name, textProblemMessage('Query parameters', problem));
+    }
+  }
+  if (route.query === undefined) {
+    if (names.length > 0) throw queryProblem('', 'This request takes no query parameters.');
+    return undefined;
+  }
+  return parse(route.query, query);
+}
+
+const queryProblem = (path: string, message: string) =>
+  new SeatdeskError('VALIDATION', path === '' ? message : `${path}: ${message}`, [{ path, message }]);
+
+/**
+ * Registers routes: authentication, then params, query and body parsed with the route's zod
+ * schemas; a request carrying a query or body the route does not take is refused here, for all.
+ */
 export function registerRoutes(app: FastifyInstance, routes: readonly RouteDef[], deps: ServiceDeps): void {
   for (const route of routes) {
     app.route({
@@ -49,8 +102,8 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteDef[]
       handler: async (request, reply) => {
         const actor = await authenticate(route, request, deps);
         const params = parse(route.params, request.params);
-        const query = parse(route.query, request.query);
-        const body = route.method === 'GET' || route.body === undefined ? undefined : parse(route.body, bodyOf(request.body));
+        const query = queryOf(route, request);
+        const body = bodyOf(route, request);
         const result = await route.handler({ params, query, body, actor, deps, request, reply });
         if (reply.sent) return reply;
         return reply.status(route.status ?? 200).send(result);
