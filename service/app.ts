@@ -10,7 +10,7 @@ import { installJsonBodyParser } from './http/json-body';
 import { registerRoutes } from './http/register';
 import { openApiRoute } from './openapi/route';
 import { API_ROUTES } from './routes';
-import { createSyncNotifier } from './sync/notifier';
+import { createPostgresSyncNotifier, createSyncNotifier } from './sync/notifier';
 
 export interface ServiceOptions {
   store: Store;
@@ -18,6 +18,8 @@ export interface ServiceOptions {
   tokenSecret?: Buffer;
   now?: () => Date;
   logger?: boolean;
+  /** With a PostgreSQL store: pokes cross instances over LISTEN/NOTIFY on a connection of their own. */
+  databaseUrl?: string;
 }
 
 export interface Service {
@@ -64,11 +66,19 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   // Operator routes exist only when an operator token is configured.
   const routes = API_ROUTES.filter((route) => route.auth !== 'operator' || deps.operatorToken !== null);
   registerRoutes(app, [...routes, openApiRoute(routes)], deps);
+  if (options.databaseUrl !== undefined && options.store.kind === 'postgres') {
+    deps.notifier = await createPostgresSyncNotifier({
+      connectionString: options.databaseUrl,
+      sql: options.store,
+      log: { info: (message) => app.log.info(message), warn: (error, message) => app.log.warn({ err: error }, message) },
+    });
+  }
   return {
     app,
     deps,
     async close() {
       await app.close();
+      await deps.notifier.close();
     },
   };
 }

@@ -154,6 +154,7 @@ export async function runChaosSeed(seed: number, services: ChaosServiceFactory, 
     switch (message.t) {
       case 'started':
         if (message.session === 'signed-out' && client.everSignedIn) {
+          client.everSignedIn = false;
           report.forcedSignOuts += 1;
           report.failures.push(
             `client ${client.index} (${client.email}) found itself signed out when restarted (incarnation ${client.incarnation}); its last exchanges:\n    ${client.proxy.history().join('\n    ')}`,
@@ -165,6 +166,8 @@ export async function runChaosSeed(seed: number, services: ChaosServiceFactory, 
         client.everSignedIn = true;
         break;
       case 'signed-out':
+        // Counted once: until it signs in again, finding itself signed out is the same sign-out.
+        client.everSignedIn = false;
         report.forcedSignOuts += 1;
         report.failures.push(
           `client ${client.index} (${client.email}) was signed out: ${message.reason} (incarnation ${client.incarnation}); its last exchanges:\n    ${client.proxy.history().join('\n    ')}`,
