@@ -31,6 +31,7 @@ try {
 const service = await buildService({
   store,
   operatorToken: config.env.SEATDESK_OPERATOR_TOKEN ?? null,
+  ...(config.env.DATABASE_URL === undefined ? {} : { databaseUrl: config.env.DATABASE_URL }),
   ...(tokenSecret.secret === undefined ? {} : { tokenSecret: tokenSecret.secret }),
 });
 
