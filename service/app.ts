@@ -7,6 +7,7 @@ import type { Store } from './db/store';
 import type { ServiceDeps } from './deps';
 import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors, installErrorHandling } from './http/errors';
 import { installJsonBodyParser } from './http/json-body';
+import { serializeRequest } from './http/request-log';
 import { registerRoutes } from './http/register';
 import { openApiRoute } from './openapi/route';
 import { API_ROUTES } from './routes';
@@ -18,6 +19,8 @@ export interface ServiceOptions {
   tokenSecret?: Buffer;
   now?: () => Date;
   logger?: boolean;
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: { write(line: string): void };
   /** With a PostgreSQL store: pokes cross instances over LISTEN/NOTIFY on a connection of their own. */
   databaseUrl?: string;
 }
@@ -54,6 +57,9 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
               paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken', '*.accessToken', '*.token'],
               censor: '[redacted]',
             },
+            // Query strings too: the request's address is logged with secret-looking values redacted.
+            serializers: { req: serializeRequest },
+            ...(options.logStream === undefined ? {} : { stream: options.logStream }),
           },
     forceCloseConnections: true,
     // Refusals Fastify and Node make before a route runs, in the error shape (http/errors.ts).
