@@ -1,4 +1,5 @@
 import keytar from 'keytar';
+import { explainKeychainError } from './keychain-problems';
 
 /**
  * Where secrets live (the refresh token). Nothing else in the core knows: macOS Keychain,
@@ -19,9 +20,10 @@ export function sessionAccount(serviceUrl: string, userId: string): string {
 }
 
 export function keytarSecretStore(service: string = SECRET_SERVICE_NAME): SecretStore {
+  const explained = (error: unknown) => Promise.reject(explainKeychainError(error));
   return {
-    get: (account) => keytar.getPassword(service, account),
-    set: (account, secret) => keytar.setPassword(service, account, secret),
-    delete: (account) => keytar.deletePassword(service, account),
+    get: (account) => keytar.getPassword(service, account).catch(explained),
+    set: (account, secret) => keytar.setPassword(service, account, secret).catch(explained),
+    delete: (account) => keytar.deletePassword(service, account).catch(explained),
   };
 }
