@@ -3,6 +3,7 @@ import { invoiceSchema } from '@shared/domain/invoice';
 import { isoDateTimeSchema, uuidSchema } from '@shared/domain/ids';
 import { defineRoute } from '../http/route';
 import { runBilling } from './billing-run';
+import { trimmedText } from '@shared/text';
 
 const MAIL_KINDS = ['invitation', 'password_reset', 'invoice', 'payment_reminder', 'subscription_change', 'account_notice'] as const;
 
@@ -51,7 +52,7 @@ export const operatorRoutes = [
     tag: 'operator',
     auth: 'operator',
     query: z.strictObject({
-      to: z.string().trim().min(1).max(254).optional(),
+      to: trimmedText('Email addresses').min(1).max(254).optional(),
       limit: z.coerce.number().int().min(1).max(MAIL_PAGE_MAX).optional().describe(`At most this many, default ${MAIL_PAGE_DEFAULT}`),
     }),
     response: z.object({ items: z.array(queuedMailSchema) }),

@@ -5,6 +5,7 @@ import { authorize } from '../auth/actor';
 import { toUser, type Row } from '../db/rows';
 import { defineRoute } from '../http/route';
 import { notFound } from '../commands/context';
+import { trimmedText } from '@shared/text';
 
 export const usersReadRoutes = [
   defineRoute({
@@ -14,7 +15,7 @@ export const usersReadRoutes = [
     tag: 'user',
     auth: 'bearer',
     params: z.strictObject({ orgId: uuidSchema }),
-    query: z.strictObject({ status: userStatusSchema.optional(), q: z.string().trim().max(200).optional() }),
+    query: z.strictObject({ status: userStatusSchema.optional(), q: trimmedText('Searches').max(200).optional() }),
     response: z.object({ items: z.array(userSchema), activeCount: z.number().int() }),
     errors: ['NOT_FOUND', 'FORBIDDEN'],
     handler: async ({ params, query, actor, deps }) => {
