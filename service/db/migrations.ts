@@ -266,4 +266,19 @@ ALTER TABLE refresh_tokens ADD COLUMN successor_id uuid;
 ALTER TABLE refresh_tokens ADD COLUMN successor_sealed text;
 `,
   },
+  {
+    // Mail delivery (service/mail/worker.ts): each outbox row's state, attempts and last error. While
+    // 'sending', next_attempt_at is the end of the worker's lease: past it, another worker may retry.
+    version: 3,
+    name: 'mail_delivery',
+    sql: `
+ALTER TABLE mail_outbox ADD COLUMN state text NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sending', 'sent', 'dead'));
+ALTER TABLE mail_outbox ADD COLUMN attempts integer NOT NULL DEFAULT 0;
+ALTER TABLE mail_outbox ADD COLUMN next_attempt_at timestamptz NOT NULL DEFAULT now();
+ALTER TABLE mail_outbox ADD COLUMN last_attempt_at timestamptz;
+ALTER TABLE mail_outbox ADD COLUMN last_error text;
+UPDATE mail_outbox SET state = 'sent' WHERE sent_at IS NOT NULL;
+CREATE INDEX mail_outbox_due_idx ON mail_outbox (next_attempt_at) WHERE state IN ('queued', 'sending');
+`,
+  },
 ];
