@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { findTextProblem, text, textProblem, textRule, trimmedText } from './text';
+import { findTextProblem, text, textProblem, textRule, trimmedText, withTextProblemsReplaced } from './text';
 import { stringFieldsOf, withValueAt } from './text-fields';
 
 describe('the text rule', () => {
@@ -20,6 +20,15 @@ describe('the text rule', () => {
     expect(textProblem('line one\r\nline two\tend', 'multiline')).toBeNull();
     expect(textProblem('line one\rline two', 'multiline')).toBe('control');
     expect(textProblem('nul\u0000', 'multiline')).toBe('control');
+  });
+
+  it('replaces what it refuses, for text that must be kept rather than refused', () => {
+    expect(withTextProblemsReplaced('Unrecognized key: "a\u0000b\u001b", \ud83d half, \ud83d\ude00 whole')).toBe(
+      'Unrecognized key: "a\ufffdb\ufffd", \ufffd half, \ud83d\ude00 whole',
+    );
+    expect(withTextProblemsReplaced('two\r\nlines\tand\rcr')).toBe('two\r\nlines\tand\ufffdcr');
+    expect(withTextProblemsReplaced('tab\there', 'line', '?')).toBe('tab?here');
+    for (const value of ['a\u0000', '\udc00x', 'ok']) expect(textProblem(withTextProblemsReplaced(value))).toBeNull();
   });
 
   it('gives a field error in plain words through zod', () => {

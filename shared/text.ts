@@ -23,6 +23,15 @@ export function textProblem(value: string, kind: TextKind = 'line'): TextProblem
   return null;
 }
 
+/**
+ * The value with every character the rule refuses replaced (U+FFFD by default), for text that
+ * must be kept or shown rather than refused: a refusal message that quotes what a client sent.
+ */
+export function withTextProblemsReplaced(value: string, kind: TextKind = 'multiline', replacement = '\ufffd'): string {
+  const forbidden = kind === 'line' ? LINE_FORBIDDEN : MULTILINE_FORBIDDEN;
+  return value.replace(new RegExp(`${forbidden.source}|${LONE_SURROGATE.source}`, 'g'), replacement);
+}
+
 /** The plain-words message for a refused value; `subject` is what the field holds, e.g. "Names". */
 export function textProblemMessage(subject: string, problem: TextProblem): string {
   return problem === 'control'
