@@ -44,8 +44,12 @@ export interface ApiClient {
   readonly serviceUrl: string;
   healthz(): Promise<Healthz>;
   login(credentials: { email: string; password: string }): Promise<LoginResponse>;
-  /** Rotates the refresh token: the one passed in is spent, whatever the outcome of a second try. */
-  refresh(refreshToken: string): Promise<LoginResponse>;
+  /**
+   * Rotates the refresh token. With this install's clientId, presenting the same token again
+   * within the service's grace window (a lost answer) gets the same successor; without one, or
+   * later, a second try revokes the session.
+   */
+  refresh(refreshToken: string, clientId?: string): Promise<LoginResponse>;
   logout(accessToken: string): Promise<void>;
   me(accessToken: string): Promise<MeResponse>;
   pull(accessToken: string, query: PullParams): Promise<PullResponse>;
@@ -87,12 +91,12 @@ export function createApiClient(serviceUrl: string, options: ApiClientOptions = 
       }
     },
 
-    async refresh(refreshToken) {
+    async refresh(refreshToken, clientId) {
       try {
         return await requestJson(origin, timeoutMs, {
           method: 'POST',
           path: '/v1/auth/refresh',
-          body: { refreshToken },
+          body: clientId === undefined ? { refreshToken } : { refreshToken, clientId },
           response: loginResponseSchema,
         });
       } catch (error) {

@@ -22,6 +22,12 @@ export const sessionFileSchema = z.strictObject({
   userId: uuidSchema,
   email: z.string().min(1).max(254),
   orgId: uuidSchema,
+  /**
+   * Sent with every refresh: the service gives a just-rotated token a grace window only when the
+   * client that rotated it presents it again. Made at sign-in; not a secret, and never in a URL.
+   * Files from before it existed get one on restore.
+   */
+  clientId: uuidSchema.optional(),
 });
 export type SessionFile = z.infer<typeof sessionFileSchema>;
 

@@ -150,6 +150,7 @@ describe.skipIf(!hasSecretService)('the session manager (real service, real keyr
       userId: owner!.id,
       email: 'owner@northwind.example',
       orgId: owner!.org_id,
+      clientId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     expect((await manager.me()).user.id).toBe(owner!.id);
     expect(manager.current()?.databaseFile).toMatch(/[/\\]accounts[/\\][0-9a-f]{32}\.sqlite$/);

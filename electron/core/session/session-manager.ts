@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { isSeatdeskError, SeatdeskError, validationErrorFromZod } from '@shared/errors';
 import { signInSchema, type SessionStatus } from '@shared/ipc/channels';
 import type { z } from 'zod';
@@ -76,9 +77,23 @@ interface LiveSession extends ActiveSession {
 
 const signedOutError = () => new SeatdeskError('UNAUTHENTICATED', 'You are signed out. Sign in to continue.');
 
+/** session.json with the client id every refresh presents. */
+type AccountFile = SessionFile & { clientId: string };
+
 /**
- * The desktop session. Refresh tokens rotate and reusing one revokes the whole family, so every
- * refresh of a session goes through one promise: concurrent callers share it, never race it.
+ * Only the service saying so ends a session: a refresh answered 401 with details.sessionEnded
+ * (revoked, expired, reused, user deactivated). A bare 401 (a proxy's page) is not that answer.
+ */
+function sessionEnded(error: unknown): boolean {
+  if (!isSeatdeskError(error) || error.code !== 'UNAUTHENTICATED') return false;
+  const details = error.details;
+  return typeof details === 'object' && details !== null && (details as { sessionEnded?: unknown }).sessionEnded === true;
+}
+
+/**
+ * The desktop session. Refresh tokens rotate and reusing one (outside the service's grace window
+ * for the same client) revokes the whole family, so every refresh of a session goes through one
+ * promise: concurrent callers share it, never race it.
  * restore() is lazy: it trusts session.json and the keychain, and the first call refreshes.
  */
 export function createSessionManager(options: SessionManagerOptions): SessionManager {
@@ -108,12 +123,14 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     }
   }
 
-  function startSession(account: SessionFile, initial: AccessToken | null): LiveSession {
+  function startSession(account: AccountFile, initial: AccessToken | null): LiveSession {
     const api = createApiClient(account.serviceUrl, { timeoutMs });
     const quickApi = createApiClient(account.serviceUrl, { timeoutMs: Math.min(timeoutMs, LOGOUT_TIMEOUT_MS) });
     const secretAccount = sessionAccount(account.serviceUrl, account.userId);
     let access = initial;
     let refreshing: Promise<string> | null = null;
+    /** A successor the keychain would not take: the live refresh token until it is saved. */
+    let unsaved: string | null = null;
     /** signOut (or a new sign-in) has begun: no new calls. */
     let closing = false;
     /** The secret is gone; nothing more happens in this session. */
@@ -122,8 +139,14 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     const usable = (token: AccessToken | null): token is AccessToken =>
       token !== null && token.expiresAtMs - REFRESH_MARGIN_MS > now().getTime();
 
+    /**
+     * One refresh. Crash-safe in every step: until the successor is in the keychain, the keychain
+     * holds the token just presented, and presenting it again (same clientId, within the service's
+     * grace window) answers the same successor; so the new access token is used only after the
+     * keychain has the new refresh token. Only a definite "session ended" signs out.
+     */
     async function rotate(client: ApiClient): Promise<string> {
-      const refreshToken = await keychain('read the saved session', () => secretStore.get(secretAccount));
+      const refreshToken = unsaved ?? (await keychain('read the saved session', () => secretStore.get(secretAccount)));
       if (ended) throw signedOutError();
       if (refreshToken === null) {
         await end();
@@ -131,23 +154,36 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       }
       let answer: LoginResponse;
       try {
-        answer = await client.refresh(refreshToken);
+        answer = await client.refresh(refreshToken, account.clientId);
       } catch (error) {
-        if (isSeatdeskError(error) && error.code === 'UNAUTHENTICATED') {
+        if (sessionEnded(error)) {
           // Revoked, expired, reused or the user deactivated: sign out, keep the account's data.
           await end();
           throw new SeatdeskError('UNAUTHENTICATED', 'Your session has ended on the billing service. Sign in again to continue.');
         }
-        // OFFLINE, RATE_LIMITED, INTERNAL: still signed in; the next call tries again.
+        if (isSeatdeskError(error) && error.code === 'UNAUTHENTICATED') {
+          // A 401 that does not say the session ended: still signed in; the next call tries again.
+          throw new SeatdeskError('INTERNAL', 'The billing service refused to renew the session without saying why. Seatdesk will try again.', {
+            status: 401,
+            retryable: true,
+          });
+        }
+        // OFFLINE (the answer may have been lost), RATE_LIMITED, INTERNAL: still signed in; the next call tries again.
         throw withoutSecret(error, refreshToken);
       }
       if (ended) {
         await client.logout(answer.accessToken).catch(() => undefined);
         throw signedOutError();
       }
+      try {
+        await keychain('save the session', () => secretStore.set(secretAccount, answer.refreshToken), answer.refreshToken);
+      } catch (error) {
+        // The old token is spent; keep the live one in memory and save it on the next refresh.
+        unsaved = answer.refreshToken;
+        throw error;
+      }
+      unsaved = null;
       access = { token: answer.accessToken, expiresAtMs: Date.parse(answer.expiresAt) };
-      // The old refresh token is spent from here on; only the new one can continue the session.
-      await keychain('save the session', () => secretStore.set(secretAccount, answer.refreshToken), answer.refreshToken);
       return answer.accessToken;
     }
 
@@ -256,7 +292,15 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
           await deleteSessionFile(dataDir);
           return status();
         }
-        active = startSession(file, null);
+        let account: AccountFile;
+        if (file.clientId === undefined) {
+          // A session.json from before client ids: give it one, saved before any refresh presents it.
+          account = { ...file, clientId: randomUUID() };
+          await writeSessionFile(dataDir, account).catch(() => undefined);
+        } else {
+          account = { ...file, clientId: file.clientId };
+        }
+        active = startSession(account, null);
         changed();
         return status();
       }),
@@ -275,12 +319,13 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         const api = createApiClient(serviceUrl, { timeoutMs });
         // A refused sign-in throws here, before anything is stored or the current session is touched.
         const answer = await api.login({ email, password });
-        const account: SessionFile = {
+        const account: AccountFile = {
           version: 1,
           serviceUrl,
           userId: answer.user.id,
           email: answer.user.email,
           orgId: answer.user.orgId,
+          clientId: randomUUID(),
         };
         if (active !== null) await active.close({ logout: true });
         const secretAccount = sessionAccount(serviceUrl, account.userId);
