@@ -104,6 +104,14 @@ describe('login rate limiting over HTTP', () => {
     expect(known.status, JSON.stringify(known.body)).toBe(200);
   });
 
+  it('lists what login and refresh answer in the OpenAPI document: 401, and 429 for login', async () => {
+    const document = await test.call('GET', '/v1/openapi.json');
+    expect(document.status).toBe(200);
+    const responses = (path: string) => Object.keys(document.body.paths[path].post.responses as Record<string, unknown>);
+    expect(responses('/v1/auth/login')).toEqual(expect.arrayContaining(['200', '400', '401', '429']));
+    expect(responses('/v1/auth/refresh')).toEqual(expect.arrayContaining(['200', '400', '401']));
+  });
+
   it('counts every spelling of one email as one account', async () => {
     const address = '203.0.113.50';
     await guess('Admin@Alpine-Ski-House.example', address, 3);
