@@ -11,7 +11,7 @@ import { createApiClient } from '../electron/core/api/client';
 import { createAuthorizedApi } from '../electron/core/api/authorized';
 import { startWalCheckpointer } from '../electron/core/db/checkpointer';
 import { openCacheDatabase } from '../electron/core/db/open';
-import { ENTITY_SHAPES } from '../electron/core/db/migrations';
+import { ENTITY_SHAPES } from '../electron/core/db/entity-tables';
 import { createEventBus } from '../electron/core/events/event-bus';
 import { listUsers } from '../electron/core/reads/users';
 import { createSyncEngine } from '../electron/core/sync/engine';

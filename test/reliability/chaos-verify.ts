@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { invoiceSchema } from '@shared/domain/invoice';
 import { SYNCED_ENTITY_NAMES } from '@shared/sync/protocol';
-import { ENTITY_TABLES as CACHE_TABLES } from '../../electron/core/db/migrations';
+import { ENTITY_TABLES as CACHE_TABLES } from '../../electron/core/db/entity-tables';
 import { openCacheDatabase } from '../../electron/core/db/open';
 import { permissionsAndScope } from '../../service/auth/actor';
 import { ENTITY_TABLES as SERVICE_TABLES, toUser, type Row } from '../../service/db/rows';

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { SyncedEntityName } from '@shared/sync/protocol';
-import { ENTITY_SHAPES, ENTITY_TABLES, type EntityColumn } from '../db/migrations';
+import { ENTITY_SHAPES, ENTITY_TABLES, type EntityColumn } from '../db/entity-tables';
 import type { CacheDatabase } from '../db/open';
 
 /** A row of an entity table: the wire entity as JSON plus the columns every table has. */

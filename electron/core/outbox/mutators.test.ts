@@ -8,7 +8,7 @@ import { ENTITY_TABLES as SERVICE_TABLES } from '../../../service/db/rows';
 import { DEMO_NOW } from '../../../test/support/commands';
 import { startTestService, type TestService } from '../../../test/support/service';
 import { signedInTransport } from '../../../test/support/sync-transport';
-import { ENTITY_TABLES } from '../db/migrations';
+import { ENTITY_TABLES } from '../db/entity-tables';
 import { openCacheDatabase, type CacheDatabase } from '../db/open';
 import { createEventBus } from '../events/event-bus';
 import { createSyncEngine, type SyncEngine } from '../sync/engine';

@@ -8,7 +8,7 @@ import { SYNCED_ENTITY_NAMES } from '@shared/sync/protocol';
 import { ENTITY_TABLES as SERVICE_TABLES } from '../../../service/db/rows';
 import { DEMO_NOW } from '../../../test/support/commands';
 import { startTestService, type TestService } from '../../../test/support/service';
-import { ENTITY_TABLES } from '../db/migrations';
+import { ENTITY_TABLES } from '../db/entity-tables';
 import { openCacheDatabase } from '../db/open';
 import type { CommandInput } from '../outbox/queue';
 

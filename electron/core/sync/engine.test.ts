@@ -11,7 +11,7 @@ import { DEMO_NOW } from '../../../test/support/commands';
 import { startRestartableService, type RestartableService } from '../../../test/support/restartable-service';
 import { fetchSyncTransport, signedInTransport } from '../../../test/support/sync-transport';
 import { errorFromAnswer, offlineError } from '../api/http';
-import { ENTITY_TABLES } from '../db/migrations';
+import { ENTITY_TABLES } from '../db/entity-tables';
 import { openCacheDatabase, type CacheDatabase } from '../db/open';
 import { createEventBus } from '../events/event-bus';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from './engine';

@@ -4,7 +4,7 @@ import { ERROR_CODES, SeatdeskError, isSeatdeskError } from '@shared/errors';
 import type { QueuedResult, SyncIssue, SyncState, SyncStatus } from '@shared/ipc/models';
 import { MAX_MUTATIONS_PER_PUSH, MAX_PULL_LIMIT, SCHEMA_VERSION, type PullResponse, type SyncedEntityName } from '@shared/sync/protocol';
 import { EntityRows } from '../cache/rows';
-import { ENTITY_TABLES } from '../db/migrations';
+import { ENTITY_TABLES } from '../db/entity-tables';
 import { durably, type CacheDatabase } from '../db/open';
 import type { EventBus } from '../events/event-bus';
 import { outboxBatch, parseCommands, pendingCount, queueCommandsDetailed, queueInTransaction, type CommandInput } from '../outbox/queue';
