@@ -5,11 +5,13 @@ import type { Sql } from '../db/store';
 export const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
 export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 /**
- * A just-rotated refresh token presented again by the client that rotated it, within this long
- * and before its successor was used, answers the same successor: the first answer was lost (a
- * dropped connection, or the app killed before it saved the token), not stolen.
+ * A just-rotated refresh token presented again by the client that rotated it, before its
+ * successor was used, answers the same successor: the first answer was lost (a dropped
+ * connection, or the app killed before it saved the token), not stolen. There is no time bound:
+ * an app killed between the answer and the keychain write may be started again days later, and
+ * "successor unused, same client" already tells a lost answer from a second holder (a thief
+ * presents another client id, or uses the successor, and either revokes the family).
  */
-export const REFRESH_GRACE_MS = 60_000;
 
 const claimsSchema = z.object({ sub: z.string(), sid: z.string(), exp: z.number() });
 export type AccessClaims = z.infer<typeof claimsSchema>;
@@ -30,7 +32,7 @@ export interface TokenService {
   issue(tx: Sql, userId: string, now: Date): Promise<IssuedTokens>;
   /**
    * Rotates a refresh token. An already-rotated one answers its successor again when the same
-   * client (clientId) presents it within REFRESH_GRACE_MS and the successor is unused; any other
+   * client (clientId) presents it while the successor is unused; any other
    * reuse revokes the whole family. Without a clientId there is no grace.
    */
   refresh(tx: Sql, refreshToken: string, now: Date, clientId?: string | null): Promise<RefreshResult>;
@@ -115,7 +117,7 @@ export function createTokenService(secret: Buffer = randomBytes(32)): TokenServi
   /** The successor a previous rotation issued, when this presentation is a replay the grace window allows. */
   async function graceSuccessor(tx: Sql, row: RefreshRow, presented: string, clientId: string | null, now: Date): Promise<string | null> {
     if (clientId === null || row.rotated_by_client === null || row.rotated_by_client !== clientId) return null;
-    if (row.rotated_at === null || now.getTime() - new Date(row.rotated_at).getTime() > REFRESH_GRACE_MS) return null;
+    if (row.rotated_at === null) return null;
     if (row.successor_id === null || row.successor_sealed === null) return null;
     const [successor] = await tx.query<{ token_hash: string; rotated_at: Date | null; revoked_at: Date | null; expires_at: Date }>(
       'SELECT token_hash, rotated_at, revoked_at, expires_at FROM refresh_tokens WHERE id = $1',

@@ -312,8 +312,9 @@ describe.skipIf(!hasSecretService)('session refresh through lost answers, faults
       // The dying process never used a new access token: its only request was the refresh.
       expect(log.filter((line) => line.startsWith('request ') && !line.startsWith('request POST /v1/auth/refresh'))).toEqual([]);
 
-      // Restarted 20 s later.
-      setClocks(new Date(minutes(14.5).getTime() + 20_000));
+      // Restarted two days later (the successor was never used, so the same client gets it again).
+      const restartedAt = new Date(minutes(14.5).getTime() + 2 * 24 * 60 * 60_000);
+      setClocks(restartedAt);
       const restarted = newManager(dir);
       expect(await restarted.restore()).toEqual(status);
       expect((await restarted.me()).user.id).toBe(status.userId);
@@ -328,7 +329,7 @@ describe.skipIf(!hasSecretService)('session refresh through lost answers, faults
         if (point === 'after the answer, before the keychain write') expect(await stored(status)).toBe(successor);
       }
 
-      setClocks(minutes(40));
+      setClocks(new Date(restartedAt.getTime() + 40 * 60_000));
       await restarted.me();
       expect(restarted.status()).toEqual(status);
       expect((await familyOf(first!)).revoked).toBe(false);
