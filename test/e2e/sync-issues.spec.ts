@@ -202,3 +202,74 @@ test('deactivating the last Administrator offline is refused by the service, rol
   expect(message.toLowerCase()).toContain('administrator');
   await page.screenshot({ path: 'test-results/screens/sync-rejected-issue.png' });
 });
+
+test('a rejected change offers Discard and Edit, never Keep mine: Edit corrects and sends it, Discard drops it', async () => {
+  // The app creates a user offline while a second client takes the same email on the service.
+  const provider = await api<{ name: string }>('GET', `/v1/orgs/${providerOrgId}`);
+  await page.locator('.org-switcher-button').click();
+  await page.getByRole('combobox', { name: 'Search organizations' }).fill(provider.name);
+  await page.getByRole('option', { name: new RegExp(provider.name) }).first().click();
+  await expect(page.locator('.screen-org-name')).toHaveText(provider.name);
+  await openScreen('Users');
+  const email = 'taken.offline@northwind.example';
+  env.link.cut();
+  await page.getByRole('button', { name: 'New user' }).click();
+  const created = page.getByRole('dialog', { name: 'New user' });
+  await created.getByLabel('First name').fill('Rejecta');
+  await created.getByLabel('Last name').fill('Duplicate');
+  await created.getByLabel('Email').fill(email);
+  await created.getByRole('button', { name: 'Create user' }).click();
+  await expect(created).toBeHidden();
+  await api('POST', `/v1/orgs/${providerOrgId}/users`, { firstName: 'Taken', lastName: 'First', email });
+  env.link.restore();
+  await syncUntilNothingPending();
+
+  await openScreen('Sync issues');
+  const card = page.locator('article.issue').filter({ has: page.getByText('Rejected', { exact: true }) }).filter({ hasText: email });
+  await expect(card).toHaveCount(1);
+  await expect(card.locator('.issue-message')).toContainText('already');
+  await expect(card.getByRole('button', { name: 'Discard' })).toBeVisible();
+  await expect(card.getByRole('button', { name: 'Edit…' })).toBeVisible();
+  // Sent again as it was, the service would refuse it again.
+  await expect(card.getByRole('button', { name: 'Keep mine' })).toHaveCount(0);
+  await expect(card.getByRole('button', { name: 'Take theirs' })).toHaveCount(0);
+  // The offline confirmations would cover the card's buttons in the screenshot.
+  const dismiss = page.getByRole('button', { name: 'Dismiss' });
+  // Each may also go by itself meanwhile.
+  while ((await dismiss.count()) > 0) await dismiss.first().click({ timeout: 2_000 }).catch(() => undefined);
+  await card.getByRole('button', { name: 'Edit…' }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/screens/sync-rejected-discard-edit.png' });
+
+  // Edit: my values, corrected and saved, become a new change that the service accepts.
+  await card.getByRole('button', { name: 'Edit…' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit the refused change' });
+  await expect(edit.getByLabel('First name')).toHaveValue('Rejecta');
+  await expect(edit.getByLabel('Last name')).toHaveValue('Duplicate');
+  await expect(edit.getByLabel('Email')).toHaveValue(email);
+  await edit.getByLabel('Email').fill('rejecta.fixed@northwind.example');
+  await page.screenshot({ path: 'test-results/screens/sync-rejected-edit.png' });
+  await edit.getByRole('button', { name: 'Save and send' }).click();
+  await expect(edit).toBeHidden();
+  await expect(page.getByText('Your corrected change was saved and will be sent.')).toBeVisible();
+  await syncUntilNothingPending();
+  await expect
+    .poll(async () => (await api<{ items: ApiUser[] }>('GET', `/v1/orgs/${providerOrgId}/users?q=rejecta.fixed`)).items.map((user) => `${user.firstName} ${user.lastName}`), { timeout: 30_000 })
+    .toEqual(['Rejecta Duplicate']);
+  await expect(card).toHaveCount(0);
+
+  // The last Administrator's refused changes (the test before): one has fields to edit, the
+  // deactivation has none and is only discarded.
+  const refused = (title: RegExp) => page.locator('article.issue').filter({ has: page.getByRole('heading', { name: title }) });
+  const deactivation = refused(/^Deactivate user/);
+  await expect(deactivation).toHaveCount(1);
+  await expect(deactivation.getByRole('button', { name: 'Edit…' })).toHaveCount(0);
+  await expect(deactivation).toContainText('Discard it, fix the cause, then make the change again.');
+  await expect(refused(/^Update user/).getByRole('button', { name: 'Edit…' })).toBeVisible();
+  await deactivation.getByRole('button', { name: 'Discard' }).click();
+  await expect(page.getByText('Your refused change was discarded.')).toBeVisible();
+  await expect(deactivation).toHaveCount(0);
+  await page.getByLabel('Show resolved issues').check();
+  await expect(refused(/^Deactivate user/)).toContainText('discarded');
+  await refused(/^Deactivate user/).getByText(/Resolved .*: discarded\./).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/screens/sync-rejected-discarded.png' });
+});

@@ -13,6 +13,8 @@ import type { ScreenProps } from '../../shell/Shell';
 import { ScreenHeader } from '../../shell/ScreenHeader';
 import { toast } from '../../state/toast-store';
 import { useRolesOf } from '../users/use-users';
+import { canEdit } from './edit-change';
+import { EditChangeDialog } from './EditChangeDialog';
 import { fieldDiff, formatDiffValue, subjectOf } from './field-diff';
 import './sync-issues.css';
 
@@ -66,11 +68,13 @@ function IssueCard({ issue, orgName }: { issue: SyncIssue; orgName: string }) {
   const queryClient = useQueryClient();
   const [pending, setPending] = useState(false);
   const [showAll, setShowAll] = useState(false);
+  const [editing, setEditing] = useState(false);
   const roles = useRolesOf([issue.orgId]);
   const rows = fieldDiff(issue.base, issue.mine, issue.theirs, { all: showAll });
   const subject = subjectOf(issue.theirs, issue.mine, issue.base);
   const nameOf = (id: string) => roles.get(id)?.name;
   const titleId = `issue-${issue.id}`;
+  const editable = issue.kind === 'rejected' && canEdit(issue.commandName, issue.args);
 
   const resolve = async (resolution: 'keep_mine' | 'take_theirs') => {
     setPending(true);
@@ -78,7 +82,13 @@ function IssueCard({ issue, orgName }: { issue: SyncIssue; orgName: string }) {
       await core.syncIssues.resolve({ issueId: issue.id, resolution });
       refreshAfterChange(queryClient, 'sync_issue', null);
       refreshAfterChange(queryClient, issue.entity, issue.orgId);
-      toast.success(resolution === 'keep_mine' ? 'Your change was queued again.' : 'The service’s version is kept; your change was dropped.');
+      toast.success(
+        resolution === 'keep_mine'
+          ? 'Your change was queued again.'
+          : issue.kind === 'rejected'
+            ? 'Your refused change was discarded.'
+            : 'The service’s version is kept; your change was dropped.',
+      );
     } catch (error) {
       toast.error(errorSentence(error));
     } finally {
@@ -123,7 +133,7 @@ function IssueCard({ issue, orgName }: { issue: SyncIssue; orgName: string }) {
                   {row.mineChanged && <span className="visually-hidden"> (changed by me)</span>}
                 </td>
                 <td className={row.theirsChanged ? 'diff-changed' : undefined}>
-                  {issue.theirs === null ? <span className="muted">Removed</span> : formatDiffValue(row.theirs, nameOf)}
+                  {issue.theirs === null ? <span className="muted">{issue.base === null ? 'Not created' : 'Removed'}</span> : formatDiffValue(row.theirs, nameOf)}
                   {row.theirsChanged && <span className="visually-hidden"> (changed on the service)</span>}
                 </td>
               </tr>
@@ -137,11 +147,28 @@ function IssueCard({ issue, orgName }: { issue: SyncIssue; orgName: string }) {
         <button type="button" className="link-button small" onClick={() => setShowAll(!showAll)} aria-expanded={showAll}>
           {showAll ? 'Show changed fields only' : 'Show all fields'}
         </button>
-        {issue.resolvedAt === null ? (
+        {issue.resolvedAt !== null ? (
+          <span className="muted small">
+            Resolved {formatDateTime(issue.resolvedAt)}: {issue.kind === 'rejected' ? 'discarded' : issue.resolution === 'keep_mine' ? 'kept mine' : 'took theirs'}.
+          </span>
+        ) : issue.kind === 'rejected' ? (
+          // Sent again as it was, a refused change would be refused again: it is corrected or dropped.
           <div className="inline-actions">
             <span className="muted small">
-              {issue.kind === 'conflict' ? 'Keep mine applies your change over theirs.' : 'Keep mine sends your change again.'}
+              {editable ? 'Edit opens your change to correct and send again.' : 'Discard it, fix the cause, then make the change again.'}
             </span>
+            <button type="button" className="button" disabled={pending} onClick={() => void resolve('take_theirs')}>
+              Discard
+            </button>
+            {editable && (
+              <button type="button" className="button primary" disabled={pending} onClick={() => setEditing(true)}>
+                Edit…
+              </button>
+            )}
+          </div>
+        ) : (
+          <div className="inline-actions">
+            <span className="muted small">Keep mine applies your change over theirs.</span>
             <button type="button" className="button" disabled={pending} onClick={() => void resolve('take_theirs')}>
               Take theirs
             </button>
@@ -149,12 +176,19 @@ function IssueCard({ issue, orgName }: { issue: SyncIssue; orgName: string }) {
               Keep mine
             </button>
           </div>
-        ) : (
-          <span className="muted small">
-            Resolved {formatDateTime(issue.resolvedAt)}: {issue.resolution === 'keep_mine' ? 'kept mine' : 'took theirs'}.
-          </span>
         )}
       </div>
+      {editing && (
+        <EditChangeDialog
+          issue={issue}
+          onClose={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            refreshAfterChange(queryClient, 'sync_issue', null);
+            toast.success('Your corrected change was saved and will be sent.');
+          }}
+        />
+      )}
     </article>
   );
 }
