@@ -12,7 +12,8 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['{shared,electron,service,renderer,test/unit}/**/*.test.{ts,tsx}'] } },
       // Sized by SEATDESK_RELIABILITY_RUNS / _SEED (test/reliability/settings.ts): CI-sized when unset.
-      { extends: true, test: { name: 'reliability', include: ['test/reliability/**/*.test.ts'] } },
+      // Two concurrent tests at most: the chaos seeds run two at a time.
+      { extends: true, test: { name: 'reliability', include: ['test/reliability/**/*.test.ts'], maxConcurrency: 2 } },
     ],
   },
 });

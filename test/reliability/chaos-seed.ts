@@ -37,9 +37,9 @@ export interface ChaosSize {
 
 export const CI_SIZE: ChaosSize = {
   steps: [4, 12],
-  kills: [1, 3],
-  killAfterMs: [400, 2500],
-  killOnAnswer: 0.25,
+  kills: [1, 2],
+  killAfterMs: [300, 2000],
+  killOnAnswer: 0.4,
   partition: 0.6,
   partitionMs: [300, 1500],
   rates: { drop: 0.06, reset: 0.06, swallow: 0.1, delay: 0.12, cutStream: 0.3 },
@@ -298,16 +298,22 @@ export async function runChaosSeed(seed: number, services: ChaosServiceFactory, 
     timers.clear();
     for (const client of clients) client.proxy.heal();
     const live = clients.map((client) => client.process!);
+    /** The client's answer, or an error naming the client and showing its log. */
+    const hear = <T extends ClientMessage['t']>(index: number, type: T) =>
+      live[index]!.waitFor(type).catch(async (error: unknown) => {
+        const exit = await Promise.race([live[index]!.exited, new Promise((resolve) => setTimeout(() => resolve(null), 1000))]);
+        throw new Error(`client ${index} (incarnation ${clients[index]!.incarnation}) while healing: ${String(error)}; exit ${JSON.stringify(exit)}; its log:\n${live[index]!.stderrTail()}`);
+      });
     for (const running of live) running.send('HEAL');
-    await Promise.all(live.map((running) => running.waitFor('settled')));
+    await Promise.all(live.map((_, index) => hear(index, 'settled')));
     // Everyone's pushes are in: one more pull each brings everyone's changes to everyone.
     for (const running of live) running.send('PULL');
-    const pulled = await Promise.all(live.map((running) => running.waitFor('pulled')));
+    const pulled = await Promise.all(live.map((_, index) => hear(index, 'pulled')));
     for (const [index, answer] of pulled.entries()) {
       if (answer.session !== 'signed-in') report.failures.push(`client ${index} is signed out at the end`);
     }
     for (const running of live) running.send('EXIT');
-    await Promise.all(live.map((running) => running.waitFor('done')));
+    await Promise.all(live.map((_, index) => hear(index, 'done')));
     const exits = await Promise.all(live.map((running) => running.exited));
     for (const [index, exit] of exits.entries()) if (exit.code !== 0) report.failures.push(`client ${index} exited ${exit.code ?? exit.signal}`);
     lap('heal');

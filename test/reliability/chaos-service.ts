@@ -33,6 +33,25 @@ async function onAdmin<T>(adminUrl: string, task: (client: pg.Client) => Promise
   }
 }
 
+/**
+ * Drops a database once its connections are gone. The pool's end() resolves before its sockets
+ * have closed, and DROP ... WITH (FORCE) would cut them mid-goodbye (an uncaught 57P01 in the
+ * pool's client); a plain DROP waits for them, FORCE only after a few seconds.
+ */
+async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    try {
+      await onAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name}`));
+      return;
+    } catch (error) {
+      // 55006: object_in_use (other sessions are still connected).
+      if ((error as { code?: unknown }).code !== '55006') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  await onAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+}
+
 function databaseUrl(adminUrl: string, name: string): string {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
@@ -73,9 +92,9 @@ export async function chaosServices(): Promise<ChaosServiceFactory> {
         const name = `seatdesk_chaos_${randomUUID().replaceAll('-', '')}`;
         await onAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
         const copy = await openPostgres(databaseUrl(adminUrl, name));
-        return listen(copy, () => onAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined));
+        return listen(copy, () => dropDatabase(adminUrl, name));
       },
-      close: () => onAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`)).then(() => undefined),
+      close: () => dropDatabase(adminUrl, template),
     };
   }
 

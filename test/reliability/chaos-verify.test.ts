@@ -121,6 +121,18 @@ describe('the chaos checks', () => {
     expect(ledger.problems.join('\n')).toContain(`mutation ${applied!.mutation_id} has audit events but is recorded as not applied`);
   });
 
+  it('reports a rejection that is not a sync issue', async () => {
+    const { clientId } = await checkLedger(service.store, cacheFile, acknowledged);
+    const [applied] = await service.store.query<{ mutation_id: number }>(
+      "SELECT mutation_id FROM sync_mutations WHERE client_id = $1 AND status = 'applied' ORDER BY mutation_id DESC LIMIT 1",
+      [clientId],
+    );
+    expect(applied).toBeDefined();
+    await service.store.query("UPDATE sync_mutations SET status = 'rejected', code = 'FORBIDDEN' WHERE client_id = $1 AND mutation_id = $2", [clientId, applied!.mutation_id]);
+    const ledger = await checkLedger(service.store, cacheFile, acknowledged);
+    expect(ledger.problems).toContain(`mutation ${applied!.mutation_id} was answered rejected and is not a sync issue of that kind`);
+  });
+
   it('reports an organization without an administrator and an invoice that does not add up', async () => {
     await service.store.query("UPDATE users SET status = 'deactivated' WHERE org_id = (SELECT id FROM orgs WHERE name = 'Wingtip Toys')");
     await service.store.query('UPDATE invoices SET total = total + 1 WHERE id = (SELECT id FROM invoices ORDER BY number LIMIT 1)');

@@ -28,13 +28,15 @@ export interface ClientLedger {
 /**
  * Exactly once, for one client: the service recorded every mutation id from 1 to the last one the
  * cache handed out (sync_mutations, primary key client + id), each acknowledged id among them,
- * nothing pending in the cache, and every applied mutation audited once per row it changed.
+ * nothing pending in the cache, every applied mutation audited once per row it changed, and every
+ * conflict or rejection kept as a sync issue.
  */
 export async function checkLedger(store: Store, cacheFile: string, acknowledged: readonly number[]): Promise<ClientLedger> {
   const problems: string[] = [];
   const db = openCacheDatabase(cacheFile);
   let clientId: string;
   let queued: number;
+  let issues: { mutation_id: number; kind: string }[];
   try {
     const state = db.prepare('SELECT client_id, next_mutation_id FROM sync_state WHERE id = 1').get() as { client_id: string; next_mutation_id: number };
     clientId = state.client_id;
@@ -43,6 +45,7 @@ export async function checkLedger(store: Store, cacheFile: string, acknowledged:
     if (pending !== 0) problems.push(`${pending} commands are still in the outbox after healing`);
     const { n: confirmed } = db.prepare('SELECT count(*) AS n FROM confirmed_rows').get() as { n: number };
     if (confirmed !== 0) problems.push(`${confirmed} confirmed rows are left over after healing`);
+    issues = db.prepare('SELECT mutation_id, kind FROM sync_issues').all() as { mutation_id: number; kind: string }[];
   } finally {
     db.close();
   }
@@ -75,6 +78,14 @@ export async function checkLedger(store: Store, cacheFile: string, acknowledged:
   for (const row of audited) {
     if (row.n !== 1) duplicated.push(`mutation ${row.mutation_id} changed ${row.entity_id} ${row.n} times (audit)`);
   }
+  // Nothing dropped silently: each conflict or rejection is a sync issue in the cache, and each issue is one of those.
+  const issueKinds = new Map(issues.map((issue) => [issue.mutation_id, issue.kind]));
+  for (const row of rows) {
+    const id = Number(row.mutation_id);
+    if (row.status !== 'applied' && issueKinds.get(id) !== row.status) problems.push(`mutation ${id} was answered ${row.status} and is not a sync issue of that kind`);
+    if (row.status === 'applied' && issueKinds.has(id)) problems.push(`mutation ${id} was applied and is still a sync issue`);
+  }
+  for (const id of issueKinds.keys()) if (!recordedIds.has(id)) problems.push(`sync issue for mutation ${id}, which the service never recorded`);
   const auditedIds = new Set(audited.map((row) => Number(row.mutation_id)));
   const applied = rows.filter((row) => row.status === 'applied').map((row) => Number(row.mutation_id));
   for (const id of auditedIds) {

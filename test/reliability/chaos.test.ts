@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { chaosServices, type ChaosServiceFactory } from './chaos-service';
 import { runChaosSeed, type KillKind, type SeedReport } from './chaos-seed';
 import { bundleChaosClient } from './client-harness';
@@ -50,7 +50,10 @@ describe('chaos: faults, kills and offline edits, then healing', () => {
     await services?.close();
   });
 
-  it.each(settings.seeds)('seed %i', { timeout: 300_000 }, async (seed) => {
+  // Two seeds at a time (maxConcurrency in vitest.config.ts): a seed spends most of its time
+  // waiting (kill timers, pauses between edits, back-off), so two share two cores well. Each has
+  // its own service, proxies and clients; the test context's expect keeps their results apart.
+  it.concurrent.for(settings.seeds)('seed %i', { timeout: 300_000 }, async (seed, { expect }) => {
     let report: SeedReport;
     try {
       report = await runChaosSeed(seed, services, script);
