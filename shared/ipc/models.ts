@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { text, trimmedText } from '../text';
 import { uuidSchema } from '../domain/ids';
 import type { Organization, OrgKind } from '../domain/organization';
-import type { User, UserStatus } from '../domain/user';
+import type { User } from '../domain/user';
 import type { Role } from '../domain/role';
 import type { BillingContact } from '../domain/billing-contact';
 import type { Subscription } from '../domain/subscription';
@@ -207,4 +207,3 @@ export interface ExportedFile {
   content: string;
 }
 
-export type UserStatusFilter = UserStatus;

@@ -10,7 +10,9 @@ import { openCacheDatabase, type CacheDatabase } from '../db/open';
 import { EntityRows } from '../cache/rows';
 import { applyPullPage, recordPushOutcomes } from '../sync/apply';
 import { listIssues } from '../sync/issues';
-import { outboxBatch, pendingCount, queueCommands } from './queue';
+import { outboxBatch, pendingCount, queueCommandsDetailed } from './queue';
+
+const queueCommands = (...args: Parameters<typeof queueCommandsDetailed>) => queueCommandsDetailed(...args).result;
 
 const NOW = new Date('2026-11-02T09:00:00.000Z');
 const ORG = randomUUID();

@@ -163,10 +163,6 @@ export function queueCommandsDetailed(db: CacheDatabase, commands: readonly Comm
   return durably(db, () => db.transaction(() => queueInTransaction(db, parsed, options)).immediate());
 }
 
-export function queueCommands(db: CacheDatabase, commands: readonly CommandInput[], options: QueueOptions): QueuedResult {
-  return queueCommandsDetailed(db, commands, options).result;
-}
-
 export function pendingCount(db: CacheDatabase): number {
   return (statement(db, 'SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
 }

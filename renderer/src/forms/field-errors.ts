@@ -51,16 +51,6 @@ export function problemOf(schema: z.ZodType, value: unknown): string | undefined
   return schema.safeParse(value).error?.issues[0]?.message;
 }
 
-/** Field paths to the top-level field: "billingAddress.city" → "billingAddress" when a form shows one message per group. */
-export function topLevelField(path: string): string {
-  const dot = path.indexOf('.');
-  return dot < 0 ? path : path.slice(0, dot);
-}
-
-export function hasErrors(errors: FieldErrors): boolean {
-  return Object.keys(errors).length > 0;
-}
-
 /** The error of a field or of anything inside it ("roleIds" also shows "roleIds.2"'s message). */
 export function errorFor(errors: FieldErrors, field: string): string | undefined {
   if (errors[field] !== undefined) return errors[field];
