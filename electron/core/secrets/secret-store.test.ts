@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { keychainForTests } from '../../../test/support/keychain-available';
 import { keytarSecretStore, sessionAccount } from './secret-store';
 
 // The real Secret Service needs a D-Bus session with an unlocked keyring (.ci/run provides one).
-const hasSecretService = Boolean(process.env['DBUS_SESSION_BUS_ADDRESS']);
-if (!hasSecretService) {
-  console.warn('Skipping the keytar SecretStore tests: no D-Bus session (run under dbus-run-session with gnome-keyring unlocked, as .ci/run does).');
-}
+const hasSecretService = await keychainForTests('The keytar SecretStore tests');
 
 describe.skipIf(!hasSecretService)('the keytar SecretStore (real Secret Service)', () => {
   const store = keytarSecretStore(`Seatdesk-test-${randomUUID()}`);

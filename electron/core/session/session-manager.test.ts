@@ -9,6 +9,7 @@ import type { CoreEvent } from '@shared/ipc/contract';
 import { hashToken } from '../../../service/auth/tokens';
 import { DEMO_PASSWORD, startTestService, type TestService } from '../../../test/support/service';
 import { DEMO_NOW } from '../../../test/support/commands';
+import { keychainForTests } from '../../../test/support/keychain-available';
 import { openCacheDatabase } from '../db/open';
 import type { SyncTransport } from '../sync/transport';
 import { keytarSecretStore, sessionAccount } from '../secrets/secret-store';
@@ -16,12 +17,7 @@ import { sessionFilePath } from './session-file';
 import { createSessionManager, type SessionManager, type SessionManagerOptions } from './session-manager';
 
 // The real Secret Service needs a D-Bus session with an unlocked keyring (.ci/run provides one).
-const hasSecretService = Boolean(process.env['DBUS_SESSION_BUS_ADDRESS']);
-if (!hasSecretService) {
-  console.warn(
-    'Skipping the session manager tests: no D-Bus session for the keyring (run under dbus-run-session with gnome-keyring unlocked, as .ci/run does).',
-  );
-}
+const hasSecretService = await keychainForTests('The session manager tests');
 
 const minutes = (n: number) => new Date(DEMO_NOW.getTime() + n * 60_000);
 

@@ -10,13 +10,13 @@ import type { SessionStatus } from '@shared/ipc/channels';
 import { hashToken } from '../../../service/auth/tokens';
 import { DEMO_PASSWORD, startTestService, type TestService } from '../../../test/support/service';
 import { DEMO_NOW } from '../../../test/support/commands';
+import { keychainForTests } from '../../../test/support/keychain-available';
 import { keytarSecretStore, sessionAccount, type SecretStore } from '../secrets/secret-store';
 import { sessionFilePath } from './session-file';
 import { createSessionManager, type SessionManager } from './session-manager';
 
 // The real Secret Service needs a D-Bus session with an unlocked keyring (.ci/run provides one).
-const hasSecretService = Boolean(process.env['DBUS_SESSION_BUS_ADDRESS']);
-if (!hasSecretService) console.warn('Skipping the session refresh tests: no D-Bus session for the keyring (run under dbus-run-session, as .ci/run does).');
+const hasSecretService = await keychainForTests('The session refresh tests');
 
 /** What the fault proxy does to the next /v1/auth/refresh. */
 type RefreshFault =
