@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, type PushRequest } from '@shared/sync/protocol';
+import { textProblem } from '@shared/text';
 import { parseCommand, type CommandName } from '@shared/commands/catalogue';
 import { loadActor, type Actor } from '../auth/actor';
 import { executeCommand } from '../commands/run';
@@ -218,6 +219,33 @@ describe.each(testDatabases())('POST /v1/sync/push (%s)', (database) => {
     expect(await kit.one('SELECT status, version FROM users WHERE id = $1', [adminId])).toEqual({ status: 'active', version: admin?.['version'] });
     expect(await auditOf(kit, adminId)).toEqual(auditBefore);
     expect(await kit.rows('SELECT org_id FROM users WHERE id = $1', [created.id])).toEqual([{ org_id: orgId }]);
+  });
+
+  it('records a refusal whose message quotes a NUL or a lone surrogate the client sent, and applies what follows', async () => {
+    // The HTTP edge refuses such keys before routing; push itself must not depend on that.
+    const orgId = await kit.orgId('Contoso Dental');
+    const clientId = randomUUID();
+    const after = newUser(orgId, 'after-hostile-key@contoso-dental.example');
+    const answer = await pushDirect(
+      kit.test.service.deps,
+      await actorOf(kit.owner.accessToken),
+      request(clientId, [
+        { id: 1, name: 'createUser', args: { ...newUser(orgId, 'hostile-key@contoso-dental.example'), 'bad\u0000key': 1 } },
+        { id: 2, name: 'updateOrg', args: { orgId, version: 1, ['\ud800']: true } },
+        { id: 3, name: 'createUser', args: after },
+      ]),
+      capturedLog(),
+    );
+    expect(answer.lastMutationId).toBe(3);
+    expect(answer.outcomes.map((outcome) => [outcome.status, outcome.code])).toEqual([
+      ['rejected', 'VALIDATION'],
+      ['rejected', 'VALIDATION'],
+      ['applied', undefined],
+    ]);
+    expect(answer.outcomes[0]!.message).toContain('bad\ufffdkey');
+    for (const outcome of answer.outcomes.slice(0, 2)) expect(textProblem(outcome.message!, 'multiline')).toBeNull();
+    expect(await kit.rows('SELECT 1 FROM users WHERE id = $1', [after.id])).toHaveLength(1);
+    expect((await kit.rows('SELECT message FROM sync_mutations WHERE client_id = $1 AND mutation_id = 1', [clientId]))[0]!['message']).toBe(answer.outcomes[0]!.message);
   });
 
   it('applies a bulk role change with every role rule still checked per mutation, across transactions', async () => {

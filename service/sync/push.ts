@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { parseCommand } from '@shared/commands/catalogue';
 import { SeatdeskError, isSeatdeskError, validationErrorFromZod } from '@shared/errors';
+import { withTextProblemsReplaced } from '@shared/text';
 import { SCHEMA_VERSION, type Mutation, type MutationOutcome, type PushRequest, type PushResponse } from '@shared/sync/protocol';
 import { loadActor, type Actor } from '../auth/actor';
 import type { Sql } from '../db/store';
@@ -87,15 +88,6 @@ export function isTransientFailure(error: unknown): boolean {
 }
 
 /**
- * A message as it can be stored in jsonb and sent as JSON: a NUL or a lone surrogate (a refusal
- * that quotes what the client sent) becomes U+FFFD instead of failing the chunk's outcome write.
- */
-function recordable(message: string): string {
-  // eslint-disable-next-line no-control-regex -- the NUL is the point
-  return message.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
-}
-
-/**
  * What became of a command that threw: its refusal as a conflict or rejection outcome, or null
  * for a failure that is not the mutation's own (INTERNAL, a database error, a bug).
  */
@@ -105,7 +97,8 @@ function refusalOf(mutationId: number, error: unknown): MutationOutcome | null {
     mutationId,
     status: error.code === 'VERSION_CONFLICT' ? 'conflict' : 'rejected',
     code: error.code,
-    message: recordable(error.message),
+    // A refusal may quote what the client sent: a NUL or a lone surrogate would fail the jsonb write of the outcomes.
+    message: withTextProblemsReplaced(error.message),
   };
   const details = error.details;
   if (details !== null && typeof details === 'object' && 'current' in details && details.current !== undefined) outcome.current = details.current;
@@ -214,8 +207,7 @@ async function applyMutation(chunk: ChunkWrite, deps: ServiceDeps, log: PushLog,
   let outcome: MutationOutcome = { mutationId: mutation.id, status: 'applied' };
   const parsed = parseCommand(mutation.name, mutation.args);
   if (!parsed.success) {
-    const error = validationErrorFromZod(parsed.error);
-    outcome = { mutationId: mutation.id, status: 'rejected', code: error.code, message: error.message };
+    outcome = refusalOf(mutation.id, validationErrorFromZod(parsed.error))!;
   } else {
     await tx.query('SAVEPOINT sync_mutation');
     const auditMark = pendingAudit.length;
