@@ -12,6 +12,8 @@ import { registerRoutes } from './http/register';
 import { openApiRoute } from './openapi/route';
 import { API_ROUTES } from './routes';
 import { createPostgresSyncNotifier, createSyncNotifier } from './sync/notifier';
+import { createSmtpSender, DEFAULT_MAIL_FROM } from './mail/smtp';
+import { createMailWorker, DEFAULT_MAIL_TUNING, type MailWorker, type MailWorkerTuning } from './mail/worker';
 
 export interface ServiceOptions {
   store: Store;
@@ -23,11 +25,15 @@ export interface ServiceOptions {
   logStream?: { write(line: string): void };
   /** With a PostgreSQL store: pokes cross instances over LISTEN/NOTIFY on a connection of their own. */
   databaseUrl?: string;
+  /** With an SMTP URL the mail worker delivers the outbox; without, mail stays queued. */
+  mail?: { smtpUrl: string; from?: string; tuning?: Partial<MailWorkerTuning> };
 }
 
 export interface Service {
   app: FastifyInstance;
   deps: ServiceDeps;
+  /** null when no SMTP URL was given. */
+  mailWorker: MailWorker | null;
   close(): Promise<void>;
 }
 
@@ -79,11 +85,25 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
       log: { info: (message) => app.log.info(message), warn: (error, message) => app.log.warn({ err: error }, message) },
     });
   }
+  const mailWorker =
+    options.mail === undefined
+      ? null
+      : createMailWorker({
+          store: options.store,
+          sender: createSmtpSender(options.mail.smtpUrl, options.mail.tuning?.concurrency ?? DEFAULT_MAIL_TUNING.concurrency),
+          from: options.mail.from ?? DEFAULT_MAIL_FROM,
+          log: { info: (details, message) => app.log.info(details, message), warn: (details, message) => app.log.warn(details, message), error: (details, message) => app.log.error(details, message) },
+          ...(options.mail.tuning === undefined ? {} : { tuning: options.mail.tuning }),
+        });
+  mailWorker?.start();
   return {
     app,
     deps,
+    mailWorker,
     async close() {
       await app.close();
+      // Sends in flight finish and are marked before the store closes.
+      await mailWorker?.stop();
       await deps.notifier.close();
     },
   };

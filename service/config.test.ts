@@ -2,7 +2,7 @@ import { mkdtemp, readFile, stat, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, readConfig, resolveTokenSecret, TOKEN_SECRET_FILE } from './config';
+import { ConfigError, readConfig, resolveTokenSecret, startupSummary, TOKEN_SECRET_FILE } from './config';
 import { killAll, spawnService, startService, type ChildService } from './testing/child-service';
 
 const PG = 'postgres://seatdesk@db.internal:5432/seatdesk';
@@ -89,7 +89,7 @@ describe('the service process', () => {
 
   it('with a PGlite data folder, an access token stays valid across a restart', { timeout: 120_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'seatdesk-service-'));
-    const env = { SEATDESK_TOKEN_SECRET: undefined, DATABASE_URL: undefined };
+    const env = { SEATDESK_TOKEN_SECRET: undefined, DATABASE_URL: undefined, SMTP_URL: undefined };
     const first = await startService(['--data', dir, '--seed', 'demo'], env);
     running.push(first);
     const login = await fetch(`${first.url}/v1/auth/login`, {
@@ -102,9 +102,27 @@ describe('the service process', () => {
 
     const second = await startService(['--data', dir], env);
     running.push(second);
+    expect(second.stdout[0]).toBe(
+      `Seatdesk billing service: PGlite in ${dir}; access tokens signed with a key kept in the data folder; mail stays queued, not sent: SMTP_URL is not set (operators list it at GET /v1/operator/mail)`,
+    );
     const me = await fetch(`${second.url}/v1/me`, { headers: { authorization: `Bearer ${accessToken}` } });
     expect(me.status).toBe(200);
     expect((await stat(join(dir, TOKEN_SECRET_FILE))).mode & 0o777).toBe(0o600);
     expect(await second.stop()).toBe(0);
+  });
+});
+
+describe('startupSummary', () => {
+  it('says mail stays queued without SMTP_URL, and where it goes with one (never the credentials)', () => {
+    const generated = { secret: undefined, source: 'generated' } as const;
+    expect(startupSummary(readConfig([], {}), generated)).toBe(
+      'Seatdesk billing service: PGlite in memory (nothing is kept); access tokens signed with a key made for this run only; ' +
+        'mail stays queued, not sent: SMTP_URL is not set (operators list it at GET /v1/operator/mail)',
+    );
+    const env = { DATABASE_URL: PG, SEATDESK_TOKEN_SECRET: SECRET, SMTP_URL: 'smtp://mailer:s3cret@smtp.msp.example:587' };
+    const line = startupSummary(readConfig([], env), { secret: Buffer.from(SECRET), source: 'environment' });
+    expect(line).toBe(
+      'Seatdesk billing service: PostgreSQL (pokes cross instances over LISTEN/NOTIFY); access tokens signed with SEATDESK_TOKEN_SECRET; mail is delivered over SMTP to smtp://smtp.msp.example:587',
+    );
   });
 });

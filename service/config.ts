@@ -112,3 +112,32 @@ export async function resolveTokenSecret(config: ServiceConfig): Promise<TokenSe
   }
   return { secret: Buffer.from(secret), source: 'data folder' };
 }
+
+/**
+ * The line printed before the listening line: what this instance runs on and where its mail
+ * goes, so an operator sees at a glance that mail without SMTP_URL is only queued.
+ */
+export function startupSummary(config: ServiceConfig, tokenSecret: TokenSecret): string {
+  const database =
+    config.env.DATABASE_URL !== undefined
+      ? 'PostgreSQL (pokes cross instances over LISTEN/NOTIFY)'
+      : config.data === 'memory'
+        ? 'PGlite in memory (nothing is kept)'
+        : `PGlite in ${config.data}`;
+  const tokens = { environment: 'SEATDESK_TOKEN_SECRET', 'data folder': 'a key kept in the data folder', generated: 'a key made for this run only' }[tokenSecret.source];
+  const mail =
+    config.env.SMTP_URL === undefined
+      ? 'mail stays queued, not sent: SMTP_URL is not set (operators list it at GET /v1/operator/mail)'
+      : `mail is delivered over SMTP to ${smtpHost(config.env.SMTP_URL)}`;
+  return `Seatdesk billing service: ${database}; access tokens signed with ${tokens}; ${mail}`;
+}
+
+/** The SMTP URL without credentials, path or query. */
+function smtpHost(smtpUrl: string): string {
+  try {
+    const url = new URL(smtpUrl);
+    return `${url.protocol}//${url.hostname}${url.port === '' ? '' : `:${url.port}`}`;
+  } catch {
+    return 'the SMTP_URL server';
+  }
+}

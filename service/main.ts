@@ -1,5 +1,5 @@
 import { buildService } from './app';
-import { ConfigError, readConfig, resolveTokenSecret } from './config';
+import { ConfigError, readConfig, resolveTokenSecret, startupSummary } from './config';
 import { openPglite, openPostgres, type Store } from './db/store';
 import { seedDatabase } from './seed/load';
 import { serviceListeningLine } from '@shared/service-banner';
@@ -33,6 +33,7 @@ const service = await buildService({
   operatorToken: config.env.SEATDESK_OPERATOR_TOKEN ?? null,
   ...(config.env.DATABASE_URL === undefined ? {} : { databaseUrl: config.env.DATABASE_URL }),
   ...(tokenSecret.secret === undefined ? {} : { tokenSecret: tokenSecret.secret }),
+  ...(config.env.SMTP_URL === undefined ? {} : { mail: { smtpUrl: config.env.SMTP_URL, ...(config.env.SEATDESK_MAIL_FROM === undefined ? {} : { from: config.env.SEATDESK_MAIL_FROM }) } }),
 });
 
 if (config.seed !== undefined) {
@@ -41,6 +42,7 @@ if (config.seed !== undefined) {
 }
 
 const address = await service.app.listen({ port: config.port, host: config.host });
+console.log(startupSummary(config, tokenSecret));
 console.log(serviceListeningLine(address.replace('[::1]', 'localhost')));
 
 async function shutdown(): Promise<void> {

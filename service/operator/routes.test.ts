@@ -125,6 +125,12 @@ describe.each(testDatabases())('operator routes (%s)', (database) => {
       body: expect.any(String),
       createdAt: expect.any(String),
       sentAt: null,
+      // No SMTP_URL in this service: mail stays queued, visible with its delivery state.
+      state: 'queued',
+      attempts: 0,
+      lastAttemptAt: null,
+      nextAttemptAt: expect.any(String),
+      lastError: null,
     });
   });
 

@@ -1,11 +1,11 @@
 import { buildService, type Service, type ServiceOptions } from '../app';
-import { openPostgres, type Store } from '../db/store';
+import { openPglite, openPostgres, type Store } from '../db/store';
 import { seedDatabase } from '../seed/load';
 
 export const INSTANCE_TOKEN_SECRET = Buffer.from('instances-test-token-secret-0123456789abcdef');
 export const INSTANCE_OPERATOR_TOKEN = 'operator-token-for-instances-0123456789';
 
-/** One service instance (its own pool, listener and workers) on a shared PostgreSQL database. */
+/** One service instance (its own pool, listener and workers) on a shared PostgreSQL database, or on in-memory PGlite. */
 export interface Instance {
   url: string;
   service: Service;
@@ -17,12 +17,12 @@ export interface Instance {
   close(): Promise<void>;
 }
 
-export async function startInstance(databaseUrl: string, options: { seed?: boolean } & Partial<ServiceOptions> = {}): Promise<Instance> {
-  const store = await openPostgres(databaseUrl);
+export async function startInstance(database: string | 'pglite', options: { seed?: boolean } & Partial<ServiceOptions> = {}): Promise<Instance> {
+  const store = database === 'pglite' ? await openPglite() : await openPostgres(database);
   const { seed, ...serviceOptions } = options;
   const service = await buildService({
     store,
-    databaseUrl,
+    ...(database === 'pglite' ? {} : { databaseUrl: database }),
     tokenSecret: INSTANCE_TOKEN_SECRET,
     operatorToken: INSTANCE_OPERATOR_TOKEN,
     logger: false,
