@@ -4,9 +4,10 @@ import { SCHEMA_VERSION, type PushRequest } from '@shared/sync/protocol';
 import { textProblem } from '@shared/text';
 import { parseCommand, type CommandName } from '@shared/commands/catalogue';
 import { loadActor, type Actor } from '../auth/actor';
+import { buildService } from '../app';
 import { executeCommand } from '../commands/run';
 import type { Store } from '../db/store';
-import { testDatabases } from '../../test/support/service';
+import { DEMO_PASSWORD, testDatabases } from '../../test/support/service';
 import { activeAdmins, auditOf, giveDemoPassword, startCommandKit, type CommandKit } from '../../test/support/commands';
 import { push as pushDirect, type PushLog } from './push';
 
@@ -425,6 +426,35 @@ describe.each(testDatabases())('POST /v1/sync/push (%s)', (database) => {
         ],
       });
       expect(await kit.rows('SELECT email FROM users WHERE id = ANY ($1::uuid[])', [[broken.id, later.id]])).toEqual([{ email: 'later@contoso-dental.example' }]);
+    });
+
+    it('writes the reference with the database error to the service log of the request', async () => {
+      // A second instance on the same database whose log this test reads.
+      const lines: string[] = [];
+      const logged = await buildService({ store: kit.test.store, logger: true, logStream: { write: (line: string) => void lines.push(line) } });
+      try {
+        const login = await logged.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: 'owner@northwind.example', password: DEMO_PASSWORD } });
+        const { accessToken } = login.json<{ accessToken: string }>();
+        const orgId = await kit.orgId('Contoso Dental');
+        const clientId = randomUUID();
+        const pushed = await logged.app.inject({
+          method: 'POST',
+          url: '/v1/sync/push',
+          headers: { authorization: `Bearer ${accessToken}` },
+          payload: { clientId, schemaVersion: SCHEMA_VERSION, mutations: [{ id: 1, name: 'createUser', args: { ...newUser(orgId, 'logged-poison@contoso-dental.example'), firstName: 'Poison' } }] },
+        });
+        expect(pushed.statusCode, pushed.body).toBe(200);
+        const [outcome] = pushed.json<{ outcomes: { code: string; message: string }[] }>().outcomes;
+        expect(outcome).toMatchObject({ code: 'INTERNAL' });
+        const reference = /reference ([0-9a-f-]{36})/.exec(outcome!.message)![1]!;
+        const entry = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line['reference'] === reference);
+        expect(entry).toMatchObject({ level: 50, clientId, mutationId: 1, command: 'createUser', err: { message: expect.stringContaining('test fault for logged-poison@contoso-dental.example') } });
+        expect(String(entry!['msg'])).toContain(reference);
+        // The request's own log line: the entry carries its request id.
+        expect(entry!['reqId']).toBeDefined();
+      } finally {
+        await logged.close();
+      }
     });
 
     it('answers a poisoned mutation in a later transaction of a large push the same way', async () => {
