@@ -102,6 +102,8 @@ export const hostileTopLevel: fc.Arbitrary<unknown> = fc.oneof(
 export interface ExampleContext {
   /** Real ids for a field or parameter of this name (orgId, userId, ...), if the fixture has any. */
   ids(key: string): readonly string[];
+  /** A value the fixture knows a field must have to get anywhere (a push's schemaVersion), if any. */
+  known?(key: string): unknown;
   /** Only the fixture's ids for uuid fields that have some (a base for the fixed cases must reach the handler). */
   realIdsOnly?: boolean;
   /** Service addresses for url fields: only loopback ones, so a case never reaches out. */
@@ -143,6 +145,8 @@ function stringExample(schema: JsonSchema, key: string, ctx: ExampleContext): fc
  * ids from the fixture so that a request reaches past "not found" into the handler.
  */
 export function exampleOf(schema: JsonSchema, ctx: ExampleContext, key = ''): fc.Arbitrary<unknown> {
+  const known = ctx.known?.(key);
+  if (known !== undefined) return fc.constant(known);
   if (Array.isArray(schema['anyOf']) || Array.isArray(schema['oneOf'])) {
     const branches = (schema['anyOf'] ?? schema['oneOf']) as JsonSchema[];
     return fc.oneof(...branches.map((branch) => exampleOf(branch, ctx, key)));

@@ -34,7 +34,9 @@ export const DEMO_PASSWORD = 'seatdesk-demo';
 export const OPERATOR_TOKEN = 'operator-token-for-tests-0123456789';
 
 /** A real service on 127.0.0.1 (port from the OS), on a fresh database of the given kind. */
-export async function startTestService(options: { database?: DatabaseKind; seed?: 'demo' | 'none'; now?: Date } = {}): Promise<TestService> {
+export async function startTestService(
+  options: { database?: DatabaseKind; seed?: 'demo' | 'none'; now?: Date; /** Receives the service's log lines (none are written otherwise). */ logStream?: { write(line: string): void } } = {},
+): Promise<TestService> {
   const database = options.database ?? 'pglite';
   let dropDatabase = async () => {};
   let store: Store;
@@ -59,7 +61,8 @@ export async function startTestService(options: { database?: DatabaseKind; seed?
     store = await openPglite();
   }
   let now = options.now ?? null;
-  const service = await buildService({ store, operatorToken: OPERATOR_TOKEN, logger: false, now: () => now ?? new Date() });
+  const logging = options.logStream === undefined ? { logger: false } : { logger: true, logStream: options.logStream };
+  const service = await buildService({ store, operatorToken: OPERATOR_TOKEN, ...logging, now: () => now ?? new Date() });
   if ((options.seed ?? 'demo') === 'demo') await seedDatabase(store, { kind: 'demo' });
   const url = await service.app.listen({ port: 0, host: '127.0.0.1' });
 
