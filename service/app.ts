@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { argon2Verifier } from './auth/passwords';
 import { createLoginLimiter } from './auth/rate-limit';
+import { createPostgresLoginLimiter } from './auth/rate-limit-postgres';
 import { createTokenService } from './auth/tokens';
 import { migrate } from './db/migrate';
 import type { Store } from './db/store';
@@ -14,6 +15,7 @@ import { API_ROUTES } from './routes';
 import { createPostgresSyncNotifier, createSyncNotifier } from './sync/notifier';
 import { createSmtpSender, DEFAULT_MAIL_FROM } from './mail/smtp';
 import { createMailWorker, DEFAULT_MAIL_TUNING, type MailWorker, type MailWorkerTuning } from './mail/worker';
+import { closeServer, createLifecycle, DEFAULT_DRAIN_TIMEOUT_MS } from './lifecycle';
 
 export interface ServiceOptions {
   store: Store;
@@ -27,6 +29,8 @@ export interface ServiceOptions {
   databaseUrl?: string;
   /** With an SMTP URL the mail worker delivers the outbox; without, mail stays queued. */
   mail?: { smtpUrl: string; from?: string; tuning?: Partial<MailWorkerTuning> };
+  /** How long close() waits for requests in flight before cutting them. */
+  drainTimeoutMs?: number;
 }
 
 export interface Service {
@@ -45,11 +49,13 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   const deps: ServiceDeps = {
     store: options.store,
     tokens: createTokenService(options.tokenSecret),
-    loginLimiter: createLoginLimiter(),
+    // Shared by every instance on PostgreSQL; PGlite is one instance, in memory.
+    loginLimiter: options.store.kind === 'postgres' ? createPostgresLoginLimiter(options.store) : createLoginLimiter(),
     passwords: argon2Verifier,
     notifier: createSyncNotifier(),
     now: options.now ?? (() => new Date()),
     operatorToken: options.operatorToken ?? null,
+    lifecycle: createLifecycle(),
   };
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
@@ -67,11 +73,16 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
             serializers: { req: serializeRequest },
             ...(options.logStream === undefined ? {} : { stream: options.logStream }),
           },
-    forceCloseConnections: true,
+    // Closing ends idle keep-alive connections only: requests in flight finish (the drain,
+    // lifecycle.ts); event streams are ended by the drain itself.
+    forceCloseConnections: 'idle',
     // Refusals Fastify and Node make before a route runs, in the error shape (http/errors.ts).
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors,
     clientErrorHandler,
+    return503OnClosing: false,
+    // HEAD is not in the API (nor its document): it answers 404 like any other method a path lacks.
+    exposeHeadRoutes: false,
   });
   installJsonBodyParser(app);
   installErrorHandling(app);
@@ -101,7 +112,9 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     deps,
     mailWorker,
     async close() {
-      await app.close();
+      // Not ready, event streams end with a retry hint, no new connections, requests in flight finish.
+      deps.lifecycle.startDraining();
+      await closeServer(app, options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
       // Sends in flight finish and are marked before the store closes.
       await mailWorker?.stop();
       await deps.notifier.close();

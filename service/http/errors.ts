@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SeatdeskError, isSeatdeskError } from '@shared/errors';
+import { SeatdeskError, isSeatdeskError, type ErrorCode } from '@shared/errors';
 
 /**
  * An answer to a failed request: the error body, and the HTTP status when HTTP has a more
@@ -18,11 +18,41 @@ const refuse = (error: SeatdeskError, status: number = error.status): Refusal =>
 export const MAX_PARAM_LENGTH = 100;
 
 /**
+ * The answers whose HTTP status is not their code's own, with the routes that can meet them:
+ * every route, a route with path parameters, or one that reads a body (any method but GET).
+ * The OpenAPI document lists them from here.
+ */
+export const STATUS_REFUSALS = {
+  timeout: { status: 408, code: 'VALIDATION', routes: 'all', message: 'The request took too long to arrive.' },
+  uriTooLong: { status: 414, code: 'VALIDATION', routes: 'params', message: `A part of the path is longer than ${MAX_PARAM_LENGTH} characters.` },
+  notJson: { status: 415, code: 'VALIDATION', routes: 'body', message: 'Send the request body as application/json.' },
+  headersTooLarge: { status: 431, code: 'VALIDATION', routes: 'all', message: 'The request address or headers are too large.' },
+  closing: { status: 503, code: 'OFFLINE', routes: 'all', message: 'The service is shutting down. Try again in a moment.' },
+} as const satisfies Record<string, { status: number; code: ErrorCode; routes: 'all' | 'params' | 'body'; message: string }>;
+
+const refuseWith = (kind: keyof typeof STATUS_REFUSALS): Refusal => {
+  const { status, code, message } = STATUS_REFUSALS[kind];
+  return refuse(new SeatdeskError(code, message), status);
+};
+
+/**
  * Every failure answers DESIGN.md's shape: {"error": {"code", "message", "details"?}}. Messages
  * are ours, never the input or a library's wording of it (a database or JSON parser error quotes
  * the offending value). A 500 logs the error with the request id, which the answer names.
  */
 export function installErrorHandling(app: FastifyInstance): void {
+  // While the service drains, a request on a connection still open is refused in our shape
+  // (Fastify's own 503 for it is off in app.ts: return503OnClosing).
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) return done();
+    const refusal = refuseWith('closing');
+    void reply.status(refusal.status).header('connection', 'close').send(refusal.error.toBody());
+  });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const refusal = toRefusal(error, request);
     void reply.status(refusal.status).send(refusal.error.toBody());
@@ -39,7 +69,7 @@ export function installErrorHandling(app: FastifyInstance): void {
 export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const refusal =
     error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-      ? refuse(new SeatdeskError('VALIDATION', `A part of the path is longer than ${MAX_PARAM_LENGTH} characters.`), 414)
+      ? refuseWith('uriTooLong')
       : error.code === 'FST_ERR_BAD_URL'
         ? refuse(new SeatdeskError('VALIDATION', 'The path is not valid: it has a broken percent-encoding.'))
         : refuse(new SeatdeskError('INTERNAL', 'The service failed to handle the request.'));
@@ -54,9 +84,9 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const refusal =
     error.code === 'HPE_HEADER_OVERFLOW'
-      ? refuse(new SeatdeskError('VALIDATION', 'The request address or headers are too large.'), 431)
+      ? refuseWith('headersTooLarge')
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? refuse(new SeatdeskError('VALIDATION', 'The request took too long to arrive.'), 408)
+        ? refuseWith('timeout')
         : refuse(new SeatdeskError('VALIDATION', 'The request is not valid HTTP.'));
   const body = JSON.stringify(refusal.error.toBody());
   if (socket.writable) {
@@ -84,7 +114,7 @@ export function toRefusal(error: FastifyError, request: FastifyRequest): Refusal
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return refuse(new SeatdeskError('PAYLOAD_TOO_LARGE', 'The request body is larger than the 1 MiB limit.'));
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return refuse(new SeatdeskError('VALIDATION', 'Send the request body as application/json.'), 415);
+      return refuseWith('notJson');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return refuse(new SeatdeskError('VALIDATION', 'The request body is not valid JSON.'));
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

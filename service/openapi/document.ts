@@ -4,6 +4,7 @@ import { COMMANDS, COMMAND_NAMES, type CommandName } from '@shared/commands/cata
 import { ENTITY_SCHEMAS, type EntityName } from '@shared/domain/entities';
 import { ERROR_CODES, apiErrorBodySchema, errorCodeSchema, type ErrorCode } from '@shared/errors';
 import { commandBodySchema } from '../commands/routes';
+import { STATUS_REFUSALS } from '../http/errors';
 import type { RouteDef } from '../http/route';
 
 /** The version of the v1 API contract (the service cannot read the root package.json). */
@@ -93,16 +94,43 @@ export function operationIdOf(route: RouteDef): string {
   return verb + words.join('');
 }
 
-/** The error codes a route can answer, whatever its handler does: parsing, auth, body limit, failure. */
+function meets(route: RouteDef, routes: 'all' | 'params' | 'body'): boolean {
+  return routes === 'all' || (routes === 'params' ? route.url.includes('/:') : route.method !== 'GET');
+}
+
+/**
+ * The error codes a route can answer, whatever its handler does: parsing (every route checks its
+ * query and body, so every route can answer VALIDATION), auth, the body limit, the refusals of
+ * http/errors.ts with a status of their own, and a failure.
+ */
 export function errorCodesOf(route: RouteDef): ErrorCode[] {
-  const codes = new Set<ErrorCode>((route.errors ?? []).map((code) => errorCodeSchema.parse(code)));
-  // A GET without schemas parses nothing; any request with a body can be malformed JSON.
-  if (route.params !== undefined || route.query !== undefined || route.body !== undefined || route.method !== 'GET') codes.add('VALIDATION');
+  const codes = new Set<ErrorCode>(['VALIDATION', ...(route.errors ?? []).map((code) => errorCodeSchema.parse(code))]);
   if (route.auth !== 'none') codes.add('UNAUTHENTICATED');
   // Fastify reads no body on a GET, so only other methods meet the body limit.
   if (route.method !== 'GET') codes.add('PAYLOAD_TOO_LARGE');
+  for (const refusal of Object.values(STATUS_REFUSALS)) if (meets(route, refusal.routes)) codes.add(refusal.code);
   codes.add('INTERNAL');
   return [...codes].sort((a, b) => ERROR_CODES[a].status - ERROR_CODES[b].status || a.localeCompare(b));
+}
+
+/** Every error status a route can answer, with the codes each comes with and what each means. */
+export function errorStatusesOf(route: RouteDef): Map<number, { codes: ErrorCode[]; description: string }> {
+  const statuses = new Map<number, { codes: ErrorCode[]; description: string }>();
+  const add = (status: number, code: ErrorCode, description: string) => {
+    const entry = statuses.get(status) ?? { codes: [], description: '' };
+    if (!entry.codes.includes(code)) entry.codes.push(code);
+    entry.description = entry.description === '' ? description : `${entry.description} ${description}`;
+    statuses.set(status, entry);
+  };
+  const own = new Set<ErrorCode>(errorCodesOf(route));
+  for (const refusal of Object.values(STATUS_REFUSALS)) {
+    if (!meets(route, refusal.routes)) continue;
+    add(refusal.status, refusal.code, `${refusal.code}: ${refusal.message}`);
+    // OFFLINE comes only with its drain status.
+    if (refusal.code !== 'VALIDATION') own.delete(refusal.code);
+  }
+  for (const code of own) add(ERROR_CODES[code].status, code, `${code}: ${ERROR_CODES[code].summary}`);
+  return new Map([...statuses].sort(([a], [b]) => a - b));
 }
 
 /** The JSON body a route documents: a command route's is its args without the path parameters. */
@@ -157,9 +185,23 @@ function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query', co
   }));
 }
 
-function describeErrors(codes: readonly ErrorCode[]): string {
-  return codes.map((code) => `${code}: ${ERROR_CODES[code].summary}`).join(' ');
+/**
+ * The Error schema, narrowed to the codes a status comes with, so that a validator refuses an
+ * answer whose code the document does not list for it.
+ */
+function errorBodyWith(codes: readonly ErrorCode[]): JsonSchema {
+  return {
+    allOf: [
+      ERROR_REF,
+      { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: [...codes].sort() } } } } },
+    ],
+  };
 }
+
+/** The header a 429 carries: how long to wait (auth/rate-limit.ts). */
+const RETRY_AFTER_HEADER = {
+  'Retry-After': { description: 'Seconds to wait before trying again', required: true, schema: { type: 'integer', minimum: 0 } },
+};
 
 /**
  * The OpenAPI 3.1 document of the given routes, generated only from their zod schemas (and, for
@@ -186,9 +228,6 @@ export function buildOpenApiDocument(routes: readonly RouteDef[]): JsonSchema {
     const command = commandOfRoute(route);
     const bodySchema = requestBodySchemaOf(route);
     const status = route.status ?? 200;
-    const errorsByStatus = new Map<number, ErrorCode[]>();
-    for (const code of errorCodesOf(route)) errorsByStatus.set(ERROR_CODES[code].status, [...(errorsByStatus.get(ERROR_CODES[code].status) ?? []), code]);
-
     const parameters = [...parametersOf(route.params, 'path', component), ...parametersOf(route.query, 'query', component)];
     const operation: JsonSchema = {
       operationId,
@@ -221,9 +260,13 @@ export function buildOpenApiDocument(routes: readonly RouteDef[]): JsonSchema {
               : { 'application/json': { schema: component(toJsonSchema(route.response, 'output')) } },
         },
         ...Object.fromEntries(
-          [...errorsByStatus].map(([errorStatus, codes]) => [
+          [...errorStatusesOf(route)].map(([errorStatus, { codes, description }]) => [
             String(errorStatus),
-            { description: describeErrors(codes), content: { 'application/json': { schema: ERROR_REF } } },
+            {
+              description,
+              ...(errorStatus === 429 ? { headers: RETRY_AFTER_HEADER } : {}),
+              content: { 'application/json': { schema: errorBodyWith(codes) } },
+            },
           ]),
         ),
       },

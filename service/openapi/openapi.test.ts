@@ -9,13 +9,14 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { COMMANDS, COMMAND_NAMES, pathParamsOf } from '@shared/commands/catalogue';
-import { apiErrorBodySchema } from '@shared/errors';
+import { ERROR_CODES, apiErrorBodySchema, type ErrorCode } from '@shared/errors';
 import { startTestService, testDatabases, type Session, type TestService } from '../../test/support/service';
 import { DEMO_NOW } from '../../test/support/commands';
 import { commandBodySchema } from '../commands/routes';
 import type { RouteDef } from '../http/route';
 import { API_ROUTES } from '../routes';
-import { API_VERSION, buildOpenApiDocument, openApiPath } from './document';
+import { STATUS_REFUSALS } from '../http/errors';
+import { API_VERSION, buildOpenApiDocument, errorStatusesOf, openApiPath } from './document';
 import { openApiRoute } from './route';
 
 type Json = Record<string, unknown>;
@@ -147,22 +148,34 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('documents every error a route can answer with the shared Error schema', () => {
+  it('documents every status and error a route can answer, each with the shared Error schema narrowed to its codes', () => {
     expect(document.components.schemas['Error']).toEqual(expectedJson(apiErrorBodySchema, 'output'));
     for (const route of API_ROUTES) {
+      const key = routeKey(route);
       const operation = operationOf(document, route.method, route.url);
       const statuses = Object.keys(operation.responses);
-      expect(statuses, routeKey(route)).toContain('500');
-      if (route.auth !== 'none') expect(statuses, routeKey(route)).toContain('401');
-      if (route.method !== 'GET') expect(statuses, routeKey(route)).toEqual(expect.arrayContaining(['400', '413']));
-      if (route.errors?.includes('NOT_FOUND')) expect(statuses, routeKey(route)).toContain('404');
-      if (route.errors?.includes('FORBIDDEN')) expect(statuses, routeKey(route)).toContain('403');
-      for (const [status, response] of Object.entries(operation.responses)) {
-        if (Number(status) < 400) continue;
-        expect(response.content['application/json']?.schema, `${routeKey(route)} ${status}`).toEqual({ $ref: '#/components/schemas/Error' });
+      // Every route checks its query (and refuses a body it does not take); Node and the drain refuse before any route.
+      expect(statuses, key).toEqual(expect.arrayContaining(['400', '408', '431', '500', '503']));
+      if (route.auth !== 'none') expect(statuses, key).toContain('401');
+      if (route.method !== 'GET') expect(statuses, key).toEqual(expect.arrayContaining(['413', '415']));
+      else expect(statuses, key).not.toEqual(expect.arrayContaining(['413']));
+      expect(statuses.includes('414'), key).toBe(route.url.includes('/:'));
+      for (const code of route.errors ?? []) expect(statuses, `${key} ${code}`).toContain(String(ERROR_CODES[code as ErrorCode].status));
+      for (const [status, entry] of errorStatusesOf(route)) {
+        const response = operation.responses[String(status)];
+        expect(response?.content['application/json']?.schema, `${key} ${status}`).toEqual({
+          allOf: [{ $ref: '#/components/schemas/Error' }, { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: [...entry.codes].sort() } } } } }],
+        });
+        for (const code of entry.codes) expect(response?.description, `${key} ${status}`).toContain(code);
       }
+      expect(statuses.filter((status) => Number(status) >= 400).sort(), key).toEqual([...errorStatusesOf(route).keys()].map(String).sort());
     }
-    expect(Object.keys(operationOf(document, 'POST', '/v1/auth/login').responses)).toContain('429');
+    // Sign-in and refresh answer 401 for a wrong password or token; sign-in 429 with Retry-After.
+    for (const url of ['/v1/auth/login', '/v1/auth/refresh']) expect(Object.keys(operationOf(document, 'POST', url).responses)).toContain('401');
+    const tooMany = operationOf(document, 'POST', '/v1/auth/login').responses['429'] as { headers?: Record<string, { required: boolean; schema: Json }> };
+    expect(tooMany.headers?.['Retry-After']).toMatchObject({ required: true, schema: { type: 'integer' } });
+    // The statuses of the refusals come from http/errors.ts, where the service answers them.
+    expect(Object.values(STATUS_REFUSALS).map((refusal) => refusal.status)).toEqual([408, 414, 415, 431, 503]);
   });
 
   it(
@@ -242,7 +255,9 @@ describe.each(testDatabases())('real responses conform to the served document (%
     const schema = status >= 400 ? apiErrorBodySchema : route.response!;
     expect(schema.parse(response.body)).toEqual(response.body);
     const documented = operationOf(document, method, url).responses[String(status)]?.content['application/json']?.schema;
-    expect(dereference(documented, document)).toEqual(expectedJson(schema, 'output'));
+    // An error status documents the Error schema narrowed to its codes (allOf).
+    const full = status >= 400 ? (documented as { allOf: Json[] }).allOf[0] : documented;
+    expect(dereference(full, document)).toEqual(expectedJson(schema, 'output'));
     return response.body;
   }
 
