@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, startTestService, type TestService } from '../../test/support/service';
+import { DEMO_PASSWORD, startTestService, testDatabases, type TestService } from '../../test/support/service';
 
 const START = Date.parse('2026-11-02T09:00:00Z');
 
-// The limiter keeps no database state, so one database kind is enough here.
-describe('login rate limiting over HTTP', () => {
+// In memory on PGlite, in the database on PostgreSQL (rate-limit-postgres.ts): the same answers.
+describe.each(testDatabases())('login rate limiting over HTTP (%s)', (database) => {
   let test: TestService;
   let clock = START;
 
   beforeAll(async () => {
-    test = await startTestService({ now: new Date(START) });
+    test = await startTestService({ database, now: new Date(START) });
   }, 60_000);
   afterAll(async () => {
     await test?.close();

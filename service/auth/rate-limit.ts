@@ -18,7 +18,8 @@
  * cannot spend the back-off twice. State is bounded: each map holds at most `maxEntries` keys,
  * evicting the least recently touched, and a key idle for `idleMs` is forgotten.
  *
- * Async so that a PostgreSQL-backed store (shared by every instance) can replace this one.
+ * Two implementations of one interface: in memory per instance (PGlite, one instance), and in
+ * PostgreSQL, shared by every instance (rate-limit-postgres.ts); both run limiterRules.
  */
 export interface LoginKey {
   /** emailKey(email): the same for every spelling of one address. */
@@ -71,18 +72,19 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimiterOptions = {
   maxEntries: 20_000,
 };
 
-interface Counter {
+/** One key's failures and attempts in flight. */
+export interface Counter {
   failures: number;
   inFlight: number;
   lastFailureMs: number;
   lastBeginMs: number;
 }
 
-/** An attempt in flight this long was never settled (a bug, a lost promise): it stops counting. */
-const STALE_IN_FLIGHT_MS = 60_000;
+/** An attempt in flight this long was never settled (a bug, a lost promise, a crashed instance): it stops counting. */
+export const STALE_IN_FLIGHT_MS = 60_000;
 
 /** One key space (pairs, accounts or addresses): failures with back-off, most recently touched last. */
-class BackoffMap {
+export class BackoffMap {
   readonly entries = new Map<string, Counter>();
 
   constructor(
@@ -165,7 +167,7 @@ class BackoffMap {
 }
 
 /** Pairs that signed in, with when; the least recently used is evicted over the cap. */
-class TrustedPairs {
+export class TrustedPairs {
   readonly entries = new Map<string, number>();
 
   constructor(
@@ -193,51 +195,77 @@ class TrustedPairs {
   }
 }
 
+/** Everything a limiter knows: the three key spaces and the trusted pairs. */
+export interface LimiterState {
+  pairs: BackoffMap;
+  accounts: BackoffMap;
+  addresses: BackoffMap;
+  trusted: TrustedPairs;
+}
+
+export function limiterState(options: LoginLimiterOptions): LimiterState {
+  return {
+    pairs: new BackoffMap(options.pair, options.idleMs, options.maxEntries),
+    accounts: new BackoffMap(options.account, options.idleMs, options.maxEntries),
+    addresses: new BackoffMap(options.address, options.idleMs, options.maxEntries),
+    trusted: new TrustedPairs(options.trustMs, options.maxEntries),
+  };
+}
+
+/** The pair's key; JSON keeps the two parts apart whatever characters they hold. */
+export function pairKey(key: LoginKey): string {
+  return JSON.stringify([key.account, key.address]);
+}
+
+/**
+ * The limiter's rules over a state, synchronous: the in-memory limiter runs them on its own maps,
+ * the PostgreSQL one (rate-limit-postgres.ts) on the rows of one sign-in's keys, under their locks.
+ */
+export const limiterRules = {
+  attempt(state: LimiterState, key: LoginKey, nowMs: number): LoginDecision {
+    const pair = pairKey(key);
+    const waits = [state.pairs.waitMs(pair, nowMs)];
+    if (!state.trusted.has(pair, nowMs)) waits.push(state.accounts.waitMs(key.account, nowMs), state.addresses.waitMs(key.address, nowMs));
+    const waitMs = Math.max(...waits);
+    if (waitMs > 0) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+    state.pairs.begin(pair, nowMs);
+    state.accounts.begin(key.account, nowMs);
+    state.addresses.begin(key.address, nowMs);
+    return { allowed: true };
+  },
+  failed(state: LimiterState, key: LoginKey, nowMs: number): void {
+    state.pairs.end(pairKey(key), nowMs, true);
+    state.accounts.end(key.account, nowMs, true);
+    state.addresses.end(key.address, nowMs, true);
+  },
+  succeeded(state: LimiterState, key: LoginKey, nowMs: number): void {
+    const pair = pairKey(key);
+    state.pairs.end(pair, nowMs, false);
+    state.pairs.forget(pair);
+    state.accounts.end(key.account, nowMs, false);
+    state.addresses.end(key.address, nowMs, false);
+    state.trusted.add(pair, nowMs);
+  },
+  released(state: LimiterState, key: LoginKey, nowMs: number): void {
+    state.pairs.end(pairKey(key), nowMs, false);
+    state.accounts.end(key.account, nowMs, false);
+    state.addresses.end(key.address, nowMs, false);
+  },
+};
+
 export interface InMemoryLoginLimiter extends LoginLimiter {
   /** How many keys each map holds now (for tests and metrics). */
   sizes(): { pairs: number; accounts: number; addresses: number; trusted: number };
 }
 
-/** The in-memory limiter, per instance (a PostgreSQL-backed one would share state across instances). */
+/** The in-memory limiter, per instance: PGlite's (PostgreSQL shares one across instances, rate-limit-postgres.ts). */
 export function createLoginLimiter(overrides: Partial<LoginLimiterOptions> = {}): InMemoryLoginLimiter {
-  const options = { ...DEFAULT_LOGIN_LIMITS, ...overrides };
-  const pairs = new BackoffMap(options.pair, options.idleMs, options.maxEntries);
-  const accounts = new BackoffMap(options.account, options.idleMs, options.maxEntries);
-  const addresses = new BackoffMap(options.address, options.idleMs, options.maxEntries);
-  const trusted = new TrustedPairs(options.trustMs, options.maxEntries);
-  // JSON keeps the two parts apart whatever characters they hold.
-  const pairKey = (key: LoginKey) => JSON.stringify([key.account, key.address]);
-
+  const state = limiterState({ ...DEFAULT_LOGIN_LIMITS, ...overrides });
   return {
-    async attempt(key, nowMs) {
-      const pair = pairKey(key);
-      const waits = [pairs.waitMs(pair, nowMs)];
-      if (!trusted.has(pair, nowMs)) waits.push(accounts.waitMs(key.account, nowMs), addresses.waitMs(key.address, nowMs));
-      const waitMs = Math.max(...waits);
-      if (waitMs > 0) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
-      pairs.begin(pair, nowMs);
-      accounts.begin(key.account, nowMs);
-      addresses.begin(key.address, nowMs);
-      return { allowed: true };
-    },
-    async failed(key, nowMs) {
-      pairs.end(pairKey(key), nowMs, true);
-      accounts.end(key.account, nowMs, true);
-      addresses.end(key.address, nowMs, true);
-    },
-    async succeeded(key, nowMs) {
-      const pair = pairKey(key);
-      pairs.end(pair, nowMs, false);
-      pairs.forget(pair);
-      accounts.end(key.account, nowMs, false);
-      addresses.end(key.address, nowMs, false);
-      trusted.add(pair, nowMs);
-    },
-    async released(key, nowMs) {
-      pairs.end(pairKey(key), nowMs, false);
-      accounts.end(key.account, nowMs, false);
-      addresses.end(key.address, nowMs, false);
-    },
-    sizes: () => ({ pairs: pairs.entries.size, accounts: accounts.entries.size, addresses: addresses.entries.size, trusted: trusted.entries.size }),
+    attempt: async (key, nowMs) => limiterRules.attempt(state, key, nowMs),
+    failed: async (key, nowMs) => limiterRules.failed(state, key, nowMs),
+    succeeded: async (key, nowMs) => limiterRules.succeeded(state, key, nowMs),
+    released: async (key, nowMs) => limiterRules.released(state, key, nowMs),
+    sizes: () => ({ pairs: state.pairs.entries.size, accounts: state.accounts.entries.size, addresses: state.addresses.entries.size, trusted: state.trusted.entries.size }),
   };
 }

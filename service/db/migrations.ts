@@ -281,4 +281,26 @@ UPDATE mail_outbox SET state = 'sent' WHERE sent_at IS NOT NULL;
 CREATE INDEX mail_outbox_due_idx ON mail_outbox (next_attempt_at) WHERE state IN ('queued', 'sending');
 `,
   },
+  {
+    // The login limiter shared by every instance on PostgreSQL (service/auth/rate-limit-postgres.ts):
+    // one row per key of a kind; times in milliseconds of the service clock. A row is pruned once
+    // past expires_ms, and each kind is trimmed to the least recently touched over its cap.
+    version: 4,
+    name: 'login_limits',
+    sql: `
+CREATE TABLE login_limits (
+  kind text NOT NULL CHECK (kind IN ('pair', 'account', 'address', 'trusted')),
+  key text NOT NULL,
+  failures integer NOT NULL DEFAULT 0,
+  in_flight integer NOT NULL DEFAULT 0,
+  last_failure_ms bigint NOT NULL,
+  last_begin_ms bigint NOT NULL,
+  touched_ms bigint NOT NULL,
+  expires_ms bigint NOT NULL,
+  PRIMARY KEY (kind, key)
+);
+CREATE INDEX login_limits_expires_idx ON login_limits (expires_ms);
+CREATE INDEX login_limits_touched_idx ON login_limits (kind, touched_ms);
+`,
+  },
 ];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import pg from 'pg';
 import { preparedQuery } from './pglite-statements';
@@ -8,12 +9,27 @@ export interface Sql {
 }
 
 /**
+ * What a write transaction may touch, for its lock: the provider trees (root organization ids,
+ * service/db/trees.ts) whose synced rows it inserts, updates or deletes; [] for a write that
+ * touches no synced row (refresh tokens, sync clients, the login limiter); EVERY_TREE for one
+ * that may touch any (a billing run, seeding, migrations, and every write that names nothing).
+ */
+export type WriteTrees = readonly string[] | typeof EVERY_TREE;
+export const EVERY_TREE = 'every tree';
+
+/**
  * The service's one storage interface: PostgreSQL, or PGlite (embedded Postgres) by default.
- * Writes are serialised, so the change sequence a pull reads is also the commit order.
+ * Writes to one provider tree are serialised, so within a tree the change sequence a pull reads
+ * is also the commit order (service/README.md, "Sequence order and the pull cursor").
  */
 export interface Store extends Sql {
   readonly kind: 'pglite' | 'postgres';
-  write<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  /**
+   * A write transaction holding the lock of each tree it names (EVERY_TREE when omitted: it then
+   * waits for every other writer, as all writes did before). On PGlite, one connection, every
+   * write runs alone anyway.
+   */
+  write<T>(fn: (tx: Sql) => Promise<T>, trees?: WriteTrees): Promise<T>;
   /** One consistent read snapshot (REPEATABLE READ) across several queries. */
   snapshot<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   /** Runs a multi-statement script (migrations). */
@@ -21,8 +37,31 @@ export interface Store extends Sql {
   close(): Promise<void>;
 }
 
-// One lock id for all writers; see Store.
-const WRITE_LOCK = 7_300_001;
+/**
+ * Advisory locks of writers (PostgreSQL). A tree's writer holds EVERY_TREE_LOCK shared and its
+ * tree's lock exclusively; an EVERY_TREE writer holds EVERY_TREE_LOCK exclusively, so it waits
+ * for all tree writers and they for it. Tree locks use the two-key form (TREE_LOCK_CLASS, a
+ * 32-bit hash of the provider id), a space apart from the one-key locks: a hash collision only
+ * makes two trees take turns.
+ */
+const EVERY_TREE_LOCK = 7_300_001;
+const TREE_LOCK_CLASS = 7_300_003;
+
+export function treeLockKey(providerId: string): number {
+  return createHash('sha256').update(providerId).digest().readInt32BE(0);
+}
+
+/**
+ * The statements that take a write's locks, as one script: EVERY_TREE_LOCK first, then the
+ * tree keys in ascending order, so two writers naming several trees never wait on each other
+ * in a cycle. Keys are integers computed here, so the script carries no client text.
+ */
+export function writeLockScript(trees: WriteTrees): string {
+  if (trees === EVERY_TREE) return `SELECT pg_advisory_xact_lock(${EVERY_TREE_LOCK})`;
+  if (trees.length === 0) return '';
+  const keys = [...new Set(trees.map(treeLockKey))].sort((a, b) => a - b);
+  return [`SELECT pg_advisory_xact_lock_shared(${EVERY_TREE_LOCK})`, ...keys.map((key) => `SELECT pg_advisory_xact_lock(${TREE_LOCK_CLASS}, ${key})`)].join(';\n');
+}
 
 /**
  * Sql over PGlite (the database or one of its transactions). A statement without parameters
@@ -71,11 +110,11 @@ export async function openPostgres(connectionString: string): Promise<Store> {
   const pool = new pg.Pool({ connectionString, max: 10 });
   const run = (client: pg.Pool | pg.PoolClient): Sql['query'] =>
     (async (text: string, params?: readonly unknown[]) => (await client.query(text, params as unknown[])).rows) as Sql['query'];
-  async function inTransaction<T>(begin: string, lock: boolean, fn: (tx: Sql) => Promise<T>): Promise<T> {
+  async function inTransaction<T>(begin: string, locks: string, fn: (tx: Sql) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     try {
-      await client.query(begin);
-      if (lock) await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+      // The locks go with BEGIN in one round trip, before the transaction draws any seq.
+      await client.query(locks === '' ? begin : `${begin};\n${locks}`);
       const result = await fn({ query: run(client) });
       await client.query('COMMIT');
       return result;
@@ -89,8 +128,8 @@ export async function openPostgres(connectionString: string): Promise<Store> {
   return {
     kind: 'postgres',
     query: run(pool),
-    write: (fn) => inTransaction('BEGIN', true, fn),
-    snapshot: (fn) => inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', false, fn),
+    write: (fn, trees = EVERY_TREE) => inTransaction('BEGIN', writeLockScript(trees), fn),
+    snapshot: (fn) => inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', '', fn),
     exec: async (script) => {
       await pool.query(script);
     },
