@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { SeatdeskError } from '@shared/errors';
+import { text } from '@shared/text';
 import { toUser, type Row } from '../db/rows';
 import type { Sql } from '../db/store';
+import { providerTreeOf } from '../db/trees';
 import { defineRoute } from '../http/route';
 import { recordAudit, type CommandContext } from '../commands/context';
-import { hashPassword } from './passwords';
+import { hashPassword, passwordHashSupply } from './passwords';
 import { sessionResponseSchema } from './routes';
 import { hashToken } from './tokens';
 
@@ -35,9 +37,8 @@ export const invitationRoutes = [
     tag: 'auth',
     auth: 'none',
     body: z.strictObject({
-      token: z.string().min(1).max(200),
-      password: z
-        .string()
+      token: text('Invitation links').min(1).max(200),
+      password: text('Passwords')
         .min(MIN_PASSWORD_LENGTH, `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`)
         .max(1024, 'A password has at most 1024 characters.'),
     }),
@@ -46,7 +47,9 @@ export const invitationRoutes = [
     handler: async ({ body, deps }) => {
       const now = deps.now();
       // Checked before hashing too, so a bad link does not cost an argon2 hash.
-      if ((await openInvitation(deps.store, body.token, now, false)) === undefined) throw new SeatdeskError('NOT_FOUND', LINK_NOT_VALID);
+      const invitee = await openInvitation(deps.store, body.token, now, false);
+      if (invitee === undefined) throw new SeatdeskError('NOT_FOUND', LINK_NOT_VALID);
+      // Hashed before the write: argon2 never runs under a tree's lock.
       const passwordHash = await hashPassword(body.password);
       const changedOrgs = new Set<string>();
       const session = await deps.store.write(async (tx) => {
@@ -73,10 +76,11 @@ export const invitationRoutes = [
           now,
           origin: { kind: 'online' },
           changedOrgs,
+          passwordHashes: passwordHashSupply([]),
         };
         await recordAudit(ctx, { orgId: after.orgId, entity: 'user', entityId: after.id, action: 'acceptInvitation', before, after });
         return { ...(await deps.tokens.issue(tx, after.id, now)), user: after };
-      });
+      }, [await providerTreeOf(deps.store, String(invitee['org_id']))]);
       deps.notifier.changed(changedOrgs);
       return session;
     },

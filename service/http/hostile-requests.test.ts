@@ -86,6 +86,13 @@ describe.each(testDatabases())('hostile requests get a 4xx in the error shape, n
       expect(await state()).toEqual(before);
     });
 
+    it('an invitation link or new password with a control character is refused under the text rule', async () => {
+      for (const body of [{ token: 'abc\u0000def', password: 'a long enough password' }, { token: 'abc', password: 'a long enough\u0007password' }]) {
+        const answer = await rawRequest(test.url, 'POST', '/v1/invitations/accept', { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+        expect(expectRefused(answer, 400, 'VALIDATION').message).toMatch(/cannot contain control characters/);
+      }
+    });
+
     it('does not echo the body of malformed JSON', async () => {
       const error = expectRefused(await send('POST', `/v1/orgs/${orgId}/users`, '{"firstName": "<script>alert(1)</script>", oops}'), 400, 'VALIDATION', 'script');
       expect(error.message).toMatch(/not valid JSON/);
