@@ -41,8 +41,14 @@ const core: Core = await createCore({
   defaultServiceUrl: env.CHAOS_SERVICE_URL,
   appInfo: { name: 'Seatdesk', version: '0.0.0-chaos', host: 'test' },
   secretStore: secretStore(),
-  // The core's own log goes to stderr; the harness shows its tail when a seed fails.
-  log: (message, error) => process.stderr.write(`${message} ${error instanceof Error ? error.message : JSON.stringify(error ?? '')}\n`),
+  // The core's own log goes to stderr; the harness shows its tail when a seed fails. A sync that
+  // failed for a reason retrying cannot fix, or a renumbered queue (ids the service never saw
+  // are gone), is a fault of its own.
+  log: (message, error) => {
+    const detail = error instanceof Error ? error.message : JSON.stringify(error ?? '');
+    process.stderr.write(`${message} ${detail}\n`);
+    if (message.startsWith('sync error:') || message.includes('Renumbered the queued commands')) say({ t: 'fault', message: `the core logged: ${message} ${detail}` });
+  },
   locale: 'en-GB',
 });
 

@@ -27,7 +27,9 @@ export interface ChaosSize {
   kills: readonly [number, number];
   /** A timed kill comes this long after the incarnation started. */
   killAfterMs: readonly [number, number];
-  /** Chance that a push or refresh answer, once the service has it, comes with a kill of its client. */
+  /** Share of the kills that wait for a push or refresh answer (the rest come on a timer). */
+  answerKills: number;
+  /** For such a kill: the chance per push or refresh answer, once the service has it, that it is the one. */
   killOnAnswer: number;
   /** Chance per client of one partition (every request refused) during the chaos phase, and its length. */
   partition: number;
@@ -39,7 +41,8 @@ export const CI_SIZE: ChaosSize = {
   steps: [4, 12],
   kills: [1, 2],
   killAfterMs: [300, 2000],
-  killOnAnswer: 0.4,
+  answerKills: 0.5,
+  killOnAnswer: 0.5,
   partition: 0.6,
   partitionMs: [300, 1500],
   rates: { drop: 0.06, reset: 0.06, swallow: 0.1, delay: 0.12, cutStream: 0.3 },
@@ -80,6 +83,8 @@ interface ClientState {
   plan: Prng;
   incarnation: number;
   killsLeft: number;
+  /** How the running incarnation is to die, while kills are left. */
+  nextKill: 'timer' | 'answer' | null;
   process: ClientProcess | null;
   everSignedIn: boolean;
   acknowledged: number[];
@@ -137,9 +142,10 @@ export async function runChaosSeed(seed: number, services: ChaosServiceFactory, 
     timers.add(timer);
   };
 
-  function kill(client: ClientState, kind: KillKind): boolean {
+  /** Kills the client's running incarnation, if it is still `target` (a timer outlives its incarnation). */
+  function kill(client: ClientState, kind: KillKind, target: ClientProcess | null = client.process): boolean {
     const running = client.process;
-    if (phase !== 'chaos' || running === null || !running.alive() || running.killed() || client.killsLeft <= 0) return false;
+    if (phase !== 'chaos' || running === null || running !== target || !running.alive() || running.killed() || client.killsLeft <= 0) return false;
     if (verbose) console.log(`${Math.round(performance.now() - began)} ms seed ${seed} client ${client.index}.${client.incarnation} SIGKILL (${kind})`);
     client.killsLeft -= 1;
     report.kills[kind] += 1;
@@ -201,6 +207,7 @@ export async function runChaosSeed(seed: number, services: ChaosServiceFactory, 
         plan,
         incarnation: 0,
         killsLeft: plan.int(size.kills[0], size.kills[1]),
+        nextKill: null,
         process: null,
         everSignedIn: false,
         acknowledged: [],
@@ -214,13 +221,16 @@ export async function runChaosSeed(seed: number, services: ChaosServiceFactory, 
           // Drawn for every answer, killed or not, so the stream does not depend on the state.
           const roll = killPlan.next();
           const after = killPlan.int(0, 15);
-          if (roll >= size.killOnAnswer || state.killsLeft <= 0 || phase !== 'chaos') return null;
+          if (verbose) console.log(`seed ${seed} client ${index}.${state.incarnation} ${kind} answered; kill roll ${roll.toFixed(2)}, kills left ${state.killsLeft}`);
+          if (roll >= size.killOnAnswer || state.nextKill !== 'answer' || state.killsLeft <= 0 || phase !== 'chaos') return null;
           if (kind === 'push') {
             // The service committed the push; the client dies before it hears.
             return kill(state, 'push-answer') ? 'kill-before' : null;
           }
           // The refresh answer reaches the client, which dies around its keychain write.
-          setTimeout(() => kill(state, 'refresh-answer'), after);
+          const target = state.process;
+          state.nextKill = null;
+          setTimeout(() => kill(state, 'refresh-answer', target), after);
           return 'kill-after';
         },
       });
@@ -267,21 +277,28 @@ export async function runChaosSeed(seed: number, services: ChaosServiceFactory, 
      */
     const lifecycle = async (client: ClientState) => {
       for (;;) {
-        const running = spawnClient(client);
+        // Drawn for every incarnation, used or not, so that the stream does not depend on the outcome.
         const killAfter = client.plan.int(size.killAfterMs[0], size.killAfterMs[1]);
+        const byAnswer = client.plan.chance(size.answerKills);
+        const afterIdle = client.plan.int(100, 600);
+        client.nextKill = client.killsLeft === 0 ? null : byAnswer ? 'answer' : 'timer';
+        const running = spawnClient(client);
         if (client.incarnation === 0) {
           await running.waitFor('signed-in', 120_000);
           client.proxy.arm();
           armPartition(client);
         }
-        if (client.killsLeft > 0) later(killAfter, () => kill(client, 'timer'));
+        if (client.nextKill === 'timer') later(killAfter, () => kill(client, 'timer', running));
         const idle = running.waitFor('idle', 180_000).then(
           () => 'idle' as const,
           () => 'gone' as const,
         );
         const outcome = await Promise.race([idle, running.exited.then(() => 'gone' as const)]);
-        if (outcome === 'idle' && client.killsLeft === 0) return;
-        // Idle with kills left: the timer (or an answer) takes it down.
+        // A kill can land just after the client said idle: then it restarts like any other.
+        if (outcome === 'idle' && client.killsLeft === 0 && !running.killed()) return;
+        // Idle with kills left: the timer or an answer takes it down, or, when no answer came
+        // while it was editing, a timer soon after.
+        if (outcome === 'idle' && client.nextKill === 'answer') later(afterIdle, () => kill(client, 'timer', running));
         const exit = await running.exited;
         if (!running.killed()) {
           throw new Error(`client ${client.index} exited by itself (${exit.code ?? exit.signal}) in incarnation ${client.incarnation}:\n${running.stderrTail()}`);
@@ -349,6 +366,10 @@ export async function runChaosSeed(seed: number, services: ChaosServiceFactory, 
       }
     }
     return report;
+  } catch (error) {
+    // What the clients said before the run broke is often the why.
+    const said = report.failures.length === 0 ? '' : `\nfailures seen before:\n  ${report.failures.join('\n  ')}`;
+    throw new Error(`${error instanceof Error ? error.message : String(error)}${said}`, { cause: error });
   } finally {
     phase = 'healing';
     for (const timer of timers) clearTimeout(timer);
