@@ -24,6 +24,8 @@ const envSchema = z
     SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL').optional(),
     /** The From of every mail the worker sends. */
     SEATDESK_MAIL_FROM: z.string().trim().min(3, 'must be an address such as "Seatdesk <billing@example.com>"').max(254).optional(),
+    /** How long SIGTERM waits for requests in flight before cutting them (default 25 s). */
+    SEATDESK_DRAIN_TIMEOUT_MS: z.coerce.number('must be a number of milliseconds').int('must be a whole number of milliseconds').min(0).max(600_000, 'must be at most 600000 (10 minutes)').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be one of fatal, error, warn, info, debug, trace, silent').optional(),
   })
   .superRefine((env, ctx) => {

@@ -3,6 +3,7 @@ import type { TokenService } from './auth/tokens';
 import type { LoginLimiter } from './auth/rate-limit';
 import type { PasswordVerifier } from './auth/passwords';
 import type { SyncNotifier } from './sync/notifier';
+import type { ServiceLifecycle } from './lifecycle';
 
 /** What every route and command needs from the running service. */
 export interface ServiceDeps {
@@ -16,4 +17,6 @@ export interface ServiceDeps {
   now: () => Date;
   /** Operator routes exist only when this is set. */
   operatorToken: string | null;
+  /** Draining on SIGTERM: /readyz and the event streams follow it. */
+  lifecycle: ServiceLifecycle;
 }

@@ -33,6 +33,7 @@ const service = await buildService({
   operatorToken: config.env.SEATDESK_OPERATOR_TOKEN ?? null,
   ...(config.env.DATABASE_URL === undefined ? {} : { databaseUrl: config.env.DATABASE_URL }),
   ...(tokenSecret.secret === undefined ? {} : { tokenSecret: tokenSecret.secret }),
+  ...(config.env.SEATDESK_DRAIN_TIMEOUT_MS === undefined ? {} : { drainTimeoutMs: config.env.SEATDESK_DRAIN_TIMEOUT_MS }),
   ...(config.env.SMTP_URL === undefined ? {} : { mail: { smtpUrl: config.env.SMTP_URL, ...(config.env.SEATDESK_MAIL_FROM === undefined ? {} : { from: config.env.SEATDESK_MAIL_FROM }) } }),
 });
 
@@ -45,8 +46,13 @@ const address = await service.app.listen({ port: config.port, host: config.host 
 console.log(startupSummary(config, tokenSecret));
 console.log(serviceListeningLine(address.replace('[::1]', 'localhost')));
 
+let stopping = false;
 async function shutdown(): Promise<void> {
-  // Fastify stops accepting, lets requests in flight finish, then the store closes.
+  if (stopping) return;
+  stopping = true;
+  service.app.log.info('draining: not ready, event streams told to reconnect elsewhere, finishing requests in flight');
+  // /readyz turns 503, event streams end with a retry hint, no new connections, requests in
+  // flight finish (their transactions commit), the mail worker finishes its sends; then the store closes.
   await service.close();
   await store.close();
   process.exit(0);

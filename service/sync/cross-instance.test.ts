@@ -92,12 +92,15 @@ describe.skipIf(testDatabaseUrl() === undefined)('pokes across instances on one 
     const onB = await connectEvents(b.url, admin.accessToken);
     try {
       expect(b.service.deps.notifier.connected()).toBe(true);
-      const killed = await database.query<{ killed: boolean }>(
-        "SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'seatdesk sync listener'",
-      );
-      // One listener per instance: A's and B's.
-      expect(killed).toEqual([{ killed: true }, { killed: true }]);
-      expect(await until(() => !b.service.deps.notifier.connected(), 5000)).toBe(true);
+      // Refused new connections keep the listeners down until the test lets them back.
+      await database.setConnectionsAllowed(false);
+      try {
+        // One listener per instance: A's and B's.
+        expect(await database.killListeners()).toBe(2);
+        expect(await until(() => !b.service.deps.notifier.connected(), 5000)).toBe(true);
+      } finally {
+        await database.setConnectionsAllowed(true);
+      }
       expect(await until(() => b.service.deps.notifier.connected(), 15_000)).toBe(true);
       // Notifications sent while it was away are lost, so it pokes every client once it is back.
       expect(await onB.waitForPokes(1, 5000)).toBe(true);

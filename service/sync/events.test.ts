@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/support/service';
 import { startCommandKit, type CommandKit } from '../../test/support/commands';
+import { DRAIN_RETRY_MS } from './events';
 
 /** A client of /v1/sync/events: counts pokes and keeps the raw text it received. */
 interface EventClient {
@@ -111,7 +112,7 @@ describe.each(testDatabases())('GET /v1/sync/events (%s)', (database) => {
     expect(JSON.parse(events.text())).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
   });
 
-  it('ends open streams when the service closes', async () => {
+  it('ends open streams when the service closes, with a retry hint (the SSE retry field) to reconnect elsewhere', async () => {
     const events = await connect(kit.test.url, kit.owner.accessToken);
     expect(events.status).toBe(200);
     const started = Date.now();
@@ -119,5 +120,9 @@ describe.each(testDatabases())('GET /v1/sync/events (%s)', (database) => {
     await kit.close();
     await events.ended;
     expect(Date.now() - started).toBeLessThan(5000);
+    const retry = /(?:^|\n)retry: (\d+)\n\n$/.exec(events.text());
+    expect(retry, events.text()).not.toBeNull();
+    expect(Number(retry![1])).toBeGreaterThanOrEqual(DRAIN_RETRY_MS.min);
+    expect(Number(retry![1])).toBeLessThanOrEqual(DRAIN_RETRY_MS.max);
   });
 });
