@@ -37,6 +37,8 @@ import {
  */
 
 const RUNS = fuzzRuns(12);
+/** Per route or channel: generous, since a full run (--runs 1000) sends a thousand cases to each. */
+const TIMEOUT_MS = 300_000 + RUNS * 3_000;
 /** The organization the valid-shaped requests aim at: a customer, so its own admin is never the caller. */
 const TARGET = 'Contoso Dental';
 const CALLER = 'owner@northwind.example';
@@ -430,8 +432,8 @@ describe('fuzzing every HTTP route, generated from the route table', () => {
       if (failure !== null) failures.push(failure);
     }
     expect(cases.length).toBeGreaterThan(0);
-    expect(failures.length, `${failures.length} of ${cases.length} cases failed (seed ${FUZZ_SEED}):\n${failures.slice(0, 25).join('\n')}`).toBe(0);
-  }, 600_000);
+    expect(failures.length, `${failures.length} of ${cases.length} cases failed (replay: FUZZ_SEED=${FUZZ_SEED} FUZZ_RUNS=${RUNS} npm run test:reliability -- http-fuzz):\n${failures.slice(0, 25).join('\n')}`).toBe(0);
+  }, TIMEOUT_MS);
 
   it('covers every route of the table', () => {
     expect([...tallies.keys()].sort()).toEqual(ROUTES.map(routeName).sort());

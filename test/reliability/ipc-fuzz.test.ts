@@ -39,6 +39,8 @@ import {
  */
 
 const RUNS = fuzzRuns(12);
+/** Per route or channel: generous, since a full run (--runs 1000) sends a thousand cases to each. */
+const TIMEOUT_MS = 300_000 + RUNS * 3_000;
 const TARGET = 'Contoso Dental';
 const CALLER = 'owner@northwind.example';
 const CHANNELS = channelNames(ipcContract);
@@ -286,8 +288,8 @@ describe('fuzzing every IPC channel through the real dispatcher, generated from 
       const failure = await run(name, testCase);
       if (failure !== null) failures.push(failure);
     }
-    expect(failures.length, `${failures.length} of ${cases.length} cases failed (seed ${FUZZ_SEED}):\n${failures.slice(0, 25).join('\n')}`).toBe(0);
-  }, 600_000);
+    expect(failures.length, `${failures.length} of ${cases.length} cases failed (replay: FUZZ_SEED=${FUZZ_SEED} FUZZ_RUNS=${RUNS} npm run test:reliability -- ipc-fuzz):\n${failures.slice(0, 25).join('\n')}`).toBe(0);
+  }, TIMEOUT_MS);
 
   it('covers every channel of the contract and is still signed in as the same user', async () => {
     expect([...tallies.keys()].sort()).toEqual([...CHANNELS].sort());
