@@ -35,6 +35,9 @@ describe('readConfig', () => {
       SMTP_URL: 'smtp://127.0.0.1:2525',
       SEATDESK_MAIL_FROM: 'Billing <billing@msp.example>',
     });
+    expect(configError(() => readConfig([], { DATABASE_POOL_SIZE: 'lots' }))).toBe('DATABASE_POOL_SIZE must be a number');
+    expect(configError(() => readConfig([], { DATABASE_POOL_SIZE: '1' }))).toBe('DATABASE_POOL_SIZE must be at least 2');
+    expect(readConfig([], { DATABASE_POOL_SIZE: '25', SEATDESK_DRAIN_TIMEOUT_MS: '5000' }).env).toMatchObject({ DATABASE_POOL_SIZE: 25, SEATDESK_DRAIN_TIMEOUT_MS: 5000 });
     // An empty variable counts as unset.
     expect(readConfig([], { SMTP_URL: '' }).env.SMTP_URL).toBeUndefined();
   });

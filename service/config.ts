@@ -19,6 +19,8 @@ const MAKE_A_SECRET = 'make one with `openssl rand -base64 48` and give every in
 const envSchema = z
   .object({
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+    /** Connections each instance's pool may hold (default 10); the LISTEN connection is one more. */
+    DATABASE_POOL_SIZE: z.coerce.number('must be a number').int('must be a whole number').min(2, 'must be at least 2').max(500, 'must be at most 500').optional(),
     SEATDESK_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     SEATDESK_TOKEN_SECRET: z.string().min(TOKEN_SECRET_MIN_LENGTH, `must be at least ${TOKEN_SECRET_MIN_LENGTH} characters`).optional(),
     SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL').optional(),

@@ -15,7 +15,7 @@ try {
 
 const store: Store =
   config.env.DATABASE_URL !== undefined
-    ? await openPostgres(config.env.DATABASE_URL)
+    ? await openPostgres(config.env.DATABASE_URL, config.env.DATABASE_POOL_SIZE)
     : await openPglite(config.data === 'memory' ? undefined : config.data);
 
 let tokenSecret;

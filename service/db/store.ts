@@ -104,10 +104,13 @@ export async function openPglite(dataDir?: string): Promise<Store> {
   };
 }
 
-export async function openPostgres(connectionString: string): Promise<Store> {
+export const DEFAULT_POOL_SIZE = 10;
+
+/** poolSize: connections this instance may hold (DATABASE_POOL_SIZE); its LISTEN connection is one more. */
+export async function openPostgres(connectionString: string, poolSize = DEFAULT_POOL_SIZE): Promise<Store> {
   // int8 (counts, sequences) as numbers: they stay far below 2^53 here.
   pg.types.setTypeParser(20, (value: string) => Number(value));
-  const pool = new pg.Pool({ connectionString, max: 10 });
+  const pool = new pg.Pool({ connectionString, max: poolSize });
   const run = (client: pg.Pool | pg.PoolClient): Sql['query'] =>
     (async (text: string, params?: readonly unknown[]) => (await client.query(text, params as unknown[])).rows) as Sql['query'];
   async function inTransaction<T>(begin: string, locks: string, fn: (tx: Sql) => Promise<T>): Promise<T> {
