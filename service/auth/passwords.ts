@@ -52,3 +52,41 @@ export async function verifyLogin(verifier: PasswordVerifier, candidates: readon
 export function randomPassword(): string {
   return randomBytes(24).toString('base64url');
 }
+
+/**
+ * Hashes of random passwords for the users a write creates (createUser, createOrg's first
+ * administrator: they choose their own through the emailed link), made before its transaction so
+ * that argon2 never runs while a provider tree's write lock is held.
+ */
+export interface NewPasswordHashes {
+  /** One hash; throws when none is left (a command that needs one was not counted: a bug). */
+  take(): string;
+}
+
+/** Hashes one request makes at a time: a burst of creates leaves threads for everyone else's sign-ins. */
+const HASHES_AT_ONCE = 2;
+
+export async function randomPasswordHashes(count: number): Promise<string[]> {
+  const hashes: string[] = [];
+  let started = 0;
+  const worker = async () => {
+    while (started < count) {
+      started += 1;
+      hashes.push(await hashPassword(randomPassword()));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(count, HASHES_AT_ONCE) }, worker));
+  return hashes;
+}
+
+/** The hashes for one transaction; a retried transaction takes a new supply of the same hashes. */
+export function passwordHashSupply(hashes: readonly string[]): NewPasswordHashes {
+  const left = [...hashes];
+  return {
+    take() {
+      const hash = left.pop();
+      if (hash === undefined) throw new Error('No new-user password hash was prepared for this command.');
+      return hash;
+    },
+  };
+}

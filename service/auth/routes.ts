@@ -10,6 +10,7 @@ import { isoDateTimeSchema, uuidSchema } from '@shared/domain/ids';
 import type { ServiceDeps } from '../deps';
 import { defineRoute } from '../http/route';
 import { toUser, type Row } from '../db/rows';
+import { providerTreeOf } from '../db/trees';
 import { permissionsAndScope } from './actor';
 import { LOGIN_PASSWORD_CHECKS, verifyLogin } from './passwords';
 
@@ -90,10 +91,11 @@ export const authRoutes = [
       }
       await deps.loginLimiter.succeeded(key, now.getTime());
       const signedIn = user;
+      // last_active_at is a synced column: the write is in the user's provider tree.
       const tokens = await deps.store.write(async (tx) => {
         await tx.query('UPDATE users SET last_active_at = $2 WHERE id = $1', [signedIn.id, now]);
         return deps.tokens.issue(tx, signedIn.id, now);
-      });
+      }, [await providerTreeOf(deps.store, signedIn.orgId)]);
       return { ...tokens, user: signedIn };
     },
   }),
@@ -118,7 +120,7 @@ export const authRoutes = [
         if (!refreshed.ok) return refreshed;
         const [row] = await tx.query<Row>("SELECT * FROM users WHERE id = $1 AND status = 'active'", [refreshed.userId]);
         return { ...refreshed, row };
-      });
+      }, []);
       // details.sessionEnded: a definite answer, which the desktop signs out on (a bare 401 from a proxy is not one).
       if (!result.ok || result.row === undefined) {
         throw new SeatdeskError('UNAUTHENTICATED', 'The session has ended. Sign in again.', { sessionEnded: true });
@@ -134,7 +136,7 @@ export const authRoutes = [
     auth: 'bearer',
     response: z.object({ ok: z.literal(true) }),
     handler: async ({ actor, deps }) => {
-      await deps.store.write((tx) => deps.tokens.revokeSession(tx, actor.sessionId, deps.now()));
+      await deps.store.write((tx) => deps.tokens.revokeSession(tx, actor.sessionId, deps.now()), []);
       return { ok: true };
     },
   }),

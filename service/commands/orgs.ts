@@ -4,7 +4,6 @@ import type { CommandArgs } from '@shared/commands/catalogue';
 import { emailKey } from '@shared/email';
 import { canHaveChild, type Organization } from '@shared/domain/organization';
 import { toOrganization, toUser, type Row } from '../db/rows';
-import { hashPassword, randomPassword } from '../auth/passwords';
 import { invitationLink, issueInvitationToken } from '../auth/invitation-tokens';
 import { queueMail } from '../mail/outbox';
 import { checkVersion, notFound, recordAudit, type CommandContext } from './context';
@@ -50,7 +49,7 @@ export async function createOrg(ctx: CommandContext, args: CommandArgs<'createOr
     `INSERT INTO users (id, org_id, first_name, last_name, email, email_key, status, role_ids, permissions,
                         password_hash, must_reset_password, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, '{}', $8, true, $9, $9) RETURNING *`,
-    [adminId, org.id, admin.firstName, admin.lastName, admin.email, emailKey(admin.email), [administrator.id], await hashPassword(randomPassword()), ctx.now],
+    [adminId, org.id, admin.firstName, admin.lastName, admin.email, emailKey(admin.email), [administrator.id], ctx.passwordHashes.take(), ctx.now],
   );
   const user = toUser(userRow!);
   const token = await issueInvitationToken(ctx.tx, user.id, ctx.now);

@@ -5,7 +5,6 @@ import { emailKey } from '@shared/email';
 import type { Permission } from '@shared/domain/permissions';
 import type { User } from '@shared/domain/user';
 import { toBillingContact, toOrganization, toUser, type Row } from '../db/rows';
-import { hashPassword, randomPassword } from '../auth/passwords';
 import { invitationLink, issueInvitationToken } from '../auth/invitation-tokens';
 import { queueMail } from '../mail/outbox';
 import { checkVersion, notFound, recordAudit, type CommandContext } from './context';
@@ -88,7 +87,7 @@ export async function createUser(ctx: CommandContext, args: CommandArgs<'createU
                         password_hash, must_reset_password, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true, $11, $11) RETURNING *`,
     [id, args.orgId, args.firstName, args.lastName, args.email, emailKey(args.email), args.active ? 'active' : 'deactivated',
-      args.roleIds, args.permissions, await hashPassword(randomPassword()), ctx.now],
+      args.roleIds, args.permissions, ctx.passwordHashes.take(), ctx.now],
   );
   const user = toUser(row!);
   // New users get a random password they must replace: they choose one through the emailed link.
