@@ -6,6 +6,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { parseServiceListeningLine } from '@shared/service-banner';
+import { ADMIN_ROLE_KEYS } from '@shared/domain/role';
 import type { CommandInput } from '../electron/core/outbox/queue';
 import { createApiClient } from '../electron/core/api/client';
 import { createAuthorizedApi } from '../electron/core/api/authorized';
@@ -189,13 +190,17 @@ export async function coreBenches(options: CoreBenchOptions): Promise<BenchResul
     searchSamples.sort((a, b) => a - b);
 
     // A bulk role change of 10,000 users: each gets the Member role of their own organization.
+    // Administrators are left out: taking the role from an organization's last one is refused (LAST_ADMIN).
     const bulkUsers = db
       .prepare(
         `SELECT u.id, u.org_id, u.version, r.id AS role_id FROM users u
          JOIN roles r ON r.org_id = u.org_id AND json_extract(r.data, '$.builtInKey') = 'member'
-         WHERE u.status = 'active' AND u.org_id != ? LIMIT 10000`,
+         WHERE u.status = 'active' AND u.org_id != ?
+           AND NOT EXISTS (SELECT 1 FROM user_roles ur JOIN roles a ON a.id = ur.role_id
+                            WHERE ur.user_id = u.id AND json_extract(a.data, '$.builtInKey') IN (SELECT value FROM json_each(?)))
+         LIMIT 10000`,
       )
-      .all(provider.id) as { id: string; org_id: string; version: number; role_id: string }[];
+      .all(provider.id, JSON.stringify(ADMIN_ROLE_KEYS)) as { id: string; org_id: string; version: number; role_id: string }[];
     const commands: CommandInput[] = bulkUsers.map((u) => ({ name: 'updateUser', args: { orgId: u.org_id, userId: u.id, version: u.version, roleIds: [u.role_id] } }));
     const bulkStart = performance.now();
     engine.queue(commands, crypto.randomUUID());

@@ -188,6 +188,16 @@ describe.skipIf(!hasSecretService)('the desktop core, through its dispatcher', (
     const adminRoles = new Set(roles.filter((r) => r.builtInKey === 'administrator' || r.builtInKey === 'owner').map((r) => r.id));
     const admins = (await call<UserPage>('users.list', { orgId: org.id, status: 'active', limit: 1000 })).items.filter((u) => u.roleIds.some((id) => adminRoles.has(id)));
     expect(admins).toHaveLength(1);
+    // The app refuses up front what its copy shows, so the refusal must come from what it cannot
+    // know: the copy sees a second administrator whom the service has since lost (a raw write pokes nobody).
+    const administrator = roles.find((r) => r.builtInKey === 'administrator')!.id;
+    const [helper] = await service.store.query<{ id: string; role_ids: string[] }>(
+      "SELECT id, role_ids FROM users WHERE org_id = $1 AND status = 'active' AND id <> $2 ORDER BY email LIMIT 1",
+      [org.id, admins[0]!.id],
+    );
+    await service.store.query('UPDATE users SET role_ids = array_append(role_ids, $2::uuid), version = version + 1 WHERE id = $1', [helper!.id, administrator]);
+    await call('sync.now');
+    await service.store.query('UPDATE users SET role_ids = $2::uuid[], version = version + 1 WHERE id = $1', [helper!.id, helper!.role_ids]);
     const queued = await call<QueuedResult>('bulk.deactivate', { userIds: [admins[0]!.id], removeAdminRole: true });
     expect(queued.mutationIds).toHaveLength(2);
     await call('sync.now');

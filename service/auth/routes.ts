@@ -2,11 +2,10 @@ import { z } from 'zod';
 import { SeatdeskError } from '@shared/errors';
 import { emailKey } from '@shared/email';
 import { text, trimmedText } from '@shared/text';
-import { userSchema, type User } from '@shared/domain/user';
-import { organizationSchema } from '@shared/domain/organization';
-import { permissionSchema } from '@shared/domain/permissions';
+import type { User } from '@shared/domain/user';
 import { SCHEMA_VERSION } from '@shared/sync/protocol';
-import { isoDateTimeSchema, uuidSchema } from '@shared/domain/ids';
+import { loginResponseSchema, logoutResponseSchema, meResponseSchema } from '@shared/api/session';
+import { uuidSchema } from '@shared/domain/ids';
 import type { ServiceDeps } from '../deps';
 import { defineRoute } from '../http/route';
 import { toUser, type Row } from '../db/rows';
@@ -14,26 +13,8 @@ import { providerTreeOf } from '../db/trees';
 import { permissionsAndScope } from './actor';
 import { LOGIN_PASSWORD_CHECKS, verifyLogin } from './passwords';
 
-export const sessionResponseSchema = z.object({
-  accessToken: z.string(),
-  refreshToken: z.string(),
-  expiresAt: isoDateTimeSchema,
-  user: userSchema,
-});
-
-export const meResponseSchema = z.object({
-  user: userSchema,
-  schemaVersion: z.number().int(),
-  orgs: z.array(
-    z.object({
-      id: organizationSchema.shape.id,
-      name: organizationSchema.shape.name,
-      kind: organizationSchema.shape.kind,
-      parentId: organizationSchema.shape.parentId,
-      permissions: z.array(permissionSchema),
-    }),
-  ),
-});
+/** The session answers, shared with the desktop's client (shared/api/session.ts). */
+export const sessionResponseSchema = loginResponseSchema;
 
 const BAD_LOGIN = 'The email or password is not right.';
 
@@ -134,7 +115,7 @@ export const authRoutes = [
     summary: 'End this session',
     tag: 'auth',
     auth: 'bearer',
-    response: z.object({ ok: z.literal(true) }),
+    response: logoutResponseSchema,
     handler: async ({ actor, deps }) => {
       await deps.store.write((tx) => deps.tokens.revokeSession(tx, actor.sessionId, deps.now()), []);
       return { ok: true };

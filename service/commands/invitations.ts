@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { SeatdeskError, type ValidationIssue } from '@shared/errors';
+import { SeatdeskError } from '@shared/errors';
 import type { CommandArgs } from '@shared/commands/catalogue';
 import { emailKey } from '@shared/email';
-import { namesFromEmail, type User } from '@shared/domain/user';
+import { idInUseRefusal } from '@shared/domain/ids';
+import { refuseIf } from '@shared/domain/refusal';
+import { invitationEmailsRefusal, namesFromEmail, resendInvitationRefusal, type User } from '@shared/domain/user';
 import { toUser, type Row } from '../db/rows';
 import { invitationLink, issueInvitationToken } from '../auth/invitation-tokens';
 import { queueMail } from '../mail/outbox';
@@ -38,25 +40,11 @@ async function sendInvitation(ctx: CommandContext, user: User, organization: str
 
 /** Every address must be new to the organization and listed once; otherwise nothing is invited. */
 async function assertEmailsFree(ctx: CommandContext, orgId: string, emails: readonly string[]): Promise<void> {
-  const issues: ValidationIssue[] = [];
-  const firstIndex = new Map<string, number>();
-  emails.forEach((email, index) => {
-    const key = emailKey(email);
-    if (firstIndex.has(key)) issues.push({ path: `emails.${index}`, message: `${email} is listed more than once.` });
-    else firstIndex.set(key, index);
-  });
-  const taken = await ctx.tx.query<{ email_key: string }>('SELECT email_key FROM users WHERE org_id = $1 AND email_key = ANY ($2::text[])', [
+  const taken = await ctx.tx.query<{ email: string }>('SELECT email FROM users WHERE org_id = $1 AND email_key = ANY ($2::text[])', [
     orgId,
-    [...firstIndex.keys()],
+    emails.map(emailKey),
   ]);
-  for (const { email_key: key } of taken) {
-    const index = firstIndex.get(key) ?? 0;
-    issues.push({ path: `emails.${index}`, message: `${emails[index] ?? key} already has an account in this organization.` });
-  }
-  if (issues.length > 0) {
-    issues.sort((a, b) => Number(a.path.split('.')[1]) - Number(b.path.split('.')[1]));
-    throw new SeatdeskError('DUPLICATE_EMAIL', issues.map((issue) => issue.message).join(' '), issues);
-  }
+  refuseIf(invitationEmailsRefusal(emails, taken.map((row) => row.email)));
 }
 
 async function assertIdsFree(ctx: CommandContext, ids: readonly string[]): Promise<void> {
@@ -65,10 +53,7 @@ async function assertIdsFree(ctx: CommandContext, ids: readonly string[]): Promi
     throw new SeatdeskError('VALIDATION', 'Each invited user needs its own id.', [{ path: `ids.${repeated}`, message: 'Listed twice' }]);
   }
   const taken = await ctx.tx.query<{ id: string }>('SELECT id FROM users WHERE id = ANY ($1::uuid[])', [ids]);
-  if (taken.length > 0) {
-    const index = ids.indexOf(taken[0]!.id);
-    throw new SeatdeskError('VALIDATION', 'That id is already in use.', [{ path: `ids.${index}`, message: 'Already in use' }]);
-  }
+  if (taken.length > 0) refuseIf(idInUseRefusal(true, `ids.${ids.indexOf(taken[0]!.id)}`));
 }
 
 /** One pending user per address, each sent a single-use link; all of them or none. */
@@ -98,9 +83,7 @@ export async function inviteUsers(ctx: CommandContext, args: CommandArgs<'invite
 export async function resendInvitation(ctx: CommandContext, args: CommandArgs<'resendInvitation'>): Promise<User> {
   const user = await loadUserForUpdate(ctx, args.orgId, args.userId);
   checkVersion(ctx, user, undefined, user);
-  if (user.status !== 'pending') {
-    throw new SeatdeskError('INVALID_TRANSITION', `${user.email} is ${user.status}, not invited: only a pending invitation can be resent.`);
-  }
+  refuseIf(resendInvitationRefusal(user));
   await sendInvitation(ctx, user, await orgName(ctx, args.orgId));
   await recordAudit(ctx, { orgId: user.orgId, entity: 'user', entityId: user.id, action: 'resendInvitation', before: user, after: user });
   return user;

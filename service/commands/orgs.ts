@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { SeatdeskError } from '@shared/errors';
 import type { CommandArgs } from '@shared/commands/catalogue';
 import { emailKey } from '@shared/email';
-import { canHaveChild, type Organization } from '@shared/domain/organization';
+import { childOrgRefusal, primaryContactRefusal, type Organization } from '@shared/domain/organization';
+import { refuseIf } from '@shared/domain/refusal';
 import { toOrganization, toUser, type Row } from '../db/rows';
 import { invitationLink, issueInvitationToken } from '../auth/invitation-tokens';
 import { queueMail } from '../mail/outbox';
@@ -16,12 +16,6 @@ async function loadOrg(ctx: CommandContext, orgId: string, forUpdate: boolean): 
   return toOrganization(row);
 }
 
-function childKindRule(parent: Organization): string {
-  return parent.kind === 'customer'
-    ? `${parent.name} is a customer organization: it cannot have organizations below it.`
-    : `A ${parent.kind} organization can only have ${parent.kind === 'provider' ? 'resellers and customers' : 'customers'} below it.`;
-}
-
 /**
  * A child organization with the built-in roles and its first person as its active Administrator
  * and primary contact; they choose a password through the emailed link. It takes its parent's tax
@@ -29,9 +23,7 @@ function childKindRule(parent: Organization): string {
  */
 export async function createOrg(ctx: CommandContext, args: CommandArgs<'createOrg'>): Promise<Organization> {
   const parent = await loadOrg(ctx, args.parentId, false);
-  if (!canHaveChild(parent.kind, args.kind)) {
-    throw new SeatdeskError('VALIDATION', childKindRule(parent), [{ path: 'kind', message: `Not allowed below a ${parent.kind}` }]);
-  }
+  refuseIf(childOrgRefusal(parent, args.kind));
   const id = args.id ?? randomUUID();
   if (args.id !== undefined) await assertIdFree(ctx, 'orgs', id);
   const adminId = randomUUID();
@@ -95,11 +87,7 @@ export async function updateOrg(ctx: CommandContext, args: CommandArgs<'updateOr
   checkVersion(ctx, before, args.version, before);
   if (args.primaryContactUserId !== undefined && args.primaryContactUserId !== null) {
     const [user] = await ctx.tx.query('SELECT 1 FROM users WHERE id = $1 AND org_id = $2', [args.primaryContactUserId, args.orgId]);
-    if (user === undefined) {
-      throw new SeatdeskError('VALIDATION', 'The primary contact must be a user of this organization.', [
-        { path: 'primaryContactUserId', message: 'Not a user of this organization' },
-      ]);
-    }
+    refuseIf(primaryContactRefusal(user !== undefined));
   }
   const params: unknown[] = [before.id, ctx.now];
   const sets = ['version = version + 1', 'updated_at = $2'];

@@ -1,6 +1,6 @@
-import { SeatdeskError } from '@shared/errors';
 import type { CommandArgs } from '@shared/commands/catalogue';
-import type { PaymentMethod } from '@shared/domain/payment-method';
+import { removePaymentMethodRefusal, type PaymentMethod } from '@shared/domain/payment-method';
+import { refuseIf } from '@shared/domain/refusal';
 import { toPaymentMethod, type Row } from '../db/rows';
 import { checkVersion, notFound, recordAudit, type CommandContext } from './context';
 
@@ -8,10 +8,6 @@ async function loadMethodForUpdate(ctx: CommandContext, orgId: string, paymentMe
   const [row] = await ctx.tx.query<Row>('SELECT * FROM payment_methods WHERE id = $1 AND org_id = $2 FOR UPDATE', [paymentMethodId, orgId]);
   if (row === undefined) throw notFound('payment method');
   return toPaymentMethod(row);
-}
-
-function label(method: PaymentMethod): string {
-  return `${method.brand} ending in ${method.last4}`;
 }
 
 /** Exactly one default per organization afterwards; the previous default changes too. Already the default: nothing changes. */
@@ -46,12 +42,7 @@ export async function removePaymentMethod(ctx: CommandContext, args: CommandArgs
   checkVersion(ctx, before, undefined, before);
   if (before.isDefault) {
     const [others] = await ctx.tx.query<{ n: number }>('SELECT count(*)::int AS n FROM payment_methods WHERE org_id = $1 AND id <> $2', [args.orgId, before.id]);
-    if ((others?.n ?? 0) > 0) {
-      throw new SeatdeskError(
-        'INVALID_TRANSITION',
-        `${label(before)} is the default payment method. Set another payment method as the default first, then remove this one.`,
-      );
-    }
+    refuseIf(removePaymentMethodRefusal(before, others?.n ?? 0));
   }
   await ctx.tx.query('DELETE FROM payment_methods WHERE id = $1', [before.id]);
   await recordAudit(ctx, { orgId: before.orgId, entity: 'payment_method', entityId: before.id, action: 'removePaymentMethod', before, after: null });

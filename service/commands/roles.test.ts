@@ -54,7 +54,10 @@ describe.each(testDatabases())('role commands (%s)', (database) => {
     expect(admins.every((user) => !(user['role_ids'] as string[]).includes(owner))).toBe(true);
     const administrator = await kit.roleId(orgId, 'Administrator');
     const path = `${rolesOf(orgId)}/${administrator}`;
-    await kit.expectRefused(orgId, 'LAST_ADMIN', 409, () => kit.call('PATCH', path, { version: 1, permissions: PERMISSIONS.filter((p) => p !== 'users.manage') }));
+    const refused = await kit.expectRefused(orgId, 'LAST_ADMIN', 409, () => kit.call('PATCH', path, { version: 1, permissions: PERMISSIONS.filter((p) => p !== 'users.manage') }));
+    expect(refused.error.message).toBe(
+      'Wingtip Toys needs another active administrator first: Administrator must keep users.manage and roles.manage while nobody holds another role that grants them.',
+    );
     await kit.expectRefused(orgId, 'LAST_ADMIN', 409, () => kit.call('PATCH', path, { version: 1, permissions: [] }));
     // Permissions that do not keep the organization administrable may go; renaming is always fine.
     const trimmed = await kit.call('PATCH', path, { version: 1, name: 'Admins', permissions: PERMISSIONS.filter((p) => p !== 'audit.view') });
@@ -76,6 +79,7 @@ describe.each(testDatabases())('role commands (%s)', (database) => {
     expect(assigned.status).toBe(200);
     const inUse = await kit.expectRefused(orgId, 'ROLE_IN_USE', 409, () => kit.call('DELETE', `${rolesOf(orgId)}/${reviewer}`));
     expect(inUse.error.details).toEqual({ users: 1 });
+    expect(inUse.error.message).toBe('Finance Reviewer is assigned to 1 user: unassign it from everyone first, then delete it.');
 
     // Unassigned, it goes; a deactivated or pending holder counts too, so unassign from everyone.
     await kit.call('PATCH', `/v1/orgs/${orgId}/users/${String(holder?.['id'])}`, { version: assigned.body.version, roleIds: holder?.['role_ids'] });

@@ -1,34 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { SeatdeskError } from '@shared/errors';
 import type { CommandArgs } from '@shared/commands/catalogue';
-import { BUILT_IN_ROLES, PERMISSIONS, effectivePermissions } from '@shared/domain/permissions';
-import type { Role } from '@shared/domain/role';
+import { installBuiltInRolesRefusal, legacyAdministrators } from '@shared/domain/administrators';
+import { refuseIf } from '@shared/domain/refusal';
+import { builtInRoleNames, deleteRoleRefusal, isAdminRole, roleNameKey, roleNameTakenRefusal, type Role } from '@shared/domain/role';
 import { toRole, toUser, type Row } from '../db/rows';
 import type { Sql } from '../db/store';
 import { checkVersion, notFound, recordAudit, type CommandContext } from './context';
-import { assertOrgAdministrable } from './rules';
+import { assertKeepsAdministrator, loadOrgAdminRows } from './rules';
 import { assertCanGrant, assertIdFree } from './users';
 
-/** Role names are unique per organization, compared case-insensitively (the name_key column). */
-export function roleNameKey(name: string): string {
-  return name.trim().toLowerCase();
-}
-
-/**
- * A duplicate role name is a VALIDATION error on the name field, not DUPLICATE_EMAIL (that code
- * and its message are about user email addresses): the form shows it next to the name.
- */
+/** The name_key column is the shared key (roleNameKey), so the unique index and the rule agree. */
 async function assertRoleNameFree(ctx: CommandContext, orgId: string, name: string, exceptRoleId: string | null): Promise<void> {
-  const [taken] = await ctx.tx.query('SELECT 1 FROM roles WHERE org_id = $1 AND name_key = $2 AND id IS DISTINCT FROM $3', [
+  const taken = await ctx.tx.query<{ name: string }>('SELECT name FROM roles WHERE org_id = $1 AND name_key = $2 AND id IS DISTINCT FROM $3', [
     orgId,
     roleNameKey(name),
     exceptRoleId,
   ]);
-  if (taken !== undefined) {
-    throw new SeatdeskError('VALIDATION', `A role named ${name} already exists in this organization.`, [
-      { path: 'name', message: 'A role with this name already exists' },
-    ]);
-  }
+  refuseIf(roleNameTakenRefusal(name, taken.map((row) => row.name)));
 }
 
 async function loadRoleForUpdate(ctx: CommandContext, orgId: string, roleId: string): Promise<Role> {
@@ -37,19 +25,11 @@ async function loadRoleForUpdate(ctx: CommandContext, orgId: string, roleId: str
   return toRole(row);
 }
 
-/**
- * Creates the five built-in roles of an organization (for createOrg, installBuiltInRoles and the
- * seed). A legacy organization may already have a custom role by one of their names; the built-in
- * one then gets a suffix, since built-in roles can be renamed later but custom ones are the
- * admin's own.
- */
+/** Creates the five built-in roles of an organization (for createOrg, installBuiltInRoles and the seed), named by builtInRoleNames. */
 export async function insertBuiltInRoles(tx: Sql, orgId: string, now: Date): Promise<Role[]> {
-  const taken = new Set((await tx.query<{ name_key: string }>('SELECT name_key FROM roles WHERE org_id = $1', [orgId])).map((r) => r.name_key));
+  const taken = (await tx.query<{ name: string }>('SELECT name FROM roles WHERE org_id = $1', [orgId])).map((r) => r.name);
   const roles: Role[] = [];
-  for (const spec of BUILT_IN_ROLES) {
-    let name = spec.name;
-    for (let n = 1; taken.has(roleNameKey(name)); n += 1) name = n === 1 ? `${spec.name} (built-in)` : `${spec.name} (built-in ${n})`;
-    taken.add(roleNameKey(name));
+  for (const { spec, name } of builtInRoleNames(taken)) {
     const [row] = await tx.query<Row>(
       `INSERT INTO roles (id, org_id, name, name_key, description, permissions, built_in, built_in_key, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, true, $7, $8, $8) RETURNING *`,
@@ -82,6 +62,9 @@ export async function updateRole(ctx: CommandContext, args: CommandArgs<'updateR
   if (args.name !== undefined) await assertRoleNameFree(ctx, args.orgId, args.name, before.id);
   if (args.permissions !== undefined) {
     await assertCanGrant(ctx, args.orgId, [], args.permissions.filter((permission) => !before.permissions.includes(permission)));
+    if (isAdminRole(before)) {
+      assertKeepsAdministrator(await loadOrgAdminRows(ctx.tx, args.orgId), { kind: 'setRolePermissions', role: before, permissions: args.permissions });
+    }
   }
   const [row] = await ctx.tx.query<Row>(
     `UPDATE roles SET name = coalesce($2, name), name_key = coalesce($3, name_key), description = coalesce($4, description),
@@ -90,7 +73,6 @@ export async function updateRole(ctx: CommandContext, args: CommandArgs<'updateR
     [before.id, args.name ?? null, args.name === undefined ? null : roleNameKey(args.name), args.description ?? null, args.permissions ?? null, ctx.now],
   );
   const after = toRole(row!);
-  if (args.permissions !== undefined) await assertOrgAdministrable(ctx.tx, args.orgId);
   await recordAudit(ctx, { orgId: after.orgId, entity: 'role', entityId: after.id, action: 'updateRole', before, after });
   return after;
 }
@@ -98,17 +80,11 @@ export async function updateRole(ctx: CommandContext, args: CommandArgs<'updateR
 export async function deleteRole(ctx: CommandContext, args: CommandArgs<'deleteRole'>): Promise<Role> {
   const before = await loadRoleForUpdate(ctx, args.orgId, args.roleId);
   checkVersion(ctx, before, undefined, before);
-  if (before.builtIn) {
-    throw new SeatdeskError('INVALID_TRANSITION', `${before.name} is a built-in role: it can be renamed or edited, but not deleted.`);
-  }
   const [usage] = await ctx.tx.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE org_id = $1 AND $2::uuid = ANY (role_ids)', [
     args.orgId,
     before.id,
   ]);
-  const users = usage?.n ?? 0;
-  if (users > 0) {
-    throw new SeatdeskError('ROLE_IN_USE', `${before.name} is assigned to ${users} user${users === 1 ? '' : 's'}. Unassign it first.`, { users });
-  }
+  refuseIf(deleteRoleRefusal(before, usage?.n ?? 0));
   await ctx.tx.query('DELETE FROM roles WHERE id = $1', [before.id]);
   await recordAudit(ctx, { orgId: before.orgId, entity: 'role', entityId: before.id, action: 'deleteRole', before, after: null });
   return before;
@@ -122,20 +98,10 @@ export async function deleteRole(ctx: CommandContext, args: CommandArgs<'deleteR
 export async function installBuiltInRoles(ctx: CommandContext, args: CommandArgs<'installBuiltInRoles'>): Promise<Role[]> {
   const [org] = await ctx.tx.query<{ name: string }>('SELECT name FROM orgs WHERE id = $1 FOR UPDATE', [args.orgId]);
   if (org === undefined) throw notFound('organization');
-  const [installed] = await ctx.tx.query('SELECT 1 FROM roles WHERE org_id = $1 AND built_in_key IS NOT NULL LIMIT 1', [args.orgId]);
-  if (installed !== undefined) throw new SeatdeskError('INVALID_TRANSITION', `${org.name} already has the built-in roles.`);
-
-  const customRoles = (await ctx.tx.query<Row>('SELECT * FROM roles WHERE org_id = $1', [args.orgId])).map(toRole);
+  const existing = (await ctx.tx.query<Row>('SELECT * FROM roles WHERE org_id = $1', [args.orgId])).map(toRole);
   const users = (await ctx.tx.query<Row>("SELECT * FROM users WHERE org_id = $1 AND status = 'active' ORDER BY created_at FOR UPDATE", [args.orgId])).map(toUser);
-  const legacyAdmins = users.filter(
-    (user) => effectivePermissions(customRoles.filter((role) => user.roleIds.includes(role.id)), user.permissions).length === PERMISSIONS.length,
-  );
-  if (legacyAdmins.length === 0) {
-    throw new SeatdeskError(
-      'LAST_ADMIN',
-      `No active user of ${org.name} holds every permission, so nobody would get the Administrator role. Give an active user every permission first.`,
-    );
-  }
+  refuseIf(installBuiltInRolesRefusal(org, existing, users));
+  const legacyAdmins = legacyAdministrators(users, existing);
 
   const roles = await insertBuiltInRoles(ctx.tx, args.orgId, ctx.now);
   for (const role of roles) {
@@ -150,6 +116,5 @@ export async function installBuiltInRoles(ctx: CommandContext, args: CommandArgs
     const after = toUser(row!);
     await recordAudit(ctx, { orgId: after.orgId, entity: 'user', entityId: after.id, action: 'installBuiltInRoles', before, after });
   }
-  await assertOrgAdministrable(ctx.tx, args.orgId);
   return roles;
 }

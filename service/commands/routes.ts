@@ -6,28 +6,6 @@ import { uuidSchema } from '@shared/domain/ids';
 import { defineRoute, type RouteDef } from '../http/route';
 import { executeCommand } from './run';
 
-const CREATES = new Set<CommandName>(['createUser', 'inviteUsers', 'createRole', 'addBillingContact', 'createOrg']);
-const MANY = new Set<CommandName>(['inviteUsers', 'installBuiltInRoles']);
-
-const COMMAND_ERRORS: Partial<Record<CommandName, readonly string[]>> = {
-  createUser: ['DUPLICATE_EMAIL'],
-  updateUser: ['VERSION_CONFLICT', 'LAST_ADMIN'],
-  activateUser: ['INVALID_TRANSITION'],
-  deactivateUser: ['INVALID_TRANSITION', 'LAST_ADMIN', 'ADMIN_ROLE_ASSIGNED'],
-  removeUser: ['LAST_ADMIN'],
-  inviteUsers: ['DUPLICATE_EMAIL'],
-  resendInvitation: ['INVALID_TRANSITION'],
-  updateRole: ['VERSION_CONFLICT', 'LAST_ADMIN'],
-  deleteRole: ['ROLE_IN_USE', 'INVALID_TRANSITION'],
-  installBuiltInRoles: ['INVALID_TRANSITION', 'LAST_ADMIN'],
-  updateBillingContact: ['VERSION_CONFLICT'],
-  cancelSubscription: ['INVALID_TRANSITION'],
-  reactivateSubscription: ['INVALID_TRANSITION'],
-  removeScheduledCancellation: ['INVALID_TRANSITION'],
-  updateOrg: ['VERSION_CONFLICT'],
-  removePaymentMethod: ['INVALID_TRANSITION'],
-};
-
 /**
  * The command's JSON body as documented: its args without the path parameters (the same field
  * schemas, unknown keys refused and refinements kept); undefined when the path says everything.
@@ -61,14 +39,15 @@ export const commandRoutes: RouteDef[] = COMMAND_NAMES.map((name) => {
     auth: 'bearer',
     params: z.strictObject(Object.fromEntries(params.map((p) => [p, uuidSchema]))),
     ...(body === undefined ? {} : { body }),
-    response: MANY.has(name) ? z.object({ items: z.array(entity) }) : entity,
-    status: CREATES.has(name) ? 201 : 200,
-    errors: ['NOT_FOUND', 'FORBIDDEN', ...(COMMAND_ERRORS[name] ?? [])],
+    // The command's facts (creates, many, errors) come from the catalogue, as the outbox and mutators read them.
+    response: def.many ? z.object({ items: z.array(entity) }) : entity,
+    status: def.creates ? 201 : 200,
+    errors: ['NOT_FOUND', 'FORBIDDEN', ...def.errors],
     handler: async ({ params: pathParams, body: fields, actor, deps }) => {
       const parsed = parseCommand(name, argsFromRequest(pathParams as Record<string, string>, fields));
       if (!parsed.success) throw validationErrorFromZod(parsed.error);
       const result = await executeCommand(deps, actor, parsed.command);
-      return MANY.has(name) ? { items: result } : result;
+      return def.many ? { items: result } : result;
     },
   });
 });

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { SeatdeskError } from '@shared/errors';
 import type { CommandArgs } from '@shared/commands/catalogue';
 import { recipientsFor } from '@shared/domain/billing-contact';
+import { refuseIf } from '@shared/domain/refusal';
 import {
-  canCancel,
-  canReactivate,
-  canRemoveScheduledCancellation,
+  cancelRefusal,
   cancellationOutcome,
+  reactivateRefusal,
+  removeScheduledCancellationRefusal,
   statusBeforeCancellation,
   type Subscription,
 } from '@shared/domain/subscription';
@@ -18,21 +18,6 @@ async function loadSubscriptionForUpdate(ctx: CommandContext, orgId: string, sub
   const [row] = await ctx.tx.query<Row>('SELECT * FROM subscriptions WHERE id = $1 AND org_id = $2 FOR UPDATE', [subscriptionId, orgId]);
   if (row === undefined) throw notFound('subscription');
   return toSubscription(row);
-}
-
-const STATUS_WORDS: Readonly<Record<Subscription['status'], string>> = {
-  trial: 'on trial',
-  active: 'active',
-  cancel_scheduled: 'scheduled to be cancelled',
-  cancelled: 'cancelled',
-};
-
-function refuse(subscription: Subscription, rule: string): SeatdeskError {
-  return new SeatdeskError(
-    'INVALID_TRANSITION',
-    `${subscription.product} (${subscription.plan}) is ${STATUS_WORDS[subscription.status]}; ${rule}.`,
-    { status: subscription.status },
-  );
 }
 
 /** Tells the contacts that take subscription changes, in the same transaction as the change. */
@@ -79,7 +64,7 @@ async function save(
 export async function cancelSubscription(ctx: CommandContext, args: CommandArgs<'cancelSubscription'>): Promise<Subscription> {
   const before = await loadSubscriptionForUpdate(ctx, args.orgId, args.subscriptionId);
   checkVersion(ctx, before, undefined, before);
-  if (!canCancel(before.status)) throw refuse(before, 'only a trial or active subscription can be cancelled');
+  refuseIf(cancelRefusal(before));
   const outcome = cancellationOutcome(before, ctx.now.toISOString());
   if (outcome.status === 'cancel_scheduled') {
     return save(ctx, before, { status: 'cancel_scheduled', cancelAt: outcome.cancelAt }, 'cancelSubscription', `will be cancelled on ${outcome.cancelAt.slice(0, 10)}`);
@@ -91,7 +76,7 @@ export async function cancelSubscription(ctx: CommandContext, args: CommandArgs<
 export async function removeScheduledCancellation(ctx: CommandContext, args: CommandArgs<'removeScheduledCancellation'>): Promise<Subscription> {
   const before = await loadSubscriptionForUpdate(ctx, args.orgId, args.subscriptionId);
   checkVersion(ctx, before, undefined, before);
-  if (!canRemoveScheduledCancellation(before.status)) throw refuse(before, 'there is no scheduled cancellation to remove');
+  refuseIf(removeScheduledCancellationRefusal(before));
   const status = statusBeforeCancellation(before, ctx.now.toISOString());
   return save(ctx, before, { status, cancelAt: null }, 'removeScheduledCancellation', 'will no longer be cancelled');
 }
@@ -100,6 +85,6 @@ export async function removeScheduledCancellation(ctx: CommandContext, args: Com
 export async function reactivateSubscription(ctx: CommandContext, args: CommandArgs<'reactivateSubscription'>): Promise<Subscription> {
   const before = await loadSubscriptionForUpdate(ctx, args.orgId, args.subscriptionId);
   checkVersion(ctx, before, undefined, before);
-  if (!canReactivate(before.status)) throw refuse(before, 'only a cancelled subscription can be reactivated');
+  refuseIf(reactivateRefusal(before));
   return save(ctx, before, { status: 'active', cancelAt: null, environmentId: randomUUID() }, 'reactivateSubscription', 'was reactivated');
 }

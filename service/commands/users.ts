@@ -2,13 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { SeatdeskError } from '@shared/errors';
 import type { CommandArgs } from '@shared/commands/catalogue';
 import { emailKey } from '@shared/email';
+import { adminRoleAssignedRefusal, adminRolesHeld, RoleLookup, type AdminRuleRole } from '@shared/domain/administrators';
+import { idInUseRefusal } from '@shared/domain/ids';
 import type { Permission } from '@shared/domain/permissions';
-import type { User } from '@shared/domain/user';
+import { refuseIf } from '@shared/domain/refusal';
+import { activateRefusal, deactivateRefusal, duplicateEmailRefusal, type User } from '@shared/domain/user';
 import { toBillingContact, toOrganization, toUser, type Row } from '../db/rows';
 import { invitationLink, issueInvitationToken } from '../auth/invitation-tokens';
 import { queueMail } from '../mail/outbox';
 import { checkVersion, notFound, recordAudit, type CommandContext } from './context';
-import { assertOrgAdministrable, assertRolesFound, assertRolesInOrg, holdsAdminRole, isAdminRole, orgRoles, type OrgRoles } from './rules';
+import { assertKeepsAdministrator, assertRolesFound, assertRolesInOrg, loadOrgAdminRows } from './rules';
 
 export async function loadUserForUpdate(ctx: CommandContext, orgId: string, userId: string): Promise<User> {
   const [row] = await ctx.tx.query<Row>('SELECT * FROM users WHERE id = $1 AND org_id = $2 FOR UPDATE', [userId, orgId]);
@@ -21,27 +24,26 @@ export async function loadUserForUpdate(ctx: CommandContext, orgId: string, user
  * belong to the organization, in the same round trip: the role rules need both, and a bulk role
  * change pushes thousands of these.
  */
-async function loadUserAndRolesForUpdate(ctx: CommandContext, orgId: string, userId: string, roleIds: readonly string[]): Promise<{ before: User; roles: OrgRoles }> {
-  const [row] = await ctx.tx.query<Row & { role_grants: [id: string, permissions: string[], builtInKey: string | null][] }>(
+async function loadUserAndRolesForUpdate(ctx: CommandContext, orgId: string, userId: string, roleIds: readonly string[]): Promise<{ before: User; roles: RoleLookup }> {
+  const [row] = await ctx.tx.query<Row & { role_grants: AdminRuleRole[] }>(
     `SELECT u.*,
-       (SELECT coalesce(jsonb_agg(jsonb_build_array(r.id, r.permissions, r.built_in_key)), '[]')
+       (SELECT coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'name', r.name, 'permissions', r.permissions, 'builtInKey', r.built_in_key)), '[]')
           FROM roles r WHERE r.org_id = u.org_id AND (r.id = ANY (u.role_ids) OR r.id = ANY ($3::uuid[]))) AS role_grants
      FROM users u WHERE u.id = $1 AND u.org_id = $2 FOR UPDATE OF u`,
     [userId, orgId, roleIds],
   );
   if (row === undefined) throw notFound('user');
-  const roles = orgRoles(row.role_grants.map(([id, permissions, builtInKey]) => ({ id, permissions, builtInKey })));
-  return { before: toUser(row), roles };
+  return { before: toUser(row), roles: new RoleLookup(row.role_grants) };
 }
 
 export async function assertEmailFree(ctx: CommandContext, orgId: string, email: string): Promise<void> {
-  const [taken] = await ctx.tx.query('SELECT 1 FROM users WHERE org_id = $1 AND email_key = $2', [orgId, emailKey(email)]);
-  if (taken !== undefined) throw new SeatdeskError('DUPLICATE_EMAIL', `${email} already has an account in this organization.`);
+  const taken = await ctx.tx.query<{ email: string }>('SELECT email FROM users WHERE org_id = $1 AND email_key = $2', [orgId, emailKey(email)]);
+  refuseIf(duplicateEmailRefusal(email, taken.map((row) => row.email)));
 }
 
 export async function assertIdFree(ctx: CommandContext, table: string, id: string): Promise<void> {
   const [taken] = await ctx.tx.query(`SELECT 1 FROM ${table} WHERE id = $1`, [id]);
-  if (taken !== undefined) throw new SeatdeskError('VALIDATION', 'That id is already in use.', [{ path: 'id', message: 'Already in use' }]);
+  refuseIf(idInUseRefusal(taken !== undefined));
 }
 
 /**
@@ -110,6 +112,11 @@ export async function updateUser(ctx: CommandContext, args: CommandArgs<'updateU
   const addedRoleIds = (newRoleIds ?? []).filter((id) => !before.roleIds.includes(id));
   const removedRoleIds = newRoleIds === undefined ? [] : before.roleIds.filter((id) => !newRoleIds.includes(id));
   if (newRoleIds !== undefined) assertRolesFound(roles, newRoleIds);
+  // Only taking an Owner or Administrator role from an active user can leave the organization
+  // without an administrator; every other change skips loading the organization's administrators.
+  if (newRoleIds !== undefined && before.status === 'active' && adminRolesHeld({ roleIds: removedRoleIds }, roles).length > 0) {
+    assertKeepsAdministrator(await loadOrgAdminRows(ctx.tx, args.orgId), { kind: 'setRoles', user: before, roleIds: newRoleIds });
+  }
   // Only what is added needs the actor to hold it; keeping or removing existing grants does not.
   assertHolds(ctx, [
     ...(args.permissions ?? []).filter((permission) => !before.permissions.includes(permission)),
@@ -123,9 +130,6 @@ export async function updateUser(ctx: CommandContext, args: CommandArgs<'updateU
     [before.id, args.firstName ?? null, args.lastName ?? null, newRoleIds ?? null, args.permissions ?? null, ctx.now],
   );
   const after = toUser(row!);
-  // Only an active holder of Owner or Administrator counts for LAST_ADMIN, so only taking such a
-  // role away can leave the organization without one; every other change skips the count.
-  if (before.status === 'active' && removedRoleIds.some((id) => isAdminRole(roles.get(id)))) await assertOrgAdministrable(ctx.tx, args.orgId);
   await recordAudit(ctx, { orgId: after.orgId, entity: 'user', entityId: after.id, action: 'updateUser', before, after });
   return after;
 }
@@ -133,26 +137,20 @@ export async function updateUser(ctx: CommandContext, args: CommandArgs<'updateU
 export async function activateUser(ctx: CommandContext, args: CommandArgs<'activateUser'>): Promise<User> {
   const before = await loadUserForUpdate(ctx, args.orgId, args.userId);
   checkVersion(ctx, before, undefined, before);
-  if (before.status === 'active') throw new SeatdeskError('INVALID_TRANSITION', `${before.email} is already active.`);
   // An invited user has no password yet; only accepting the emailed link makes them active.
-  if (before.status === 'pending') {
-    throw new SeatdeskError('INVALID_TRANSITION', `${before.email} has not accepted the invitation yet. Resend the invitation instead.`);
-  }
+  refuseIf(activateRefusal(before));
   return setStatus(ctx, before, 'active', 'activateUser');
 }
 
 export async function deactivateUser(ctx: CommandContext, args: CommandArgs<'deactivateUser'>): Promise<User> {
   const before = await loadUserForUpdate(ctx, args.orgId, args.userId);
   checkVersion(ctx, before, undefined, before);
-  if (before.status === 'deactivated') throw new SeatdeskError('INVALID_TRANSITION', `${before.email} is already deactivated.`);
-  if (before.status === 'pending') {
-    throw new SeatdeskError('INVALID_TRANSITION', `${before.email} has not accepted the invitation yet. Revoke the invitation instead.`);
-  }
-  if (await holdsAdminRole(ctx.tx, args.orgId, before.roleIds)) {
+  refuseIf(deactivateRefusal(before));
+  if (before.roleIds.length > 0) {
+    const rows = await loadOrgAdminRows(ctx.tx, args.orgId);
     // The last administrator is the more useful thing to say; otherwise the role must go first.
-    await ctx.tx.query("UPDATE users SET status = 'deactivated' WHERE id = $1", [before.id]);
-    await assertOrgAdministrable(ctx.tx, args.orgId);
-    throw new SeatdeskError('ADMIN_ROLE_ASSIGNED');
+    assertKeepsAdministrator(rows, { kind: 'deactivate', user: before });
+    refuseIf(adminRoleAssignedRefusal(before, rows.roles));
   }
   return setStatus(ctx, before, 'deactivated', 'deactivateUser');
 }
@@ -160,6 +158,7 @@ export async function deactivateUser(ctx: CommandContext, args: CommandArgs<'dea
 export async function removeUser(ctx: CommandContext, args: CommandArgs<'removeUser'>): Promise<User> {
   const before = await loadUserForUpdate(ctx, args.orgId, args.userId);
   checkVersion(ctx, before, undefined, before);
+  if (before.status === 'active' && before.roleIds.length > 0) assertKeepsAdministrator(await loadOrgAdminRows(ctx.tx, args.orgId), { kind: 'remove', user: before });
   // What pointed at the user stays, unlinked; each of those changes is audited too.
   for (const contact of await ctx.tx.query<Row>('SELECT * FROM billing_contacts WHERE user_id = $1 FOR UPDATE', [before.id])) {
     const [row] = await ctx.tx.query<Row>('UPDATE billing_contacts SET user_id = NULL, version = version + 1, updated_at = $2 WHERE id = $1 RETURNING *', [contact['id'], ctx.now]);
@@ -172,7 +171,6 @@ export async function removeUser(ctx: CommandContext, args: CommandArgs<'removeU
     await recordAudit(ctx, { orgId: after.id, entity: 'organization', entityId: after.id, action: 'removeUser', before: toOrganization(org), after });
   }
   await ctx.tx.query('DELETE FROM users WHERE id = $1', [before.id]);
-  await assertOrgAdministrable(ctx.tx, args.orgId);
   await recordAudit(ctx, { orgId: before.orgId, entity: 'user', entityId: before.id, action: 'removeUser', before, after: null });
   return before;
 }

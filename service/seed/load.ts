@@ -3,7 +3,7 @@ import type { Organization } from '@shared/domain/organization';
 import { hashPassword } from '../auth/passwords';
 import { MIGRATION_LOCK } from '../db/migrate';
 import type { Sql, Store } from '../db/store';
-import { roleNameKey } from '../commands/roles';
+import { roleNameKey } from '@shared/domain/role';
 import { generateDemoDataset, generateScaleDataset, type SeedDataset } from './dataset';
 
 export type SeedOptions = { kind: 'demo' } | { kind: 'scale'; customers: number; usersPerCustomer: number };

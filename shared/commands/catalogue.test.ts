@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { argsFromRequest, COMMAND_NAMES, COMMANDS, parseCommand, pathParamsOf, targetOrgOf } from './catalogue';
+import type { z } from 'zod';
+import { argsFromRequest, clientIdFieldOf, COMMAND_NAMES, COMMANDS, parseCommand, pathParamsOf, targetOrgOf } from './catalogue';
 
 const ORG = '0b9b7c1e-6a53-4f8e-9a7e-2f7f0e6c1a01';
 const USER = '5f2d7a3c-1b8e-4c4d-8f6a-9e0b1c2d3e4f';
@@ -80,5 +81,21 @@ describe('the command catalogue', () => {
       admin: { firstName: 'Al', lastName: 'Ice', email: 'al@contoso.example' },
     });
     expect(create.success && targetOrgOf(create.command)).toBe(USER);
+  });
+
+  it('carries each command’s facts: what makes rows with client-made ids, what answers many, what it can refuse', () => {
+    const creates = COMMAND_NAMES.filter((name) => COMMANDS[name].creates);
+    expect(creates.sort()).toEqual(['addBillingContact', 'createOrg', 'createRole', 'createUser', 'inviteUsers']);
+    expect(COMMAND_NAMES.filter((name) => COMMANDS[name].many).sort()).toEqual(['installBuiltInRoles', 'inviteUsers']);
+    for (const name of COMMAND_NAMES) {
+      const field = clientIdFieldOf(name);
+      const shape = (COMMANDS[name].args as z.ZodObject).shape as Record<string, unknown>;
+      // A creating command takes its client-made id(s) in that field; no other command has one.
+      if (field === null) expect(shape['id'] ?? shape['ids'], name).toBeUndefined();
+      else expect(shape[field], name).toBeDefined();
+    }
+    expect(COMMANDS.deactivateUser.errors).toEqual(['INVALID_TRANSITION', 'LAST_ADMIN', 'ADMIN_ROLE_ASSIGNED']);
+    expect(COMMANDS.deleteRole.errors).toContain('ROLE_IN_USE');
+    expect(COMMANDS.createRole.errors).toEqual([]);
   });
 });

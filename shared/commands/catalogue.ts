@@ -8,6 +8,7 @@ import { roleSchema } from '../domain/role';
 import type { EntityName } from '../domain/entities';
 import { emailSchema } from '../email';
 import { vatNumberSchema } from '../vat';
+import type { ErrorCode } from '../errors';
 
 /**
  * Every change in Seatdesk is one of these commands. A command's args are its REST route's
@@ -23,7 +24,19 @@ export interface CommandDef<A extends z.ZodType = z.ZodType> {
   entity: EntityName;
   /** Needed at the target organization (`orgId`, or `parentId` for createOrg). */
   permission: Permission;
+  /**
+   * Makes new rows the client may name: `args.id` (or `args.ids`, one per row, when `many`), so a
+   * record created offline can be edited before it syncs. Its route answers 201.
+   */
+  creates: boolean;
+  /** Answers several rows (`{items}` on its route) rather than one. */
+  many: boolean;
+  /** The rule refusals it can answer, besides NOT_FOUND, FORBIDDEN and VALIDATION (every command can). */
+  errors: readonly ErrorCode[];
 }
+
+/** A command as declared: the facts default to "changes one existing row and refuses nothing else". */
+type CommandSpec<A extends z.ZodType> = Omit<CommandDef<A>, 'creates' | 'many' | 'errors'> & Partial<Pick<CommandDef<A>, 'creates' | 'many' | 'errors'>>;
 
 const personName = personNameSchema;
 const version = z.number().int().min(1);
@@ -45,8 +58,8 @@ const contactArgs = { orgId: uuidSchema, contactId: uuidSchema };
 const subscriptionArgs = { orgId: uuidSchema, subscriptionId: uuidSchema };
 const paymentMethodArgs = { orgId: uuidSchema, paymentMethodId: uuidSchema };
 
-function command<A extends z.ZodType>(def: CommandDef<A>): CommandDef<A> {
-  return def;
+function command<A extends z.ZodType>(spec: CommandSpec<A>): CommandDef<A> {
+  return { creates: false, many: false, errors: [], ...spec };
 }
 
 export const COMMANDS = {
@@ -55,6 +68,8 @@ export const COMMANDS = {
     path: '/v1/orgs/:orgId/users',
     entity: 'user',
     permission: 'users.manage',
+    creates: true,
+    errors: ['DUPLICATE_EMAIL'],
     args: z.strictObject({
       ...orgArgs,
       ...clientId,
@@ -71,6 +86,7 @@ export const COMMANDS = {
     path: '/v1/orgs/:orgId/users/:userId',
     entity: 'user',
     permission: 'users.manage',
+    errors: ['VERSION_CONFLICT', 'LAST_ADMIN'],
     args: z.strictObject({
       ...userArgs,
       version,
@@ -85,6 +101,7 @@ export const COMMANDS = {
     path: '/v1/orgs/:orgId/users/:userId/activate',
     entity: 'user',
     permission: 'users.manage',
+    errors: ['INVALID_TRANSITION'],
     args: z.strictObject(userArgs),
   }),
   deactivateUser: command({
@@ -92,6 +109,7 @@ export const COMMANDS = {
     path: '/v1/orgs/:orgId/users/:userId/deactivate',
     entity: 'user',
     permission: 'users.manage',
+    errors: ['INVALID_TRANSITION', 'LAST_ADMIN', 'ADMIN_ROLE_ASSIGNED'],
     args: z.strictObject(userArgs),
   }),
   removeUser: command({
@@ -99,6 +117,7 @@ export const COMMANDS = {
     path: '/v1/orgs/:orgId/users/:userId',
     entity: 'user',
     permission: 'users.manage',
+    errors: ['LAST_ADMIN'],
     args: z.strictObject(userArgs),
   }),
   inviteUsers: command({
@@ -106,6 +125,9 @@ export const COMMANDS = {
     path: '/v1/orgs/:orgId/invitations',
     entity: 'user',
     permission: 'users.invite',
+    creates: true,
+    many: true,
+    errors: ['DUPLICATE_EMAIL'],
     args: z
       .strictObject({
         ...orgArgs,
@@ -124,6 +146,7 @@ export const COMMANDS = {
     path: '/v1/orgs/:orgId/invitations/:userId/resend',
     entity: 'user',
     permission: 'users.invite',
+    errors: ['INVALID_TRANSITION'],
     args: z.strictObject(userArgs),
   }),
   createRole: command({
@@ -131,6 +154,7 @@ export const COMMANDS = {
     path: '/v1/orgs/:orgId/roles',
     entity: 'role',
     permission: 'roles.manage',
+    creates: true,
     args: z.strictObject({
       ...orgArgs,
       ...clientId,
@@ -144,6 +168,7 @@ export const COMMANDS = {
     path: '/v1/orgs/:orgId/roles/:roleId',
     entity: 'role',
     permission: 'roles.manage',
+    errors: ['VERSION_CONFLICT', 'LAST_ADMIN'],
     args: z.strictObject({
       ...roleArgs,
       version,
@@ -157,6 +182,7 @@ export const COMMANDS = {
     path: '/v1/orgs/:orgId/roles/:roleId',
     entity: 'role',
     permission: 'roles.manage',
+    errors: ['ROLE_IN_USE', 'INVALID_TRANSITION'],
     args: z.strictObject(roleArgs),
   }),
   installBuiltInRoles: command({
@@ -164,6 +190,8 @@ export const COMMANDS = {
     path: '/v1/orgs/:orgId/roles/built-in',
     entity: 'role',
     permission: 'roles.manage',
+    many: true,
+    errors: ['INVALID_TRANSITION', 'LAST_ADMIN'],
     args: z.strictObject(orgArgs),
   }),
   addBillingContact: command({
@@ -171,6 +199,7 @@ export const COMMANDS = {
     path: '/v1/orgs/:orgId/billing-contacts',
     entity: 'billing_contact',
     permission: 'billing.edit',
+    creates: true,
     args: z.strictObject({
       ...orgArgs,
       ...clientId,
@@ -184,6 +213,7 @@ export const COMMANDS = {
     path: '/v1/orgs/:orgId/billing-contacts/:contactId',
     entity: 'billing_contact',
     permission: 'billing.edit',
+    errors: ['VERSION_CONFLICT'],
     args: z.strictObject({ ...contactArgs, version, email: emailSchema.optional(), kinds: emailKinds.optional() }),
   }),
   removeBillingContact: command({
@@ -198,6 +228,7 @@ export const COMMANDS = {
     path: '/v1/orgs/:orgId/subscriptions/:subscriptionId/cancel',
     entity: 'subscription',
     permission: 'subscriptions.manage',
+    errors: ['INVALID_TRANSITION'],
     args: z.strictObject(subscriptionArgs),
   }),
   reactivateSubscription: command({
@@ -205,6 +236,7 @@ export const COMMANDS = {
     path: '/v1/orgs/:orgId/subscriptions/:subscriptionId/reactivate',
     entity: 'subscription',
     permission: 'subscriptions.manage',
+    errors: ['INVALID_TRANSITION'],
     args: z.strictObject(subscriptionArgs),
   }),
   removeScheduledCancellation: command({
@@ -212,6 +244,7 @@ export const COMMANDS = {
     path: '/v1/orgs/:orgId/subscriptions/:subscriptionId/remove-scheduled-cancellation',
     entity: 'subscription',
     permission: 'subscriptions.manage',
+    errors: ['INVALID_TRANSITION'],
     args: z.strictObject(subscriptionArgs),
   }),
   createOrg: command({
@@ -219,6 +252,7 @@ export const COMMANDS = {
     path: '/v1/orgs',
     entity: 'organization',
     permission: 'orgs.manage',
+    creates: true,
     args: z.strictObject({
       ...clientId,
       parentId: uuidSchema,
@@ -233,6 +267,7 @@ export const COMMANDS = {
     path: '/v1/orgs/:orgId',
     entity: 'organization',
     permission: 'account.edit',
+    errors: ['VERSION_CONFLICT'],
     args: z.strictObject({
       ...orgArgs,
       version,
@@ -257,6 +292,7 @@ export const COMMANDS = {
     path: '/v1/orgs/:orgId/payment-methods/:paymentMethodId',
     entity: 'payment_method',
     permission: 'billing.edit',
+    errors: ['INVALID_TRANSITION'],
     args: z.strictObject(paymentMethodArgs),
   }),
 } as const;
@@ -287,6 +323,12 @@ export function argsFromRequest(params: Record<string, string>, body: unknown): 
 export function parseCommand(name: CommandName, args: unknown) {
   const parsed = COMMANDS[name].args.safeParse(args);
   return parsed.success ? { success: true as const, command: { name, args: parsed.data } as Command } : parsed;
+}
+
+/** The field of a creating command that carries its client-made id(s); null for the others. */
+export function clientIdFieldOf(name: CommandName): 'id' | 'ids' | null {
+  const def = COMMANDS[name];
+  return def.creates ? (def.many ? 'ids' : 'id') : null;
 }
 
 /** The organization a command acts in: where its permission is checked. */

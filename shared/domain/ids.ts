@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refusal, type Refusal } from './refusal';
 
 export const uuidSchema = z.uuid();
 
@@ -17,3 +18,8 @@ export const entityBaseShape = {
   createdAt: isoDateTimeSchema,
   updatedAt: isoDateTimeSchema,
 };
+
+/** A client-made id (a record created offline) must not name a row that already exists. */
+export function idInUseRefusal(taken: boolean, path = 'id'): Refusal<'VALIDATION'> | null {
+  return taken ? refusal('VALIDATION', 'That id is already in use.', [{ path, message: 'Already in use' }]) : null;
+}

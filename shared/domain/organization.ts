@@ -3,6 +3,7 @@ import { trimmedText } from '../text';
 import { emailSchema } from '../email';
 import { vatNumberSchema } from '../vat';
 import { entityBaseShape, uuidSchema } from './ids';
+import { refusal, type Refusal } from './refusal';
 
 export const ORG_KINDS = ['provider', 'reseller', 'customer'] as const;
 export const orgKindSchema = z.enum(ORG_KINDS);
@@ -54,4 +55,21 @@ export const CHILD_ORG_KINDS: Readonly<Record<OrgKind, readonly OrgKind[]>> = {
 
 export function canHaveChild(parentKind: OrgKind, childKind: OrgKind): boolean {
   return CHILD_ORG_KINDS[parentKind].includes(childKind);
+}
+
+/** A new organization's kind must be allowed below its parent's. */
+export function childOrgRefusal(parent: Pick<Organization, 'name' | 'kind'>, childKind: OrgKind): Refusal<'VALIDATION'> | null {
+  if (canHaveChild(parent.kind, childKind)) return null;
+  const message =
+    parent.kind === 'customer'
+      ? `${parent.name} is a customer organization: it cannot have organizations below it.`
+      : `A ${parent.kind} organization can only have ${parent.kind === 'provider' ? 'resellers and customers' : 'customers'} below it.`;
+  return refusal('VALIDATION', message, [{ path: 'kind', message: `Not allowed below a ${parent.kind}` }]);
+}
+
+/** The primary contact is one of the organization's own users. */
+export function primaryContactRefusal(isUserOfOrg: boolean): Refusal<'VALIDATION'> | null {
+  return isUserOfOrg
+    ? null
+    : refusal('VALIDATION', 'The primary contact must be a user of this organization.', [{ path: 'primaryContactUserId', message: 'Not a user of this organization' }]);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { text, trimmedText } from '../text';
 import { entityBaseShape } from './ids';
+import { refusal, type Refusal } from './refusal';
 
 export const PAYMENT_METHOD_TYPES = ['card', 'sepa_debit', 'ideal'] as const;
 export const paymentMethodTypeSchema = z.enum(PAYMENT_METHOD_TYPES);
@@ -29,4 +30,16 @@ export function isExpired(method: Pick<PaymentMethod, 'expMonth' | 'expYear'>, t
   if (method.expMonth === null || method.expYear === null) return false;
   const expiry = `${method.expYear}-${String(method.expMonth).padStart(2, '0')}`;
   return today.slice(0, 7) > expiry;
+}
+
+/** The default goes last: while other methods remain, one of them must become the default first. */
+export function removePaymentMethodRefusal(
+  method: Pick<PaymentMethod, 'brand' | 'last4' | 'isDefault'>,
+  otherMethods: number,
+): Refusal<'INVALID_TRANSITION'> | null {
+  if (!method.isDefault || otherMethods === 0) return null;
+  return refusal(
+    'INVALID_TRANSITION',
+    `${method.brand} ending in ${method.last4} is the default payment method. Set another payment method as the default first, then remove this one.`,
+  );
 }

@@ -3,6 +3,9 @@ import {
   canCancel,
   canReactivate,
   canRemoveScheduledCancellation,
+  cancelRefusal,
+  reactivateRefusal,
+  removeScheduledCancellationRefusal,
   cancellationOutcome,
   intervalAmount,
   seatCount,
@@ -111,5 +114,21 @@ describe('seats', () => {
     expect(seatCount({ ...subscription, basis: 'fixed_quantity' }, 7)).toBe(12);
     expect(intervalAmount(subscription, 7)).toEqual({ amount: 3150, currency: 'EUR' });
     expect(intervalAmount({ ...subscription, basis: 'fixed_quantity' }, 7)).toEqual({ amount: 5400, currency: 'EUR' });
+  });
+});
+
+describe('the subscription transition rules', () => {
+  const backup = { product: 'Backup', plan: 'Pro' };
+  it('refuse a change the status does not allow, in words, with the status', () => {
+    expect(cancelRefusal({ ...backup, status: 'active' })).toBeNull();
+    expect(cancelRefusal({ ...backup, status: 'cancel_scheduled' })).toEqual({
+      code: 'INVALID_TRANSITION',
+      message: 'Backup (Pro) is scheduled to be cancelled; only a trial or active subscription can be cancelled.',
+      details: { status: 'cancel_scheduled' },
+    });
+    expect(reactivateRefusal({ ...backup, status: 'cancelled' })).toBeNull();
+    expect(reactivateRefusal({ ...backup, status: 'trial' })?.message).toBe('Backup (Pro) is on trial; only a cancelled subscription can be reactivated.');
+    expect(removeScheduledCancellationRefusal({ ...backup, status: 'cancel_scheduled' })).toBeNull();
+    expect(removeScheduledCancellationRefusal({ ...backup, status: 'active' })?.message).toBe('Backup (Pro) is active; there is no scheduled cancellation to remove.');
   });
 });

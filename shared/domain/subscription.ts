@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { text, trimmedText } from '../text';
 import { currencyCodeSchema, minorUnitsSchema, money, multiplyMoney, type Money } from '../money';
 import { entityBaseShape, isoDateTimeSchema } from './ids';
+import { refusal, type Refusal } from './refusal';
 
 export const BILLING_BASES = ['per_active_user', 'fixed_quantity'] as const;
 export const billingBasisSchema = z.enum(BILLING_BASES);
@@ -52,6 +53,34 @@ export function canReactivate(status: SubscriptionStatus): boolean {
 
 export function canRemoveScheduledCancellation(status: SubscriptionStatus): boolean {
   return status === 'cancel_scheduled';
+}
+
+/** Each status in a sentence: "Backup (Pro) is scheduled to be cancelled". */
+export const SUBSCRIPTION_STATUS_WORDS: Readonly<Record<SubscriptionStatus, string>> = {
+  trial: 'on trial',
+  active: 'active',
+  cancel_scheduled: 'scheduled to be cancelled',
+  cancelled: 'cancelled',
+};
+
+type Named = Pick<Subscription, 'product' | 'plan' | 'status'>;
+
+function transitionRefusal(subscription: Named, rule: string): Refusal<'INVALID_TRANSITION'> {
+  return refusal('INVALID_TRANSITION', `${subscription.product} (${subscription.plan}) is ${SUBSCRIPTION_STATUS_WORDS[subscription.status]}; ${rule}.`, {
+    status: subscription.status,
+  });
+}
+
+export function cancelRefusal(subscription: Named): Refusal<'INVALID_TRANSITION'> | null {
+  return canCancel(subscription.status) ? null : transitionRefusal(subscription, 'only a trial or active subscription can be cancelled');
+}
+
+export function reactivateRefusal(subscription: Named): Refusal<'INVALID_TRANSITION'> | null {
+  return canReactivate(subscription.status) ? null : transitionRefusal(subscription, 'only a cancelled subscription can be reactivated');
+}
+
+export function removeScheduledCancellationRefusal(subscription: Named): Refusal<'INVALID_TRANSITION'> | null {
+  return canRemoveScheduledCancellation(subscription.status) ? null : transitionRefusal(subscription, 'there is no scheduled cancellation to remove');
 }
 
 export type CancellationOutcome = { status: 'cancel_scheduled'; cancelAt: string } | { status: 'cancelled' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeSeatCount, fullName, namesFromEmail, userSchema, type User } from './user';
+import { activateRefusal, activeSeatCount, deactivateRefusal, duplicateEmailRefusal, fullName, invitationEmailsRefusal, namesFromEmail, resendInvitationRefusal, userSchema, type User } from './user';
 
 const user: User = {
   id: '6f1c2a3e-0b7d-4c1e-9a2b-3c4d5e6f7a80',
@@ -58,5 +58,39 @@ describe('names read from an invited address', () => {
 
   it('gives a one-word address "(invited)" as its last name', () => {
     expect(namesFromEmail('office@example.com')).toEqual({ firstName: 'Office', lastName: '(invited)' });
+  });
+});
+
+describe('the user status and email rules', () => {
+  const ann = { firstName: 'Ann', lastName: 'de Vries' };
+  it('activates only a deactivated user, deactivates only an active one, resends only a pending invitation', () => {
+    expect(activateRefusal({ ...ann, status: 'deactivated' })).toBeNull();
+    expect(activateRefusal({ ...ann, status: 'active' })).toEqual({ code: 'INVALID_TRANSITION', message: 'Ann de Vries is already active.' });
+    expect(activateRefusal({ ...ann, status: 'pending' })?.message).toBe('Ann de Vries has not accepted the invitation yet: resend the invitation instead.');
+    expect(deactivateRefusal({ ...ann, status: 'active' })).toBeNull();
+    expect(deactivateRefusal({ ...ann, status: 'deactivated' })?.message).toBe('Ann de Vries is already deactivated.');
+    expect(deactivateRefusal({ ...ann, status: 'pending' })?.message).toBe(
+      'Ann de Vries has not accepted the invitation yet: remove the user to revoke the invitation.',
+    );
+    expect(resendInvitationRefusal({ ...ann, status: 'pending' })).toBeNull();
+    expect(resendInvitationRefusal({ ...ann, status: 'active' })?.code).toBe('INVALID_TRANSITION');
+  });
+
+  it('refuses an email already used in the organization, compared case-insensitively', () => {
+    expect(duplicateEmailRefusal('ANN@northwind.example', ['bob@x.example', 'ann@Northwind.example'])).toEqual({
+      code: 'DUPLICATE_EMAIL',
+      message: 'ANN@northwind.example already has an account in this organization.',
+    });
+    expect(duplicateEmailRefusal('new@northwind.example', ['ann@northwind.example'])).toBeNull();
+  });
+
+  it('refuses a whole invitation when an address repeats or already has an account, naming each by its place', () => {
+    const refused = invitationEmailsRefusal(['a@x.example', 'taken@x.example', 'A@X.example'], ['Taken@x.example']);
+    expect(refused?.code).toBe('DUPLICATE_EMAIL');
+    expect(refused?.details).toEqual([
+      { path: 'emails.1', message: 'taken@x.example already has an account in this organization.' },
+      { path: 'emails.2', message: 'A@X.example is listed more than once.' },
+    ]);
+    expect(invitationEmailsRefusal(['a@x.example', 'b@x.example'], [])).toBeNull();
   });
 });

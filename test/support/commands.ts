@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { startTestService, type DatabaseKind, type Session, type TestService } from './service';
+import { ADMIN_ROLE_KEYS } from '@shared/domain/role';
 
 /** The demo data is built around 2026-11-01; its contracts and trials are judged from the day after. */
 export const DEMO_NOW = new Date('2026-11-02T09:00:00Z');
@@ -78,9 +79,9 @@ export async function startCommandKit(database: DatabaseKind): Promise<CommandKi
 export async function activeAdmins(kit: CommandKit, orgId: string): Promise<Row[]> {
   return kit.rows(
     `SELECT u.* FROM users u WHERE u.org_id = $1 AND u.status = 'active'
-       AND EXISTS (SELECT 1 FROM roles r WHERE r.id = ANY (u.role_ids) AND r.built_in_key IN ('owner', 'administrator'))
+       AND EXISTS (SELECT 1 FROM roles r WHERE r.id = ANY (u.role_ids) AND r.built_in_key = ANY ($2::text[]))
      ORDER BY u.email`,
-    [orgId],
+    [orgId, ADMIN_ROLE_KEYS],
   );
 }
 

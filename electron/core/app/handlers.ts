@@ -20,7 +20,7 @@ import { listSubscriptions } from '../reads/subscriptions';
 import { billingViewers, getUser, listUsers } from '../reads/users';
 import type { SessionManager } from '../session/session-manager';
 import type { AccountRuntime } from './account';
-import { allRoleNames, rolesOfOrgs, usersByIds, usersOfOrg } from './view-rows';
+import { adminContextOf, allRoleNames, rolesOfOrgs, usersByIds, usersOfOrg } from './view-rows';
 
 export interface CoreContext {
   appInfo: AppInfo;
@@ -130,7 +130,9 @@ export function createHandlers(): SeatdeskHandlers<CoreContext> {
       setRoles: (input, ctx) => {
         const account = ctx.account();
         const users = usersByIds(account.db, input.userIds);
-        return queuePlan(account, planSetRoles(users, rolesOfOrgs(account.db, users.map((u) => u.orgId)), input));
+        const orgIds = users.map((u) => u.orgId);
+        const roles = rolesOfOrgs(account.db, orgIds);
+        return queuePlan(account, planSetRoles(users, roles, input, adminContextOf(account.db, orgIds, roles)));
       },
       activate: (input, ctx) => {
         const account = ctx.account();
@@ -139,11 +141,16 @@ export function createHandlers(): SeatdeskHandlers<CoreContext> {
       deactivate: (input, ctx) => {
         const account = ctx.account();
         const users = usersByIds(account.db, input.userIds);
-        return queuePlan(account, planDeactivate(users, rolesOfOrgs(account.db, users.map((u) => u.orgId)), input));
+        const orgIds = users.map((u) => u.orgId);
+        const roles = rolesOfOrgs(account.db, orgIds);
+        return queuePlan(account, planDeactivate(users, roles, input, adminContextOf(account.db, orgIds, roles)));
       },
       remove: (input, ctx) => {
         const account = ctx.account();
-        return queuePlan(account, planRemove(usersByIds(account.db, input.userIds), input));
+        const users = usersByIds(account.db, input.userIds);
+        const orgIds = users.map((u) => u.orgId);
+        const roles = rolesOfOrgs(account.db, orgIds);
+        return queuePlan(account, planRemove(users, roles, input, adminContextOf(account.db, orgIds, roles)));
       },
       invite: (input, ctx) => {
         const account = ctx.account();

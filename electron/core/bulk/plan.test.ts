@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, type Command } from '@shared/commands/catalogue';
+import { PERMISSIONS } from '@shared/domain/permissions';
 import type { Role } from '@shared/domain/role';
 import type { User } from '@shared/domain/user';
 import {
   MAX_INVITES_PER_COMMAND,
   SKIP_REASONS,
+  type AdminContext,
   planActivate,
   planDeactivate,
   planInvite,
@@ -22,6 +24,7 @@ const ORG_B = uuid(2, 0xa);
 const AT = '2026-11-01T09:00:00.000Z';
 
 function role(n: number, orgId: string, name: string, builtInKey: Role['builtInKey'] = null): Role {
+  const administers = builtInKey === 'owner' || builtInKey === 'administrator';
   return {
     id: uuid(n, 0xb),
     orgId,
@@ -30,7 +33,7 @@ function role(n: number, orgId: string, name: string, builtInKey: Role['builtInK
     updatedAt: AT,
     name,
     description: '',
-    permissions: [],
+    permissions: administers ? [...PERMISSIONS] : [],
     builtIn: builtInKey !== null,
     builtInKey,
   };
@@ -63,6 +66,20 @@ function user(n: number, overrides: Partial<User> = {}): User {
   };
 }
 
+const ORG_NAMES = new Map([
+  [ORG_A, 'Wingtip Toys'],
+  [ORG_B, 'Contoso Dental'],
+]);
+
+/** The organizations' administrators as the handler loads them: active holders of an admin role. */
+function contextOf(users: readonly User[], extra: readonly User[] = []): AdminContext {
+  const adminRoleIds = new Set(ROLES.filter((r) => r.builtInKey === 'owner' || r.builtInKey === 'administrator').map((r) => r.id));
+  const administrators = [...users, ...extra].filter((u) => u.status === 'active' && u.roleIds.some((id) => adminRoleIds.has(id)));
+  return { orgNames: ORG_NAMES, administrators };
+}
+
+const NO_ADMINS: AdminContext = { orgNames: ORG_NAMES, administrators: [] };
+
 /** Every planned command must be one the queue accepts: its args parse with the catalogue's schema. */
 function expectValidCommands(commands: readonly Command[]): void {
   for (const command of commands) {
@@ -82,13 +99,13 @@ describe('planSetRoles', () => {
       userIds: [ann.id, bob.id, cat.id],
       roleIds: [billingA.id, memberA.id],
       mode: 'replace',
-    });
+    }, NO_ADMINS);
     expect(plan.commands).toEqual([
       { name: 'updateUser', args: { orgId: ORG_A, userId: ann.id, version: 3, roleIds: [billingA.id, memberA.id] } },
       { name: 'updateUser', args: { orgId: ORG_A, userId: cat.id, version: 3, roleIds: [billingA.id, memberA.id] } },
     ]);
     // Bob holds the same roles in another order: no change, no command.
-    expect(plan.skipped).toEqual([{ id: bob.id, reason: 'Already has exactly these roles.' }]);
+    expect(plan.skipped).toEqual([{ id: bob.id, reason: 'User 2 already has exactly these roles.' }]);
     expectValidCommands(plan.commands);
   });
 
@@ -97,13 +114,13 @@ describe('planSetRoles', () => {
       userIds: [ann.id, bob.id, cat.id],
       roleIds: [billingA.id],
       mode: 'add',
-    });
+    }, NO_ADMINS);
     expect(plan.commands).toEqual([
       { name: 'updateUser', args: { orgId: ORG_A, userId: ann.id, version: 3, roleIds: [memberA.id, billingA.id] } },
       { name: 'updateUser', args: { orgId: ORG_A, userId: cat.id, version: 3, roleIds: [billingA.id] } },
     ]);
-    expect(plan.skipped).toEqual([{ id: bob.id, reason: SKIP_REASONS.rolesUnchanged.add }]);
-    expect(SKIP_REASONS.rolesUnchanged.add).toBe('Already has these roles.');
+    expect(plan.skipped).toEqual([{ id: bob.id, reason: SKIP_REASONS.rolesUnchanged.add(bob) }]);
+    expect(SKIP_REASONS.rolesUnchanged.add(bob)).toBe('User 2 already has these roles.');
     expectValidCommands(plan.commands);
   });
 
@@ -112,12 +129,12 @@ describe('planSetRoles', () => {
       userIds: [ann.id, bob.id, cat.id],
       roleIds: [memberA.id],
       mode: 'remove',
-    });
+    }, NO_ADMINS);
     expect(plan.commands).toEqual([
       { name: 'updateUser', args: { orgId: ORG_A, userId: ann.id, version: 3, roleIds: [] } },
       { name: 'updateUser', args: { orgId: ORG_A, userId: bob.id, version: 7, roleIds: [billingA.id] } },
     ]);
-    expect(plan.skipped).toEqual([{ id: cat.id, reason: 'Has none of these roles.' }]);
+    expect(plan.skipped).toEqual([{ id: cat.id, reason: 'User 3 has none of these roles.' }]);
     expectValidCommands(plan.commands);
   });
 
@@ -126,13 +143,13 @@ describe('planSetRoles', () => {
       userIds: [ann.id, dan.id],
       roleIds: [billingA.id, supportA.id],
       mode: 'add',
-    });
+    }, NO_ADMINS);
     expect(plan.commands.map((c) => c.args)).toMatchObject([{ userId: ann.id }]);
     expect(plan.skipped).toEqual([
-      { id: dan.id, reason: 'The roles “Billing”, “Support desk” belong to another organization.' },
+      { id: dan.id, reason: 'The roles “Billing”, “Support desk” belong to another organization than User 4’s.' },
     ]);
-    const single = planSetRoles([dan], ROLES, { userIds: [dan.id], roleIds: [memberA.id], mode: 'replace' });
-    expect(single.skipped).toEqual([{ id: dan.id, reason: 'The role “Member” belongs to another organization.' }]);
+    const single = planSetRoles([dan], ROLES, { userIds: [dan.id], roleIds: [memberA.id], mode: 'replace' }, NO_ADMINS);
+    expect(single.skipped).toEqual([{ id: dan.id, reason: 'The role “Member” belongs to another organization than User 4’s.' }]);
   });
 
   it('skips everyone when a chosen role no longer exists, rather than giving a partial set', () => {
@@ -140,31 +157,31 @@ describe('planSetRoles', () => {
       userIds: [ann.id, cat.id],
       roleIds: [billingA.id, uuid(99, 0xb)],
       mode: 'replace',
-    });
+    }, NO_ADMINS);
     expect(plan.commands).toEqual([]);
     expect(plan.skipped).toEqual([
-      { id: ann.id, reason: 'A chosen role no longer exists.' },
-      { id: cat.id, reason: 'A chosen role no longer exists.' },
+      { id: ann.id, reason: 'A role chosen for User 1 no longer exists.' },
+      { id: cat.id, reason: 'A role chosen for User 3 no longer exists.' },
     ]);
   });
 
   it('skips a user who would end up with more roles than updateUser accepts', () => {
     const many = Array.from({ length: 50 }, (_, i) => role(100 + i, ORG_A, `Custom ${i}`));
     const full = user(5, { roleIds: many.map((r) => r.id) });
-    const plan = planSetRoles([full], [...ROLES, ...many], { userIds: [full.id], roleIds: [memberA.id], mode: 'add' });
+    const plan = planSetRoles([full], [...ROLES, ...many], { userIds: [full.id], roleIds: [memberA.id], mode: 'add' }, NO_ADMINS);
     expect(plan.commands).toEqual([]);
-    expect(plan.skipped).toEqual([{ id: full.id, reason: 'Would hold more than 50 roles.' }]);
+    expect(plan.skipped).toEqual([{ id: full.id, reason: 'User 5 would hold more than 50 roles.' }]);
   });
 
   it('skips ids the view no longer has and plans each requested id once', () => {
     const gone = uuid(404, 0xc);
-    const plan = planSetRoles([ann], ROLES, { userIds: [ann.id, gone, ann.id], roleIds: [billingA.id], mode: 'add' });
+    const plan = planSetRoles([ann], ROLES, { userIds: [ann.id, gone, ann.id], roleIds: [billingA.id], mode: 'add' }, NO_ADMINS);
     expect(plan.commands).toHaveLength(1);
     expect(plan.skipped).toEqual([{ id: gone, reason: 'This user no longer exists; someone may have removed it.' }]);
   });
 
   it('replace with duplicate role ids still produces a valid command', () => {
-    const plan = planSetRoles([cat], ROLES, { userIds: [cat.id], roleIds: [memberA.id, memberA.id], mode: 'replace' });
+    const plan = planSetRoles([cat], ROLES, { userIds: [cat.id], roleIds: [memberA.id, memberA.id], mode: 'replace' }, NO_ADMINS);
     expect(plan.commands).toEqual([
       { name: 'updateUser', args: { orgId: ORG_A, userId: cat.id, version: 3, roleIds: [memberA.id] } },
     ]);
@@ -184,8 +201,8 @@ describe('planActivate', () => {
       { name: 'activateUser', args: { orgId: ORG_B, userId: other.id } },
     ]);
     expect(plan.skipped).toEqual([
-      { id: on.id, reason: 'Already active.' },
-      { id: invited.id, reason: 'Has not accepted the invitation yet: resend the invitation instead.' },
+      { id: on.id, reason: 'User 2 is already active.' },
+      { id: invited.id, reason: 'User 3 has not accepted the invitation yet: resend the invitation instead.' },
     ]);
     expectValidCommands(plan.commands);
   });
@@ -201,18 +218,20 @@ describe('planDeactivate', () => {
   const ids = all.map((u) => u.id);
 
   it('skips Administrator and Owner holders with a reason, and users who cannot be deactivated', () => {
-    const plan = planDeactivate(all, ROLES, { userIds: ids, removeAdminRole: false });
+    const plan = planDeactivate(all, ROLES, { userIds: ids, removeAdminRole: false }, contextOf(all));
     expect(plan.commands).toEqual([{ name: 'deactivateUser', args: { orgId: ORG_A, userId: plain.id } }]);
     expect(plan.skipped).toEqual([
-      { id: admin.id, reason: 'Holds the “Administrator” role: choose “remove Administrator role and deactivate”.' },
-      { id: owner.id, reason: 'Holds the “Owner” role: choose “remove Administrator role and deactivate”.' },
-      { id: off.id, reason: 'Already deactivated.' },
-      { id: invited.id, reason: 'Has not accepted the invitation yet: remove the user to revoke the invitation.' },
+      { id: admin.id, reason: 'User 2 holds the Administrator role: take the role away first, then deactivate User 2.' },
+      { id: owner.id, reason: 'User 3 holds the Owner role: take the role away first, then deactivate User 3.' },
+      { id: off.id, reason: 'User 4 is already deactivated.' },
+      { id: invited.id, reason: 'User 5 has not accepted the invitation yet: remove the user to revoke the invitation.' },
     ]);
   });
 
   it('with removeAdminRole: updateUser without the admin roles, then deactivateUser, per admin', () => {
-    const plan = planDeactivate(all, ROLES, { userIds: ids, removeAdminRole: true });
+    // A third administrator stays, so both may go.
+    const keeper = user(9, { roleIds: [adminA.id] });
+    const plan = planDeactivate(all, ROLES, { userIds: ids, removeAdminRole: true }, contextOf(all, [keeper]));
     expect(plan.commands).toEqual([
       { name: 'deactivateUser', args: { orgId: ORG_A, userId: plain.id } },
       { name: 'updateUser', args: { orgId: ORG_A, userId: admin.id, version: 9, roleIds: [memberA.id] } },
@@ -224,12 +243,35 @@ describe('planDeactivate', () => {
     expectValidCommands(plan.commands);
   });
 
+  it('never deactivates the last administrator of an organization: the last one is left with the service’s message', () => {
+    // Without a third administrator, the owner (second in the request) is the last one left.
+    const plan = planDeactivate(all, ROLES, { userIds: ids, removeAdminRole: true }, contextOf(all));
+    expect(plan.commands.filter((c) => 'userId' in c.args && c.args.userId === owner.id)).toEqual([]);
+    expect(plan.commands.filter((c) => 'userId' in c.args && c.args.userId === admin.id)).toHaveLength(2);
+    expect(plan.skipped[0]).toEqual({
+      id: owner.id,
+      reason: 'Wingtip Toys needs another active Owner first: give someone the role, then deactivate User 3.',
+    });
+    // Alone, the Administrator is refused the same way, whether or not the role would be removed.
+    const alone = user(8, { roleIds: [adminA.id] });
+    for (const removeAdminRole of [true, false]) {
+      const single = planDeactivate([alone], ROLES, { userIds: [alone.id], removeAdminRole }, contextOf([alone]));
+      expect(single).toEqual({
+        commands: [],
+        skipped: [{ id: alone.id, reason: 'Wingtip Toys needs another active Administrator first: give someone the role, then deactivate User 8.' }],
+      });
+    }
+  });
+
   it('names a renamed Administrator role by its current name, and both roles when both are held', () => {
     const renamed = { ...adminA, name: 'IT admins' };
     const both = user(6, { roleIds: [ownerA.id, adminA.id] });
-    const plan = planDeactivate([both], [ownerA, renamed], { userIds: [both.id], removeAdminRole: false });
-    expect(plan.skipped).toEqual([
-      { id: both.id, reason: 'Holds the “Owner” and “IT admins” roles: choose “remove Administrator role and deactivate”.' },
+    const keeper = user(9, { roleIds: [ownerA.id] });
+    const plan = planDeactivate([both], [ownerA, renamed], { userIds: [both.id], removeAdminRole: false }, contextOf([both, keeper]));
+    expect(plan.skipped).toEqual([{ id: both.id, reason: 'User 6 holds the Owner and IT admins roles: take the roles away first, then deactivate User 6.' }]);
+    const last = planDeactivate([both], [ownerA, renamed], { userIds: [both.id], removeAdminRole: true }, contextOf([both]));
+    expect(last.skipped).toEqual([
+      { id: both.id, reason: 'Wingtip Toys needs another active Owner or IT admins first: give someone one of these roles, then deactivate User 6.' },
     ]);
   });
 
@@ -237,7 +279,7 @@ describe('planDeactivate', () => {
     // A custom role called "Administrator" is not the built-in one; another org's role id is not held.
     const lookalike = role(50, ORG_A, 'Administrator');
     const u = user(7, { roleIds: [lookalike.id, adminB.id] });
-    const plan = planDeactivate([u], [...ROLES, lookalike], { userIds: [u.id], removeAdminRole: false });
+    const plan = planDeactivate([u], [...ROLES, lookalike], { userIds: [u.id], removeAdminRole: false }, contextOf([u]));
     expect(plan.commands).toEqual([{ name: 'deactivateUser', args: { orgId: ORG_A, userId: u.id } }]);
     expect(plan.skipped).toEqual([]);
   });
@@ -247,10 +289,33 @@ describe('planRemove', () => {
   it('removes users of every status and skips ids that are gone', () => {
     const users = [user(1), user(2, { status: 'pending' }), user(3, { status: 'deactivated', orgId: ORG_B })];
     const gone = uuid(404, 0xc);
-    const plan = planRemove(users, { userIds: [...users.map((u) => u.id), gone] });
+    const plan = planRemove(users, ROLES, { userIds: [...users.map((u) => u.id), gone] }, contextOf(users));
     expect(plan.commands).toEqual(users.map((u) => ({ name: 'removeUser', args: { orgId: u.orgId, userId: u.id } })));
     expect(plan.skipped).toEqual([{ id: gone, reason: SKIP_REASONS.notFound }]);
     expectValidCommands(plan.commands);
+  });
+
+  it('removes administrators while another stays, never the last one', () => {
+    const first = user(1, { roleIds: [adminA.id] });
+    const second = user(2, { roleIds: [ownerA.id] });
+    const plan = planRemove([first, second], ROLES, { userIds: [first.id, second.id] }, contextOf([first, second]));
+    expect(plan.commands).toEqual([{ name: 'removeUser', args: { orgId: ORG_A, userId: first.id } }]);
+    expect(plan.skipped).toEqual([{ id: second.id, reason: 'Wingtip Toys needs another active Owner first: give someone the role, then remove User 2.' }]);
+  });
+});
+
+describe('planSetRoles and the last administrator', () => {
+  it('takes the Administrator role from all but the last holder, and lets a change that keeps one through', () => {
+    const first = user(1, { roleIds: [adminA.id, memberA.id] });
+    const second = user(2, { roleIds: [adminA.id] });
+    const context = contextOf([first, second]);
+    const plan = planSetRoles([first, second], ROLES, { userIds: [first.id, second.id], roleIds: [adminA.id], mode: 'remove' }, context);
+    expect(plan.commands).toEqual([{ name: 'updateUser', args: { orgId: ORG_A, userId: first.id, version: 3, roleIds: [memberA.id] } }]);
+    expect(plan.skipped).toEqual([{ id: second.id, reason: 'Wingtip Toys needs another active Administrator first: give someone the role, then take it from User 2.' }]);
+    // Replacing Administrator by Owner keeps an administrator: allowed for both.
+    const swap = planSetRoles([first, second], ROLES, { userIds: [first.id, second.id], roleIds: [ownerA.id], mode: 'replace' }, context);
+    expect(swap.skipped).toEqual([]);
+    expect(swap.commands).toHaveLength(2);
   });
 });
 
@@ -363,18 +428,20 @@ describe('10,000 users', () => {
 
   // A quadratic planner would do 10^8 steps here; linear ones stay far below the test timeout.
   it('plans roles, deactivation and removal for all of them', () => {
-    const add = planSetRoles(users, ROLES, { userIds, roleIds: [memberA.id], mode: 'add' });
+    const context = contextOf(users);
+    const add = planSetRoles(users, ROLES, { userIds, roleIds: [memberA.id], mode: 'add' }, context);
     expect(add.commands).toHaveLength(5_000);
     expect(add.skipped).toHaveLength(5_000);
 
-    const deactivate = planDeactivate(users, ROLES, { userIds, removeAdminRole: true });
+    const deactivate = planDeactivate(users, ROLES, { userIds, removeAdminRole: true }, context);
     const admins = users.filter((u) => u.status === 'active' && u.roleIds.includes(adminA.id)).length;
     const active = users.filter((u) => u.status === 'active').length;
-    expect(deactivate.commands).toHaveLength(active + admins);
-    expect(deactivate.skipped).toHaveLength(1_000);
+    // The last administrator stays: two commands fewer, one more skipped.
+    expect(deactivate.commands).toHaveLength(active + admins - 2);
+    expect(deactivate.skipped).toHaveLength(1_001);
 
-    const remove = planRemove(users, { userIds: [...userIds].reverse() });
-    expect(remove.commands).toHaveLength(10_000);
+    const remove = planRemove(users, ROLES, { userIds: [...userIds].reverse() }, context);
+    expect(remove.commands).toHaveLength(9_999);
     expect(remove.commands[0]!.args).toMatchObject({ userId: userIds[9_999] });
   });
 });

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from '@shared/commands/catalogue';
 import { emailKey, parseEmailList } from '@shared/email';
-import { isAdminRole, type Role } from '@shared/domain/role';
-import type { User } from '@shared/domain/user';
+import { adminRoleAssignedRefusal, adminRolesHeld, lastAdminRefusal, RoleLookup, type AdminChange } from '@shared/domain/administrators';
+import type { Permission } from '@shared/domain/permissions';
+import type { Refusal } from '@shared/domain/refusal';
+import type { Role } from '@shared/domain/role';
+import { activateRefusal, deactivateRefusal, fullName, type User } from '@shared/domain/user';
 import { SeatdeskError } from '@shared/errors';
 
 /**
@@ -10,14 +13,16 @@ import { SeatdeskError } from '@shared/errors';
  * leaves alone and why. Pure: the caller loads the rows from the view and queues the commands
  * (as one batch). Each planner is linear in the number of users, so 10,000 users plan at once.
  *
- * The plans check what the view can tell (status, roles, organization); the service still
- * decides the rules that need the whole organization, such as LAST_ADMIN.
+ * The plans judge what the view can tell with the shared rules of shared/domain, in request
+ * order, as the service will apply the batch: the status rules, ADMIN_ROLE_ASSIGNED and
+ * LAST_ADMIN (deactivating, removing or taking the role from every administrator of an
+ * organization leaves the last one alone, with the service's own message).
  */
 
 export interface BulkSkip {
   /** The user's id, or for invitations the address (or text) as pasted. */
   id: string;
-  /** A sentence a person understands. */
+  /** A sentence a person understands, naming the user where known. */
   reason: string;
 }
 
@@ -27,9 +32,20 @@ export interface BulkPlan {
 }
 
 /** What the planners read of a user: a User or a UserRow of the view. */
-export type PlanUser = Pick<User, 'id' | 'orgId' | 'version' | 'status' | 'roleIds'>;
+export type PlanUser = Pick<User, 'id' | 'orgId' | 'version' | 'status' | 'roleIds' | 'firstName' | 'lastName'>;
 /** What the planners read of a role. */
-export type PlanRole = Pick<Role, 'id' | 'orgId' | 'name' | 'builtInKey'>;
+export interface PlanRole extends Pick<Role, 'id' | 'orgId' | 'name' | 'builtInKey'> {
+  readonly permissions: readonly Permission[];
+}
+
+/**
+ * What LAST_ADMIN reads beyond the users concerned: the name of each organization and its
+ * active holders of an Owner or Administrator role (the only users the rule counts).
+ */
+export interface AdminContext {
+  orgNames: ReadonlyMap<string, string>;
+  administrators: readonly PlanUser[];
+}
 
 export type SetRolesMode = 'replace' | 'add' | 'remove';
 
@@ -40,34 +56,24 @@ export const MAX_INVITES_PER_COMMAND = 500;
 
 export const SKIP_REASONS = {
   notFound: 'This user no longer exists; someone may have removed it.',
-  alreadyActive: 'Already active.',
-  pendingCannotActivate: 'Has not accepted the invitation yet: resend the invitation instead.',
-  alreadyDeactivated: 'Already deactivated.',
-  pendingCannotDeactivate: 'Has not accepted the invitation yet: remove the user to revoke the invitation.',
-  roleMissing: 'A chosen role no longer exists.',
+  roleMissing: (user: PlanUser) => `A role chosen for ${fullName(user)} no longer exists.`,
   rolesUnchanged: {
-    replace: 'Already has exactly these roles.',
-    add: 'Already has these roles.',
-    remove: 'Has none of these roles.',
+    replace: (user: PlanUser) => `${fullName(user)} already has exactly these roles.`,
+    add: (user: PlanUser) => `${fullName(user)} already has these roles.`,
+    remove: (user: PlanUser) => `${fullName(user)} has none of these roles.`,
   },
-  tooManyRoles: `Would hold more than ${MAX_ROLES_PER_USER} roles.`,
+  tooManyRoles: (user: PlanUser) => `${fullName(user)} would hold more than ${MAX_ROLES_PER_USER} roles.`,
   invalidEmail: 'Not an email address.',
   duplicateEmail: 'Listed more than once.',
   existingUser: 'Already a user of this organization.',
   existingInvitation: 'Already invited: resend the invitation instead.',
 } as const;
 
-export function holdsAdminRoleReason(roleNames: readonly string[]): string {
-  const names = roleNames.map((name) => `“${name}”`).join(' and ');
-  const noun = roleNames.length === 1 ? 'role' : 'roles';
-  return `Holds the ${names} ${noun}: choose “remove Administrator role and deactivate”.`;
-}
-
-export function foreignRoleReason(roleNames: readonly string[]): string {
+export function foreignRoleReason(user: PlanUser, roleNames: readonly string[]): string {
   const names = roleNames.map((name) => `“${name}”`).join(', ');
   return roleNames.length === 1
-    ? `The role ${names} belongs to another organization.`
-    : `The roles ${names} belong to another organization.`;
+    ? `The role ${names} belongs to another organization than ${fullName(user)}’s.`
+    : `The roles ${names} belong to another organization than ${fullName(user)}’s.`;
 }
 
 /** The requested users in request order, each once; ids the view no longer has are skipped. */
@@ -94,14 +100,57 @@ function unique(ids: readonly string[]): string[] {
   return [...new Set(ids)];
 }
 
-/** The user's Owner and Administrator roles: those that make the service refuse a deactivation. */
-function adminRolesOf(user: PlanUser, roles: ReadonlyMap<string, PlanRole>): PlanRole[] {
-  const held: PlanRole[] = [];
-  for (const roleId of user.roleIds) {
-    const role = roles.get(roleId);
-    if (role !== undefined && role.orgId === user.orgId && isAdminRole(role)) held.push(role);
+/**
+ * The organizations' administrators as the batch changes them: each accepted change is applied
+ * before the next user is judged, so deactivating every administrator leaves the last one.
+ */
+class AdminLedger {
+  private readonly rolesOfOrg = new Map<string, PlanRole[]>();
+  private readonly lookups = new Map<string, RoleLookup<PlanRole>>();
+  private readonly adminsOfOrg = new Map<string, Map<string, PlanUser>>();
+
+  constructor(
+    roles: readonly PlanRole[],
+    private readonly context: AdminContext,
+  ) {
+    for (const role of roles) this.rolesOfOrg.set(role.orgId, [...(this.rolesOfOrg.get(role.orgId) ?? []), role]);
+    for (const admin of context.administrators) this.adminsOf(admin.orgId).set(admin.id, admin);
   }
-  return held;
+
+  private adminsOf(orgId: string): Map<string, PlanUser> {
+    let admins = this.adminsOfOrg.get(orgId);
+    if (admins === undefined) {
+      admins = new Map();
+      this.adminsOfOrg.set(orgId, admins);
+    }
+    return admins;
+  }
+
+  /** The user's organization's roles: a role of another organization never counts. */
+  roles(orgId: string): RoleLookup<PlanRole> {
+    let lookup = this.lookups.get(orgId);
+    if (lookup === undefined) {
+      lookup = new RoleLookup(this.rolesOfOrg.get(orgId) ?? []);
+      this.lookups.set(orgId, lookup);
+    }
+    return lookup;
+  }
+
+  /** LAST_ADMIN for the change, on the organization as the earlier accepted changes left it. */
+  refusal(change: AdminChange & { user: PlanUser }): Refusal | null {
+    const { orgId } = change.user;
+    // Most users hold no Owner or Administrator role: they are judged without gathering anything.
+    if (adminRolesHeld(change.user, this.roles(orgId)).length === 0) return null;
+    const name = this.context.orgNames.get(orgId) ?? 'This organization';
+    return lastAdminRefusal({ name }, [...this.adminsOf(orgId).values()], this.rolesOfOrg.get(orgId) ?? [], change);
+  }
+
+  /** Records an accepted change: the user as it will be, or gone. */
+  accept(user: PlanUser, after: PlanUser | null): void {
+    const admins = this.adminsOf(user.orgId);
+    if (after === null || after.status !== 'active' || adminRolesHeld(after, this.roles(user.orgId)).length === 0) admins.delete(user.id);
+    else admins.set(user.id, after);
+  }
 }
 
 /** Replace, add or remove roles: one updateUser per user whose set of roles actually changes. */
@@ -109,21 +158,23 @@ export function planSetRoles(
   users: readonly PlanUser[],
   roles: readonly PlanRole[],
   args: { userIds: readonly string[]; roleIds: readonly string[]; mode: SetRolesMode },
+  context: AdminContext,
 ): BulkPlan {
   const plan: BulkPlan = { commands: [], skipped: [] };
   const roleMap = rolesById(roles);
+  const ledger = new AdminLedger(roles, context);
   const chosen = unique(args.roleIds);
   const missing = chosen.some((id) => !roleMap.has(id));
   const chosenSet = new Set(chosen);
 
   for (const user of usersInRequest(args.userIds, users, plan.skipped)) {
     if (missing) {
-      plan.skipped.push({ id: user.id, reason: SKIP_REASONS.roleMissing });
+      plan.skipped.push({ id: user.id, reason: SKIP_REASONS.roleMissing(user) });
       continue;
     }
     const foreign = chosen.map((id) => roleMap.get(id)!).filter((role) => role.orgId !== user.orgId);
     if (foreign.length > 0) {
-      plan.skipped.push({ id: user.id, reason: foreignRoleReason(foreign.map((role) => role.name)) });
+      plan.skipped.push({ id: user.id, reason: foreignRoleReason(user, foreign.map((role) => role.name)) });
       continue;
     }
 
@@ -135,13 +186,19 @@ export function planSetRoles(
     const current = new Set(user.roleIds);
     const changed = next.length !== current.size || next.some((id) => !current.has(id));
     if (!changed) {
-      plan.skipped.push({ id: user.id, reason: SKIP_REASONS.rolesUnchanged[args.mode] });
+      plan.skipped.push({ id: user.id, reason: SKIP_REASONS.rolesUnchanged[args.mode](user) });
       continue;
     }
     if (next.length > MAX_ROLES_PER_USER) {
-      plan.skipped.push({ id: user.id, reason: SKIP_REASONS.tooManyRoles });
+      plan.skipped.push({ id: user.id, reason: SKIP_REASONS.tooManyRoles(user) });
       continue;
     }
+    const lastAdmin = ledger.refusal({ kind: 'setRoles', user, roleIds: next });
+    if (lastAdmin !== null) {
+      plan.skipped.push({ id: user.id, reason: lastAdmin.message });
+      continue;
+    }
+    ledger.accept(user, { ...user, roleIds: next });
     plan.commands.push({
       name: 'updateUser',
       args: { orgId: user.orgId, userId: user.id, version: user.version, roleIds: next },
@@ -154,8 +211,8 @@ export function planSetRoles(
 export function planActivate(users: readonly PlanUser[], args: { userIds: readonly string[] }): BulkPlan {
   const plan: BulkPlan = { commands: [], skipped: [] };
   for (const user of usersInRequest(args.userIds, users, plan.skipped)) {
-    if (user.status === 'active') plan.skipped.push({ id: user.id, reason: SKIP_REASONS.alreadyActive });
-    else if (user.status === 'pending') plan.skipped.push({ id: user.id, reason: SKIP_REASONS.pendingCannotActivate });
+    const refused = activateRefusal(user);
+    if (refused !== null) plan.skipped.push({ id: user.id, reason: refused.message });
     else plan.commands.push({ name: 'activateUser', args: { orgId: user.orgId, userId: user.id } });
   }
   return plan;
@@ -164,28 +221,28 @@ export function planActivate(users: readonly PlanUser[], args: { userIds: readon
 /**
  * Active users become deactivated. The service refuses to deactivate a holder of the Owner or
  * Administrator role (ADMIN_ROLE_ASSIGNED), so such a user is skipped, unless removeAdminRole:
- * then an updateUser without those roles comes first and the deactivateUser after it.
+ * then an updateUser without those roles comes first and the deactivateUser after it. Neither
+ * way may an organization lose its last administrator (LAST_ADMIN).
  */
 export function planDeactivate(
   users: readonly PlanUser[],
   roles: readonly PlanRole[],
   args: { userIds: readonly string[]; removeAdminRole: boolean },
+  context: AdminContext,
 ): BulkPlan {
   const plan: BulkPlan = { commands: [], skipped: [] };
-  const roleMap = rolesById(roles);
+  const ledger = new AdminLedger(roles, context);
   for (const user of usersInRequest(args.userIds, users, plan.skipped)) {
-    if (user.status === 'deactivated') {
-      plan.skipped.push({ id: user.id, reason: SKIP_REASONS.alreadyDeactivated });
+    const refused = deactivateRefusal(user) ?? ledger.refusal({ kind: 'deactivate', user });
+    if (refused !== null) {
+      plan.skipped.push({ id: user.id, reason: refused.message });
       continue;
     }
-    if (user.status === 'pending') {
-      plan.skipped.push({ id: user.id, reason: SKIP_REASONS.pendingCannotDeactivate });
-      continue;
-    }
-    const adminRoles = adminRolesOf(user, roleMap);
+    const orgRoles = ledger.roles(user.orgId);
+    const adminRoles = adminRolesHeld(user, orgRoles);
     if (adminRoles.length > 0) {
       if (!args.removeAdminRole) {
-        plan.skipped.push({ id: user.id, reason: holdsAdminRoleReason(adminRoles.map((role) => role.name)) });
+        plan.skipped.push({ id: user.id, reason: adminRoleAssignedRefusal(user, adminRoles)!.message });
         continue;
       }
       const removed = new Set(adminRoles.map((role) => role.id));
@@ -199,15 +256,23 @@ export function planDeactivate(
         },
       });
     }
+    ledger.accept(user, { ...user, status: 'deactivated' });
     plan.commands.push({ name: 'deactivateUser', args: { orgId: user.orgId, userId: user.id } });
   }
   return plan;
 }
 
-/** Removes users of any status (removing an invited user revokes the invitation). */
-export function planRemove(users: readonly PlanUser[], args: { userIds: readonly string[] }): BulkPlan {
+/** Removes users of any status (removing an invited user revokes the invitation), never the last administrator. */
+export function planRemove(users: readonly PlanUser[], roles: readonly PlanRole[], args: { userIds: readonly string[] }, context: AdminContext): BulkPlan {
   const plan: BulkPlan = { commands: [], skipped: [] };
+  const ledger = new AdminLedger(roles, context);
   for (const user of usersInRequest(args.userIds, users, plan.skipped)) {
+    const refused = ledger.refusal({ kind: 'remove', user });
+    if (refused !== null) {
+      plan.skipped.push({ id: user.id, reason: refused.message });
+      continue;
+    }
+    ledger.accept(user, null);
     plan.commands.push({ name: 'removeUser', args: { orgId: user.orgId, userId: user.id } });
   }
   return plan;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { COMMANDS, type Command } from '@shared/commands/catalogue';
 import type { Role } from '@shared/domain/role';
 import { emailKey } from '@shared/email';
-import { SeatdeskError, isSeatdeskError } from '@shared/errors';
+import { ERROR_CODES, SeatdeskError, isSeatdeskError } from '@shared/errors';
 import type { CsvImportPreview, CsvImportRow } from '@shared/ipc/models';
 import { textProblem, textProblemMessage } from '@shared/text';
 import { parseCsv, unguardFormula, type CsvIssue } from './rfc4180';
@@ -285,7 +285,7 @@ export function previewUsersImport(csvText: string, options: UsersImportOptions)
     if (emailOk && values.email !== '') {
       const key = emailKey(values.email);
       const firstLine = firstLineOf.get(key);
-      if (existing.has(key)) addError('email', 'A user with this email address already exists in this organization.');
+      if (existing.has(key)) addError('email', ERROR_CODES.DUPLICATE_EMAIL.summary);
       else if (firstLine !== undefined) addError('email', `This email address is already on line ${firstLine}.`);
       else firstLineOf.set(key, record.line);
     }

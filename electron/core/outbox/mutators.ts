@@ -1,22 +1,39 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { COMMANDS, type CommandArgs, type CommandName } from '@shared/commands/catalogue';
+import { clientIdFieldOf, COMMANDS, type CommandArgs, type CommandName } from '@shared/commands/catalogue';
 import { SeatdeskError } from '@shared/errors';
 import { emailKey } from '@shared/email';
-import type { BillingContact } from '@shared/domain/billing-contact';
-import type { Organization } from '@shared/domain/organization';
-import { canHaveChild } from '@shared/domain/organization';
-import type { PaymentMethod } from '@shared/domain/payment-method';
-import { BUILT_IN_ROLES, PERMISSIONS, effectivePermissions } from '@shared/domain/permissions';
-import type { Role } from '@shared/domain/role';
 import {
-  canCancel,
-  canReactivate,
-  canRemoveScheduledCancellation,
+  adminRoleAssignedRefusal,
+  adminRolesHeld,
+  installBuiltInRolesRefusal,
+  lastAdminRefusal,
+  legacyAdministrators,
+  RoleLookup,
+  type AdminChange,
+} from '@shared/domain/administrators';
+import type { BillingContact } from '@shared/domain/billing-contact';
+import { idInUseRefusal } from '@shared/domain/ids';
+import { childOrgRefusal, primaryContactRefusal, type Organization } from '@shared/domain/organization';
+import { removePaymentMethodRefusal, type PaymentMethod } from '@shared/domain/payment-method';
+import { refuseIf } from '@shared/domain/refusal';
+import { builtInRoleNames, deleteRoleRefusal, isAdminRole, roleNameKey, roleNameTakenRefusal, unknownRoleRefusal, type Role } from '@shared/domain/role';
+import {
+  cancelRefusal,
   cancellationOutcome,
+  reactivateRefusal,
+  removeScheduledCancellationRefusal,
   statusBeforeCancellation,
   type Subscription,
 } from '@shared/domain/subscription';
-import { namesFromEmail, type User } from '@shared/domain/user';
+import {
+  activateRefusal,
+  deactivateRefusal,
+  duplicateEmailRefusal,
+  invitationEmailsRefusal,
+  namesFromEmail,
+  resendInvitationRefusal,
+  type User,
+} from '@shared/domain/user';
 import type { EntityName } from '@shared/domain/entities';
 import type { LocalView, ViewRow } from './local-view';
 
@@ -24,9 +41,11 @@ import type { LocalView, ViewRow } from './local-view';
  * The local mutators: each command's effect on the view, applied optimistically when it is queued
  * and replayed on top of confirmed rows after every pull. They mirror service/commands/*.ts (the
  * same field changes, and a version bump wherever the service bumps one, so a later queued command
- * names the version the service will have by then). They refuse only what is plainly impossible
- * from the local copy (a missing row, a status that does not allow the change); the service judges
- * the rest (LAST_ADMIN, ADMIN_ROLE_ASSIGNED, permissions, ...).
+ * names the version the service will have by then). They refuse, with the shared rules of
+ * shared/domain and so with the service's own code and message, whatever the local copy shows
+ * would break a rule (a missing row, a status that does not allow the change, a taken email or
+ * role name, the last administrator, a role in use); the service stays the judge of what only it
+ * can know (permissions, rows outside the copy, what changed meanwhile).
  *
  * A mutator makes all its checks before its first write, so a refusal leaves nothing half done.
  */
@@ -84,39 +103,46 @@ function fieldsGiven<A extends object, K extends keyof A>(args: A, keys: readonl
   return given;
 }
 
-const roleNameKey = (name: string): string => name.trim().toLowerCase();
-
-function assertEmailFree(ctx: MutationContext, orgId: string, email: string, exceptId: string | null = null): void {
-  const taken = ctx.view.count('user', 'org_id = ? AND email = ? COLLATE NOCASE AND id IS NOT ?', orgId, emailKey(email), exceptId);
-  if (taken > 0) throw new SeatdeskError('DUPLICATE_EMAIL', `${email} already has an account in this organization.`);
+function assertEmailFree(ctx: MutationContext, orgId: string, email: string): void {
+  const taken = ctx.view.where<User>('user', 'org_id = ? AND email = ? COLLATE NOCASE', orgId, emailKey(email));
+  refuseIf(duplicateEmailRefusal(email, taken.map((row) => row.data.email)));
 }
 
-function assertIdFree(ctx: MutationContext, entity: EntityName, id: string): void {
-  if (ctx.view.exists(entity, id)) {
-    throw new SeatdeskError('VALIDATION', 'That id is already in use.', [{ path: 'id', message: 'Already in use' }]);
-  }
+function assertIdFree(ctx: MutationContext, entity: EntityName, id: string, path?: string): void {
+  refuseIf(idInUseRefusal(ctx.view.exists(entity, id), path));
 }
 
 function assertRoleNameFree(ctx: MutationContext, orgId: string, name: string, exceptId: string | null): void {
-  const taken = ctx.view.count('role', 'org_id = ? AND lower(trim(name)) = ? AND id IS NOT ?', orgId, roleNameKey(name), exceptId);
-  if (taken > 0) {
-    throw new SeatdeskError('VALIDATION', `A role named ${name} already exists in this organization.`, [
-      { path: 'name', message: 'A role with this name already exists' },
-    ]);
-  }
+  const taken = ctx.view.where<Role>('role', 'org_id = ? AND lower(trim(name)) = ? AND id IS NOT ?', orgId, roleNameKey(name), exceptId);
+  refuseIf(roleNameTakenRefusal(name, taken.map((row) => row.data.name)));
 }
 
-function refuseStatus(message: string, details?: unknown): SeatdeskError {
-  return new SeatdeskError('INVALID_TRANSITION', message, details);
+function rolesOf(ctx: MutationContext, orgId: string): Role[] {
+  return ctx.view.where<Role>('role', 'org_id = ?', orgId).map((row) => row.data);
+}
+
+/**
+ * LAST_ADMIN over the copy's rows: the organization's name, roles and active holders of an Owner
+ * or Administrator role (user_roles finds them without reading every user), judged by the shared
+ * rule. Called only for a change that takes such a role, or its holder, away.
+ */
+function assertKeepsAdministrator(ctx: MutationContext, orgId: string, roles: readonly Role[], change: AdminChange): void {
+  const adminRoleIds = roles.filter(isAdminRole).map((role) => role.id);
+  const administrators = ctx.view
+    .where<User>(
+      'user',
+      "org_id = ? AND status = 'active' AND id IN (SELECT user_id FROM user_roles WHERE role_id IN (SELECT value FROM json_each(?)))",
+      orgId,
+      JSON.stringify(adminRoleIds),
+    )
+    .map((row) => row.data);
+  const org = ctx.view.get<Organization>('organization', orgId);
+  refuseIf(lastAdminRefusal({ name: org?.data.name ?? 'This organization' }, administrators, roles, change));
 }
 
 /** The five built-in roles of an organization, named around names already taken (as the service does). */
 function builtInRoles(ctx: MutationContext, orgId: string, takenNames: Iterable<string>): ViewRow<Role>[] {
-  const taken = new Set([...takenNames].map(roleNameKey));
-  return BUILT_IN_ROLES.map((spec) => {
-    let name = spec.name;
-    for (let n = 1; taken.has(roleNameKey(name)); n += 1) name = n === 1 ? `${spec.name} (built-in)` : `${spec.name} (built-in ${n})`;
-    taken.add(roleNameKey(name));
+  return builtInRoleNames(takenNames).map(({ spec, name }) => {
     return created<Role>(ctx, {
       id: derivedId(`${orgId}:built-in-role:${spec.key}`),
       orgId,
@@ -129,19 +155,6 @@ function builtInRoles(ctx: MutationContext, orgId: string, takenNames: Iterable<
   });
 }
 
-const SUBSCRIPTION_STATUS_WORDS: Readonly<Record<Subscription['status'], string>> = {
-  trial: 'on trial',
-  active: 'active',
-  cancel_scheduled: 'scheduled to be cancelled',
-  cancelled: 'cancelled',
-};
-
-function subscriptionRefusal(subscription: Subscription, rule: string): SeatdeskError {
-  return refuseStatus(`${subscription.product} (${subscription.plan}) is ${SUBSCRIPTION_STATUS_WORDS[subscription.status]}; ${rule}.`, {
-    status: subscription.status,
-  });
-}
-
 export const MUTATORS: Mutators = {
   createUser: {
     target: (args) => args.id ?? null,
@@ -149,6 +162,7 @@ export const MUTATORS: Mutators = {
       const id = args.id ?? randomUUID();
       assertIdFree(ctx, 'user', id);
       assertEmailFree(ctx, args.orgId, args.email);
+      if (args.roleIds.length > 0) refuseIf(unknownRoleRefusal(args.roleIds, rolesOf(ctx, args.orgId).map((role) => role.id)));
       const user = created<User>(ctx, {
         id,
         orgId: args.orgId,
@@ -167,6 +181,17 @@ export const MUTATORS: Mutators = {
     target: (args) => args.userId,
     apply(ctx, args) {
       const before = existing<User>(ctx, 'user', args.userId, args.orgId, 'user');
+      const roleIds = args.roleIds;
+      if (roleIds !== undefined) {
+        const added = roleIds.filter((id) => !before.data.roleIds.includes(id));
+        const removed = before.data.roleIds.filter((id) => !roleIds.includes(id));
+        // One look-up per role involved: a bulk role change queues thousands of these.
+        const involved = new RoleLookup([...added, ...removed].flatMap((id) => ctx.view.get<Role>('role', id)?.data ?? []).filter((role) => role.orgId === args.orgId));
+        refuseIf(unknownRoleRefusal(added, added.filter((id) => involved.get(id) !== undefined)));
+        if (before.data.status === 'active' && adminRolesHeld({ roleIds: removed }, involved).length > 0) {
+          assertKeepsAdministrator(ctx, args.orgId, rolesOf(ctx, args.orgId), { kind: 'setRoles', user: before.data, roleIds });
+        }
+      }
       const changes: Partial<User> = fieldsGiven(args, ['firstName', 'lastName', 'roleIds', 'permissions']);
       ctx.view.upsert('user', changed(ctx, before, changes));
     },
@@ -175,10 +200,7 @@ export const MUTATORS: Mutators = {
     target: (args) => args.userId,
     apply(ctx, args) {
       const before = existing<User>(ctx, 'user', args.userId, args.orgId, 'user');
-      if (before.data.status === 'active') throw refuseStatus(`${before.data.email} is already active.`);
-      if (before.data.status === 'pending') {
-        throw refuseStatus(`${before.data.email} has not accepted the invitation yet. Resend the invitation instead.`);
-      }
+      refuseIf(activateRefusal(before.data));
       ctx.view.upsert('user', changed(ctx, before, { status: 'active' }));
     },
   },
@@ -186,9 +208,12 @@ export const MUTATORS: Mutators = {
     target: (args) => args.userId,
     apply(ctx, args) {
       const before = existing<User>(ctx, 'user', args.userId, args.orgId, 'user');
-      if (before.data.status === 'deactivated') throw refuseStatus(`${before.data.email} is already deactivated.`);
-      if (before.data.status === 'pending') {
-        throw refuseStatus(`${before.data.email} has not accepted the invitation yet. Revoke the invitation instead.`);
+      refuseIf(deactivateRefusal(before.data));
+      if (before.data.roleIds.length > 0) {
+        const roles = rolesOf(ctx, args.orgId);
+        // The last administrator is the more useful thing to say, as on the service.
+        if (adminRolesHeld(before.data, new RoleLookup(roles)).length > 0) assertKeepsAdministrator(ctx, args.orgId, roles, { kind: 'deactivate', user: before.data });
+        refuseIf(adminRoleAssignedRefusal(before.data, roles));
       }
       ctx.view.upsert('user', changed(ctx, before, { status: 'deactivated' }));
     },
@@ -197,6 +222,10 @@ export const MUTATORS: Mutators = {
     target: (args) => args.userId,
     apply(ctx, args) {
       const before = existing<User>(ctx, 'user', args.userId, args.orgId, 'user');
+      if (before.data.status === 'active' && before.data.roleIds.length > 0) {
+        const roles = rolesOf(ctx, args.orgId);
+        if (adminRolesHeld(before.data, new RoleLookup(roles)).length > 0) assertKeepsAdministrator(ctx, args.orgId, roles, { kind: 'remove', user: before.data });
+      }
       // What pointed at the user stays, unlinked (each a new version), as on the service.
       for (const contact of ctx.view.where<BillingContact>('billing_contact', 'user_id = ?', before.id)) {
         ctx.view.upsert('billing_contact', changed(ctx, contact, { userId: null }));
@@ -211,15 +240,10 @@ export const MUTATORS: Mutators = {
     target: () => null,
     apply(ctx, args) {
       const ids = args.ids ?? args.emails.map(() => randomUUID());
-      const seen = new Set<string>();
-      args.emails.forEach((email, index) => {
-        if (seen.has(emailKey(email))) {
-          throw new SeatdeskError('VALIDATION', `${email} is listed more than once.`, [{ path: `emails.${index}`, message: `${email} is listed more than once.` }]);
-        }
-        seen.add(emailKey(email));
-        assertEmailFree(ctx, args.orgId, email);
-        assertIdFree(ctx, 'user', ids[index]!);
-      });
+      const taken = ctx.view.where<User>('user', 'org_id = ? AND email COLLATE NOCASE IN (SELECT value FROM json_each(?))', args.orgId, JSON.stringify(args.emails.map(emailKey)));
+      refuseIf(invitationEmailsRefusal(args.emails, taken.map((row) => row.data.email)));
+      ids.forEach((id, index) => assertIdFree(ctx, 'user', id, `ids.${index}`));
+      if (args.roleIds.length > 0) refuseIf(unknownRoleRefusal(args.roleIds, rolesOf(ctx, args.orgId).map((role) => role.id)));
       args.emails.forEach((email, index) => {
         ctx.view.insert(
           'user',
@@ -242,9 +266,7 @@ export const MUTATORS: Mutators = {
     apply(ctx, args) {
       // A new link; the user row itself does not change (no version bump on the service either).
       const user = existing<User>(ctx, 'user', args.userId, args.orgId, 'user');
-      if (user.data.status !== 'pending') {
-        throw refuseStatus(`${user.data.email} is ${user.data.status}, not invited: only a pending invitation can be resent.`);
-      }
+      refuseIf(resendInvitationRefusal(user.data));
     },
   },
   createRole: {
@@ -272,6 +294,9 @@ export const MUTATORS: Mutators = {
     apply(ctx, args) {
       const before = existing<Role>(ctx, 'role', args.roleId, args.orgId, 'role');
       if (args.name !== undefined) assertRoleNameFree(ctx, args.orgId, args.name, before.id);
+      if (args.permissions !== undefined && isAdminRole(before.data)) {
+        assertKeepsAdministrator(ctx, args.orgId, rolesOf(ctx, args.orgId), { kind: 'setRolePermissions', role: before.data, permissions: args.permissions });
+      }
       const changes: Partial<Role> = fieldsGiven(args, ['name', 'description', 'permissions']);
       ctx.view.upsert('role', changed(ctx, before, changes));
     },
@@ -280,9 +305,8 @@ export const MUTATORS: Mutators = {
     target: (args) => args.roleId,
     apply(ctx, args) {
       const before = existing<Role>(ctx, 'role', args.roleId, args.orgId, 'role');
-      if (before.data.builtIn) {
-        throw refuseStatus(`${before.data.name} is a built-in role: it can be renamed or edited, but not deleted.`);
-      }
+      const holders = ctx.view.count('user', 'org_id = ? AND id IN (SELECT user_id FROM user_roles WHERE role_id = ?)', args.orgId, before.id);
+      refuseIf(deleteRoleRefusal(before.data, holders));
       ctx.view.delete('role', before.id, before.orgId);
     },
   },
@@ -290,18 +314,12 @@ export const MUTATORS: Mutators = {
     target: () => null,
     apply(ctx, args) {
       const org = existing<Organization>(ctx, 'organization', args.orgId, args.orgId, 'organization');
-      const roles = ctx.view.where<Role>('role', 'org_id = ?', args.orgId);
-      if (roles.some((role) => role.data.builtInKey !== null)) throw refuseStatus(`${org.data.name} already has the built-in roles.`);
-      // Its admins so far, the active users holding every permission, get the Administrator role.
+      const roles = rolesOf(ctx, args.orgId);
       const users = ctx.view.where<User>('user', "org_id = ? AND status = 'active' ORDER BY json_extract(data, '$.createdAt')", args.orgId);
-      const legacyAdmins = users.filter(
-        (user) =>
-          effectivePermissions(
-            roles.filter((role) => user.data.roleIds.includes(role.id)).map((role) => role.data),
-            user.data.permissions,
-          ).length === PERMISSIONS.length,
-      );
-      const installed = builtInRoles(ctx, args.orgId, roles.map((role) => role.data.name));
+      refuseIf(installBuiltInRolesRefusal(org.data, roles, users.map((user) => user.data)));
+      // Its admins so far, the active users holding every permission, get the Administrator role.
+      const legacyAdmins = legacyAdministrators(users.map((user) => ({ ...user.data, row: user })), roles).map((user) => user.row);
+      const installed = builtInRoles(ctx, args.orgId, roles.map((role) => role.name));
       for (const role of installed) ctx.view.upsert('role', role);
       const administrator = installed.find((role) => role.data.builtInKey === 'administrator')!;
       for (const user of legacyAdmins) ctx.view.upsert('user', changed(ctx, user, { roleIds: [...user.data.roleIds, administrator.id] }));
@@ -337,7 +355,7 @@ export const MUTATORS: Mutators = {
     target: (args) => args.subscriptionId,
     apply(ctx, args) {
       const before = existing<Subscription>(ctx, 'subscription', args.subscriptionId, args.orgId, 'subscription');
-      if (!canCancel(before.data.status)) throw subscriptionRefusal(before.data, 'only a trial or active subscription can be cancelled');
+      refuseIf(cancelRefusal(before.data));
       const outcome = cancellationOutcome(before.data, ctx.now.toISOString());
       ctx.view.upsert(
         'subscription',
@@ -351,7 +369,7 @@ export const MUTATORS: Mutators = {
     target: (args) => args.subscriptionId,
     apply(ctx, args) {
       const before = existing<Subscription>(ctx, 'subscription', args.subscriptionId, args.orgId, 'subscription');
-      if (!canReactivate(before.data.status)) throw subscriptionRefusal(before.data, 'only a cancelled subscription can be reactivated');
+      refuseIf(reactivateRefusal(before.data));
       // The service gives it a new environment; the pull brings that id.
       ctx.view.upsert('subscription', changed(ctx, before, { status: 'active', cancelAt: null, environmentId: randomUUID() }));
     },
@@ -360,9 +378,7 @@ export const MUTATORS: Mutators = {
     target: (args) => args.subscriptionId,
     apply(ctx, args) {
       const before = existing<Subscription>(ctx, 'subscription', args.subscriptionId, args.orgId, 'subscription');
-      if (!canRemoveScheduledCancellation(before.data.status)) {
-        throw subscriptionRefusal(before.data, 'there is no scheduled cancellation to remove');
-      }
+      refuseIf(removeScheduledCancellationRefusal(before.data));
       ctx.view.upsert('subscription', changed(ctx, before, { status: statusBeforeCancellation(before.data, ctx.now.toISOString()), cancelAt: null }));
     },
   },
@@ -371,11 +387,7 @@ export const MUTATORS: Mutators = {
     apply(ctx, args) {
       const parent = ctx.view.get<Organization>('organization', args.parentId);
       if (parent === null) throw notFound('organization');
-      if (!canHaveChild(parent.data.kind, args.kind)) {
-        throw new SeatdeskError('VALIDATION', `A ${parent.data.kind} organization cannot have a ${args.kind} organization below it.`, [
-          { path: 'kind', message: `Not allowed below a ${parent.data.kind}` },
-        ]);
-      }
+      refuseIf(childOrgRefusal(parent.data, args.kind));
       const id = args.id ?? randomUUID();
       assertIdFree(ctx, 'organization', id);
       const adminId = derivedId(`${id}:first-administrator`);
@@ -419,6 +431,8 @@ export const MUTATORS: Mutators = {
     target: (args) => args.orgId,
     apply(ctx, args) {
       const before = existing<Organization>(ctx, 'organization', args.orgId, args.orgId, 'organization');
+      const contactId = args.primaryContactUserId;
+      if (contactId !== undefined && contactId !== null) refuseIf(primaryContactRefusal(ctx.view.get<User>('user', contactId)?.orgId === args.orgId));
       const changes: Partial<Organization> = fieldsGiven(args, ['name', 'accountEmail', 'billingEmail', 'vatNumber', 'billingAddress', 'shippingAddress', 'primaryContactUserId']);
       ctx.view.upsert('organization', changed(ctx, before, changes));
     },
@@ -438,11 +452,7 @@ export const MUTATORS: Mutators = {
     target: (args) => args.paymentMethodId,
     apply(ctx, args) {
       const before = existing<PaymentMethod>(ctx, 'payment_method', args.paymentMethodId, args.orgId, 'payment method');
-      if (before.data.isDefault && ctx.view.count('payment_method', 'org_id = ? AND id <> ?', args.orgId, before.id) > 0) {
-        throw refuseStatus(
-          `${before.data.brand} ending in ${before.data.last4} is the default payment method. Set another payment method as the default first, then remove this one.`,
-        );
-      }
+      if (before.data.isDefault) refuseIf(removePaymentMethodRefusal(before.data, ctx.view.count('payment_method', 'org_id = ? AND id <> ?', args.orgId, before.id)));
       ctx.view.delete('payment_method', before.id, before.orgId);
     },
   },
@@ -460,11 +470,8 @@ export function targetOf<N extends CommandName>(name: N, args: CommandArgs<N>): 
 /** Records created offline get their client-made ids before they are stored, so every replay and the push agree. */
 export function withClientIds<N extends CommandName>(name: N, args: CommandArgs<N>): CommandArgs<N> {
   const a = args as Record<string, unknown>;
-  if ((name === 'createUser' || name === 'createRole' || name === 'addBillingContact' || name === 'createOrg') && a['id'] === undefined) {
-    return { ...a, id: randomUUID() } as CommandArgs<N>;
-  }
-  if (name === 'inviteUsers' && a['ids'] === undefined) {
-    return { ...a, ids: (a['emails'] as string[]).map(() => randomUUID()) } as CommandArgs<N>;
-  }
-  return args;
+  const field = clientIdFieldOf(name);
+  if (field === null || a[field] !== undefined) return args;
+  // One id per row made: inviteUsers, the only command making many, makes one per address.
+  return { ...a, [field]: field === 'id' ? randomUUID() : (a['emails'] as string[]).map(() => randomUUID()) } as CommandArgs<N>;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { COMMANDS, commandNameSchema, targetOrgOf, type Command, type CommandName } from '@shared/commands/catalogue';
+import { clientIdFieldOf, COMMANDS, commandNameSchema, targetOrgOf, type Command, type CommandName } from '@shared/commands/catalogue';
 import { SeatdeskError, isSeatdeskError, validationErrorFromZod, type ValidationIssue } from '@shared/errors';
 import type { QueuedResult } from '@shared/ipc/models';
 import type { Mutation } from '@shared/sync/protocol';
@@ -148,7 +148,7 @@ export function queueInTransaction(db: CacheDatabase, commands: readonly Command
   statement(db, 'UPDATE sync_state SET next_mutation_id = ? WHERE id = 1').run(next);
   const single = commands.length === 1 ? commands[0]! : null;
   const entityId =
-    single !== null && mutationIds.length === 1 && ['createUser', 'createRole', 'addBillingContact', 'createOrg'].includes(single.name)
+    single !== null && mutationIds.length === 1 && clientIdFieldOf(single.name) === 'id'
       ? targetOf(single.name, single.args as never).id
       : null;
   return { result: { batchId: mutationIds.length > 0 ? batchId : null, mutationIds, entityId, skipped }, touched: view.touched };

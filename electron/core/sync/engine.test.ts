@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, SeatdeskError } from '@shared/errors';
+import { ADMIN_ROLE_KEYS } from '@shared/domain/role';
 import type { CoreEvent } from '@shared/ipc/contract';
 import type { SyncStatus } from '@shared/ipc/models';
 import { SCHEMA_VERSION, SYNCED_ENTITY_NAMES, pullResponseSchema, type PullResponse, type SyncedEntityName } from '@shared/sync/protocol';
@@ -391,26 +392,38 @@ describe.each([
   it('rolls back a rejected command locally and shows it as an issue (LAST_ADMIN)', async () => {
     const lone = await one<{ org_id: string; user_id: string; name: string }>(
       `SELECT u.org_id, min(u.id::text) AS user_id, o.name FROM users u
-         JOIN roles r ON r.id = ANY (u.role_ids) AND r.built_in_key IN ('owner', 'administrator')
+         JOIN roles r ON r.id = ANY (u.role_ids) AND r.built_in_key = ANY ($1::text[])
          JOIN orgs o ON o.id = u.org_id
        WHERE u.status = 'active' AND o.kind = 'customer' AND o.name IN ('Wingtip Toys', 'Margie''s Travel', 'Coho Winery')
        GROUP BY u.org_id, o.name HAVING count(DISTINCT u.id) = 1 ORDER BY o.name LIMIT 1`,
+      [ADMIN_ROLE_KEYS],
     );
+    const administrator = (await one<{ id: string }>("SELECT id FROM roles WHERE org_id = $1 AND built_in_key = 'administrator'", [lone.org_id])).id;
+    const helper = await one<{ id: string; role_ids: string[] }>(
+      "SELECT id, role_ids FROM users WHERE org_id = $1 AND status = 'active' AND id <> $2 ORDER BY email LIMIT 1",
+      [lone.org_id, lone.user_id],
+    );
+    // The app refuses up front what its copy shows (the last administrator); the service judges
+    // what the copy cannot know. The copy sees a second administrator whom the service has since
+    // lost (raw writes poke nobody), so taking the role from the first is queued, then refused.
+    await service.store.query('UPDATE users SET role_ids = array_append(role_ids, $2::uuid), version = version + 1 WHERE id = $1', [helper.id, administrator]);
     const owner = await client(service, 'owner@northwind.example');
     await owner.engine.syncNow();
+    await service.store.query('UPDATE users SET role_ids = $2::uuid[], version = version + 1 WHERE id = $1', [helper.id, helper.role_ids]);
     const before = viewUser(owner.db, lone.user_id);
-    owner.engine.queue([{ name: 'deactivateUser', args: { orgId: lone.org_id, userId: lone.user_id } }]);
-    expect(viewUser(owner.db, lone.user_id)).toMatchObject({ status: 'deactivated' });
+    const roleIds = (before as { roleIds: string[] }).roleIds.filter((id) => id !== administrator);
+    owner.engine.queue([{ name: 'updateUser', args: { orgId: lone.org_id, userId: lone.user_id, version: (before as { version: number }).version, roleIds } }]);
+    expect(viewUser(owner.db, lone.user_id)).toMatchObject({ roleIds });
 
     const status = await owner.engine.syncNow();
     expect(status).toMatchObject({ pendingCount: 0, issueCount: 1 });
     expect(viewUser(owner.db, lone.user_id)).toEqual(before);
     const [issue] = owner.engine.listIssues();
-    expect(issue).toMatchObject({ kind: 'rejected', code: 'LAST_ADMIN', commandName: 'deactivateUser', entityId: lone.user_id, orgId: lone.org_id });
-    expect(issue!.message).toContain(ERROR_CODES.LAST_ADMIN.summary);
-    expect(issue!.base).toMatchObject({ status: 'active' });
-    expect(issue!.mine).toMatchObject({ row: { status: 'deactivated' } });
-    expect(await one('SELECT status FROM users WHERE id = $1', [lone.user_id])).toEqual({ status: 'active' });
+    expect(issue).toMatchObject({ kind: 'rejected', code: 'LAST_ADMIN', commandName: 'updateUser', entityId: lone.user_id, orgId: lone.org_id });
+    expect(issue!.message).toContain(`${lone.name} needs another active Administrator first`);
+    expect(issue!.base).toMatchObject({ roleIds: (before as { roleIds: string[] }).roleIds });
+    expect(issue!.mine).toMatchObject({ row: { roleIds } });
+    expect(await one('SELECT role_ids FROM users WHERE id = $1', [lone.user_id])).toEqual({ role_ids: (before as { roleIds: string[] }).roleIds });
     await expectCacheEqualsService(owner.db, service);
   });
 
