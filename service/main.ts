@@ -1,10 +1,14 @@
 import { buildService } from './app';
-import { ConfigError, readConfig, resolveTokenSecret, startupSummary } from './config';
+import { ConfigError, readConfig, resolveTokenSecret, startupSummary, type ServiceConfig } from './config';
 import { openPglite, openPostgres, type Store } from './db/store';
 import { seedDatabase } from './seed/load';
+import { DEFAULT_DRAIN_TIMEOUT_MS } from './lifecycle';
 import { serviceListeningLine } from '@shared/service-banner';
 
-let config;
+/** After the drain timeout: time for the mail worker's last send (SMTP timeouts) and the store to close. */
+const HARD_EXIT_MARGIN_MS = 90_000;
+
+let config: ServiceConfig;
 try {
   config = readConfig(process.argv.slice(2), process.env);
 } catch (error) {
@@ -51,6 +55,15 @@ async function shutdown(): Promise<void> {
   if (stopping) return;
   stopping = true;
   service.app.log.info('draining: not ready, event streams told to reconnect elsewhere, finishing requests in flight');
+  // A query that never returns would hold the pool open for ever: past the drain timeout and
+  // the mail worker's longest send, give up and exit non-zero.
+  setTimeout(
+    () => {
+      console.error('Seatdesk billing service: the drain did not finish in time; exiting without it');
+      process.exit(1);
+    },
+    (config.env.SEATDESK_DRAIN_TIMEOUT_MS ?? DEFAULT_DRAIN_TIMEOUT_MS) + HARD_EXIT_MARGIN_MS,
+  ).unref();
   // /readyz turns 503, event streams end with a retry hint, no new connections, requests in
   // flight finish (their transactions commit), the mail worker finishes its sends; then the store closes.
   await service.close();
