@@ -46,7 +46,8 @@ describe.each(testDatabases())('operator routes (%s)', (database) => {
   });
 
   it('refuses a bad asOf', async () => {
-    for (const asOf of ['30-11-2026', '2026-11-31', 'tomorrow', '']) {
+    // Also a run in the future (9999-12-31 ran for minutes, issuing invoices for every month until then) and an impossible offset.
+    for (const asOf of ['30-11-2026', '2026-11-31', 'tomorrow', '', '9999-12-31', '2026-11-01T00:00:00+23:00', new Date(Date.parse('2026-11-02T09:00:00Z') + 60_000).toISOString()]) {
       const response = await run(asOf);
       expect(response.status, asOf).toBe(400);
       expect(response.body.error.code).toBe('VALIDATION');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SeatdeskError } from '@shared/errors';
 import { invoiceSchema } from '@shared/domain/invoice';
 import { isoDateTimeSchema, uuidSchema } from '@shared/domain/ids';
 import { defineRoute } from '../http/route';
@@ -41,11 +42,17 @@ export const operatorRoutes = [
     tag: 'operator',
     auth: 'operator',
     body: z.strictObject({
-      asOf: z.union([z.iso.date(), z.iso.datetime({ offset: true })]).describe('A day (periods ending on or before it) or an instant (periods closed by then)'),
+      asOf: z
+        .union([z.iso.date(), z.iso.datetime({ offset: true }).refine((value) => !/[+-](1[5-9]|2\d):?\d\d$/.test(value), 'A time zone offset is at most 14 hours.')])
+        .describe('A day (periods ending on or before it) or an instant (periods closed by then), not later than now'),
     }),
     response: z.object({ issued: z.int().min(0), invoices: z.array(invoiceSchema) }),
     handler: async ({ body, deps }) => {
       const now = deps.now();
+      // A period closes once it has passed; a far future asOf would issue invoices for centuries.
+      if (Date.parse(body.asOf) > now.getTime()) {
+        throw new SeatdeskError('VALIDATION', 'asOf: a billing run cannot be later than now.', [{ path: 'asOf', message: 'Not later than now' }]);
+      }
       const result = await deps.store.write((tx) => runBilling(tx, body.asOf, now));
       deps.notifier.changed(result.changedOrgs);
       return { issued: result.issued, invoices: result.invoices };
