@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { buildService, type Service } from '../../service/app';
 import { openPglite, openPostgres, type Store } from '../../service/db/store';
 import { seedDatabase } from '../../service/seed/load';
+import { createFreshDatabase } from '../../service/testing/postgres';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -41,22 +40,10 @@ export async function startTestService(
   let dropDatabase = async () => {};
   let store: Store;
   if (database === 'postgres') {
-    const adminUrl = process.env['TEST_DATABASE_URL'];
-    if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
-    const name = `seatdesk_test_${randomUUID().replaceAll('-', '')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    store = await openPostgres(url.toString());
-    dropDatabase = async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    };
+    // The drop waits for the store's connections to close (a forced drop meanwhile is an unhandled error).
+    const fresh = await createFreshDatabase();
+    store = await openPostgres(fresh.url);
+    dropDatabase = () => fresh.drop();
   } else {
     store = await openPglite();
   }
