@@ -312,7 +312,7 @@ const nextCommand = async (): Promise<ClientCommand> => {
 for (step.n = 0; step.n < env.CHAOS_STEPS && !healing; step.n += 1) {
   if (core.session.status().state === 'signed-out') await signIn();
   await edit();
-  await sleep(random.int(10, 120));
+  await sleep(random.int(50, 350));
 }
 say({ t: 'idle' });
 

@@ -38,17 +38,18 @@ export interface ChaosSize {
 }
 
 export const CI_SIZE: ChaosSize = {
-  steps: [4, 12],
+  steps: [4, 10],
   kills: [1, 2],
   killAfterMs: [300, 2000],
   answerKills: 0.5,
   killOnAnswer: 0.5,
   partition: 0.6,
   partitionMs: [300, 1500],
-  rates: { drop: 0.06, reset: 0.06, swallow: 0.1, delay: 0.12, cutStream: 0.3 },
+  rates: { drop: 0.06, reset: 0.06, swallow: 0.1, gateway: 0.04, delay: 0.12, cutStream: 0.3 },
 };
 
-export type KillKind = 'timer' | 'push-answer' | 'refresh-answer';
+/** timer: at a seeded moment; idle: soon after the last edit, when the answer a kill waited for never came. */
+export type KillKind = 'timer' | 'idle' | 'push-answer' | 'refresh-answer';
 
 export interface SeedReport {
   seed: number;
@@ -106,7 +107,7 @@ export async function runChaosSeed(seed: number, services: ChaosServiceFactory, 
     seed,
     faults: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>,
     partitions: 0,
-    kills: { timer: 0, 'push-answer': 0, 'refresh-answer': 0 },
+    kills: { timer: 0, idle: 0, 'push-answer': 0, 'refresh-answer': 0 },
     mutations: 0,
     applied: 0,
     conflicts: 0,
@@ -298,7 +299,7 @@ export async function runChaosSeed(seed: number, services: ChaosServiceFactory, 
         if (outcome === 'idle' && client.killsLeft === 0 && !running.killed()) return;
         // Idle with kills left: the timer or an answer takes it down, or, when no answer came
         // while it was editing, a timer soon after.
-        if (outcome === 'idle' && client.nextKill === 'answer') later(afterIdle, () => kill(client, 'timer', running));
+        if (outcome === 'idle' && client.nextKill === 'answer') later(afterIdle, () => kill(client, 'idle', running));
         const exit = await running.exited;
         if (!running.killed()) {
           throw new Error(`client ${client.index} exited by itself (${exit.code ?? exit.signal}) in incarnation ${client.incarnation}:\n${running.stderrTail()}`);

@@ -32,7 +32,7 @@ describe('the chaos checks', () => {
     const [factory, script] = await Promise.all([chaosServices(), bundleChaosClient()]);
     services = factory;
     service = await services.start();
-    proxy = await startFaultProxy({ target: service.url, random: new Prng('verify'), rates: { drop: 0, reset: 0, delay: 0, swallow: 0, cutStream: 0 } });
+    proxy = await startFaultProxy({ target: service.url, random: new Prng('verify'), rates: { drop: 0, reset: 0, delay: 0, swallow: 0, gateway: 0, cutStream: 0 } });
     dir = mkdtempSync(join(tmpdir(), 'seatdesk-chaos-verify-'));
     const client = startClientProcess(
       script,

@@ -11,7 +11,7 @@ const settings = reliabilitySettings();
 function summary(reports: readonly SeedReport[], database: string): string {
   const sum = (pick: (report: SeedReport) => number) => reports.reduce((total, report) => total + pick(report), 0);
   const faults = FAULT_KINDS.map((kind: FaultKind) => `${kind} ${sum((report) => report.faults[kind])}`).join(', ');
-  const killKinds: KillKind[] = ['timer', 'push-answer', 'refresh-answer'];
+  const killKinds: KillKind[] = ['timer', 'idle', 'push-answer', 'refresh-answer'];
   const kills = killKinds.map((kind) => `${kind} ${sum((report) => report.kills[kind])}`).join(', ');
   const refused = new Map<string, number>();
   for (const report of reports) for (const [code, n] of Object.entries(report.refusedLocally)) refused.set(code, (refused.get(code) ?? 0) + n);
@@ -20,7 +20,7 @@ function summary(reports: readonly SeedReport[], database: string): string {
   return [
     `chaos (${database}): seeds ${reports.length}${failed.length > 0 ? ` (failed: ${failed.join(', ')})` : ''}`,
     `faults ${sum((r) => Object.values(r.faults).reduce((a, b) => a + b, 0))} (${faults}; partitions ${sum((r) => r.partitions)})`,
-    `kills ${sum((r) => r.kills.timer + r.kills['push-answer'] + r.kills['refresh-answer'])} (${kills})`,
+    `kills ${sum((r) => Object.values(r.kills).reduce((a, b) => a + b, 0))} (${kills})`,
     `mutations ${sum((r) => r.mutations)} (applied ${sum((r) => r.applied)}, conflict ${sum((r) => r.conflicts)}, rejected ${sum((r) => r.rejected)}; offline changes ${sum((r) => r.offlineChanges)})`,
     `refused by the core ${[...refused.values()].reduce((a, b) => a + b, 0)}${refused.size > 0 ? ` (${[...refused].map(([code, n]) => `${code} ${n}`).join(', ')})` : ''}`,
     `lost ${sum((r) => r.lost)}`,

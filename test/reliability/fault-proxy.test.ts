@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prng } from '../../service/seed/prng';
 import { startFaultProxy, type FaultProxy, type FaultRates } from './fault-proxy';
 
-const CALM: FaultRates = { drop: 0, reset: 0, delay: 0, swallow: 0, cutStream: 0 };
+const CALM: FaultRates = { drop: 0, reset: 0, delay: 0, swallow: 0, gateway: 0, cutStream: 0 };
 const BODY = JSON.stringify({ items: Array.from({ length: 200 }, (_, index) => ({ index, name: `row ${index}` })) });
 
 /** The fault proxy in front of a stand-in service that counts what it handled. */
@@ -92,6 +92,19 @@ describe('the fault proxy', () => {
     });
   });
 
+  it('answers a gateway error after the service handled the request', async () => {
+    await withProxy({ gateway: 1 }, async (proxy) => {
+      handled.length = 0;
+      const response = await fetch(`${proxy.url}/v1/sync/push`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+      expect(response.status).toBe(502);
+      expect(await response.text()).toContain('Bad Gateway');
+      expect(handled).toEqual(['POST /v1/sync/push']);
+      expect(proxy.faults.gateway).toBe(1);
+      // The service's own answers, counted apart from what the proxy made up.
+      expect(proxy.statuses.get(502)).toBeUndefined();
+    });
+  });
+
   it('delays and then passes', async () => {
     await withProxy({ delay: 1 }, async (proxy) => {
       expect(await exchange(proxy, 'POST', '/v1/sync/push')).toBe(BODY);
@@ -136,7 +149,7 @@ describe('the fault proxy', () => {
   });
 
   it('makes the same decisions for the same seed and requests', async () => {
-    const rates: FaultRates = { drop: 0.2, reset: 0.2, delay: 0.2, swallow: 0.2, cutStream: 0 };
+    const rates: FaultRates = { drop: 0.2, reset: 0.2, delay: 0.2, swallow: 0.2, gateway: 0.1, cutStream: 0 };
     const runOnce = async (seed: string) => {
       let decisions: string[] = [];
       await withProxy(

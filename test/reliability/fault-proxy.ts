@@ -6,11 +6,12 @@ import type { Prng } from '../../service/seed/prng';
  * What the proxy did to an exchange. drop: the connection is cut before the service sees the
  * request; reset: the service answered and the answer is cut halfway with a TCP reset; delay:
  * held, then passed on; swallow: the service handled the request (committed) and the client
- * never hears; offline: refused while the client is cut off (a partition); cut-stream: an open
+ * never hears; gateway: the service handled it and the client gets a gateway's 502 page instead
+ * of the answer; offline: refused while the client is cut off (a partition); cut-stream: an open
  * event stream is cut.
  */
-export type FaultKind = 'drop' | 'reset' | 'delay' | 'swallow-push' | 'swallow-refresh' | 'swallow-other' | 'offline' | 'cut-stream';
-export const FAULT_KINDS: readonly FaultKind[] = ['drop', 'reset', 'delay', 'swallow-push', 'swallow-refresh', 'swallow-other', 'offline', 'cut-stream'];
+export type FaultKind = 'drop' | 'reset' | 'delay' | 'swallow-push' | 'swallow-refresh' | 'swallow-other' | 'gateway' | 'offline' | 'cut-stream';
+export const FAULT_KINDS: readonly FaultKind[] = ['drop', 'reset', 'delay', 'swallow-push', 'swallow-refresh', 'swallow-other', 'gateway', 'offline', 'cut-stream'];
 
 /** The requests the proxy tells apart (the rest is `other`). */
 export type ExchangeKind = 'push' | 'pull' | 'refresh' | 'login' | 'events' | 'other';
@@ -32,6 +33,8 @@ export interface FaultRates {
   delay: number;
   /** Swallowing applies to pushes, refreshes and pulls (the answers that carry state). */
   swallow: number;
+  /** A 502 from "the gateway" after the service answered. */
+  gateway: number;
   /** An open event stream is cut after a while. */
   cutStream: number;
 }
@@ -172,6 +175,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
               req.socket.destroy();
               return;
             }
+            if (plan === 'gateway') {
+              count('gateway');
+              res.writeHead(502, { 'content-type': 'text/html' });
+              res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+              return;
+            }
             const headers = { ...answer.headers };
             delete headers['transfer-encoding'];
             headers['content-length'] = String(body.length);
@@ -201,7 +210,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   });
 
   /** What to do with one request, from its roll; the events stream and logins are only delayed or cut. */
-  function decide(kind: ExchangeKind, roll: number): 'pass' | 'drop' | 'reset' | 'delay' | 'swallow' | 'cut-stream' {
+  function decide(kind: ExchangeKind, roll: number): 'pass' | 'drop' | 'reset' | 'delay' | 'swallow' | 'gateway' | 'cut-stream' {
     const { rates } = options;
     if (kind === 'events') return roll < rates.cutStream ? 'cut-stream' : 'pass';
     let edge = rates.drop;
@@ -212,6 +221,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       edge += rates.swallow;
       if (roll < edge) return 'swallow';
     }
+    edge += rates.gateway;
+    if (roll < edge) return 'gateway';
     edge += rates.delay;
     if (roll < edge) return 'delay';
     return 'pass';
