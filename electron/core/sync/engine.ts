@@ -50,6 +50,8 @@ export interface SyncEngineOptions {
   /** The fallback poll when no poke arrives. */
   pollIntervalMs?: number;
   backoff?: { baseMs?: number; maxMs?: number };
+  /** The event stream's reconnection while the service cannot be reached (default 250 ms doubling to 2 s). */
+  reconnect?: { baseMs?: number; maxMs?: number };
   random?: () => number;
 }
 
@@ -177,6 +179,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const backoffBase = options.backoff?.baseMs ?? 1_000;
   const backoffMax = options.backoff?.maxMs ?? 60_000;
   const random = options.random ?? Math.random;
+  // The event stream's reconnection while offline: short, and never slower than the sync back-off.
+  const reconnectBase = options.reconnect?.baseMs ?? Math.min(250, backoffBase);
+  const reconnectMax = options.reconnect?.maxMs ?? Math.min(2_000, backoffMax);
   let scope = options.scope ?? null;
 
   const clientId = ensureSyncState(db, options.clientId).clientId;
@@ -564,13 +569,23 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     retryTimer.unref();
   }
 
+  /** Exponential from `base` to `max`, half of it random ("equal jitter"). */
+  function jittered(base: number, max: number, attempt: number): number {
+    const exponential = Math.min(max, base * 2 ** Math.min(attempt - 1, 16));
+    return exponential / 2 + (random() * exponential) / 2;
+  }
+
+  /** The sync back-off for the `attempt`-th failure in a row, or what the service's Retry-After says. */
+  function backoffDelay(error: unknown, attempt: number): number {
+    const details = isSeatdeskError(error) ? (error.details as { retryAfterMs?: unknown } | undefined) : undefined;
+    if (typeof details?.retryAfterMs === 'number') return details.retryAfterMs + random() * 250;
+    return jittered(backoffBase, backoffMax, attempt);
+  }
+
   /** Backs off (jittered, exponential, or as Retry-After says) and syncs again; answers the delay. */
   function scheduleRetry(error: unknown): number {
     failures += 1;
-    const exponential = Math.min(backoffMax, backoffBase * 2 ** Math.min(failures - 1, 16));
-    let delay = exponential / 2 + (random() * exponential) / 2;
-    const details = isSeatdeskError(error) ? (error.details as { retryAfterMs?: unknown } | undefined) : undefined;
-    if (typeof details?.retryAfterMs === 'number') delay = details.retryAfterMs + random() * 250;
+    const delay = backoffDelay(error, failures);
     armRetry(delay);
     return delay;
   }
@@ -673,12 +688,21 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     });
   }
 
+  /**
+   * The event stream, reconnected for as long as the engine runs. While the service cannot be
+   * reached the stream is tried again soon (250 ms doubling to 2 s, jittered, so many clients do not
+   * come back in step): the app is online within about 2 s of the service's return. A service that
+   * answers but refuses (5xx, 429) gets the sync back-off, or what its Retry-After says.
+   */
   async function runPokes(): Promise<void> {
     let attempt = 0;
     while (!abort.signal.aborted && !signedOut) {
+      let refusal: unknown = null;
       try {
         for await (const _poke of transport.pokes(abort.signal)) {
           attempt = 0;
+          // Connected again after being offline: the queue goes at once, whatever its back-off said.
+          if (state === 'offline') pushNow = true;
           requestSync();
         }
       } catch (error) {
@@ -690,15 +714,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           halt();
           return;
         }
+        if (!isSeatdeskError(error) || error.code !== 'OFFLINE') refusal = error;
       }
       if (abort.signal.aborted) return;
       // The stream dropped: the connection may be gone. A sync now tells (and says offline at
       // once) instead of the status saying online until the next poll.
       if (state === 'online') requestSync();
       attempt += 1;
-      const exponential = Math.min(backoffMax, backoffBase * 2 ** Math.min(attempt - 1, 16));
+      const delay = refusal === null ? jittered(reconnectBase, reconnectMax, attempt) : backoffDelay(refusal, attempt);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, exponential / 2 + (random() * exponential) / 2);
+        const timer = setTimeout(resolve, delay);
         timer.unref();
         abort.signal.addEventListener('abort', () => {
           clearTimeout(timer);

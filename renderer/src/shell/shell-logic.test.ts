@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { OrgNode, SyncStatus } from '@shared/ipc/models';
 import { orgRows } from './org-tree';
 import { modifierLabel, shortcutFor } from './shortcuts';
-import { summarizeSync } from './sync-summary';
+import { ERROR_CODES } from '@shared/errors';
+import { summarizeSync, syncNowFeedback } from './sync-summary';
 
 const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }> = {}) => ({
   key: k,
@@ -82,5 +83,19 @@ describe('status bar summary', () => {
     expect(bootstrap.progress).toEqual({ fraction: 0.25, done: 1200, total: 4800, label: 'Downloading your data: 1,200 of 4,800' });
     expect(summarizeSync(status({ state: 'syncing', progress: { phase: 'push', done: 600, total: 500 } })).progress?.fraction).toBe(1);
     expect(summarizeSync(status({ progress: { phase: 'push', done: 0, total: 0 } })).progress).toBeNull();
+  });
+});
+
+describe('what "Sync now" says', () => {
+  it('says why nothing happened when offline, and what is kept', () => {
+    const offline = status({ state: 'offline', lastError: ERROR_CODES.OFFLINE.summary, pendingCount: 3 });
+    expect(syncNowFeedback(offline)).toEqual({ text: ERROR_CODES.OFFLINE.summary, detail: 'Nothing was sent: 3 pending changes are kept on this computer.' });
+    expect(syncNowFeedback(status({ state: 'offline', lastError: null }))).toEqual({ text: ERROR_CODES.OFFLINE.summary });
+  });
+
+  it('is quiet after a sync that worked, and tells why the queue waits when a push failed', () => {
+    expect(syncNowFeedback(status({ state: 'online' }))).toBeNull();
+    expect(syncNowFeedback(status({ state: 'online', lastError: 'The queue waits.' }))).toEqual({ text: 'The queue waits.' });
+    expect(syncNowFeedback(status({ state: 'signed-out', lastError: 'x' }))).toBeNull();
   });
 });

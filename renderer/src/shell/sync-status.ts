@@ -5,13 +5,17 @@ import { useCore } from '../api/core-context';
 import { errorCodeOf, errorSentence } from '../api/errors';
 import { queryKeys } from '../api/query-keys';
 import { toast } from '../state/toast-store';
+import { syncNowFeedback } from './sync-summary';
 
 export function useSyncStatus() {
   const core = useCore();
   return useQuery({ queryKey: queryKeys.syncStatus, queryFn: () => core.sync.status(), staleTime: Number.POSITIVE_INFINITY });
 }
 
-/** "Sync now": pull, then push the outbox. Offline is not an error; it shows in the status bar. */
+/**
+ * "Sync now": push the outbox, then pull. Offline is not an error, but pressing the button and
+ * seeing nothing happen is worse than being told why: it says so in a toast.
+ */
 export function useSyncNow() {
   const core = useCore();
   const queryClient = useQueryClient();
@@ -19,10 +23,13 @@ export function useSyncNow() {
     try {
       const status = await core.sync.now();
       queryClient.setQueryData<SyncStatus>(queryKeys.syncStatus, status);
+      const feedback = syncNowFeedback(status);
+      if (feedback !== null) toast.info(feedback.text, feedback.detail);
     } catch (error) {
-      // Offline is a state the status bar shows, not an error to report.
-      if (errorCodeOf(error) === 'OFFLINE') void queryClient.invalidateQueries({ queryKey: queryKeys.syncStatus });
-      else toast.error(errorSentence(error));
+      if (errorCodeOf(error) === 'OFFLINE') {
+        void queryClient.invalidateQueries({ queryKey: queryKeys.syncStatus });
+        toast.info(errorSentence(error));
+      } else toast.error(errorSentence(error));
     }
   };
 }

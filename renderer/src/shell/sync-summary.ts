@@ -1,3 +1,4 @@
+import { ERROR_CODES } from '@shared/errors';
 import type { SyncStatus } from '@shared/ipc/models';
 
 export interface SyncSummary {
@@ -32,5 +33,25 @@ export function summarizeSync(status: SyncStatus, formatCount: (n: number) => st
       return { state: 'bootstrapping', label: 'Downloading your data…', progress };
     case 'signed-out':
       return { state: 'signed-out', label: 'Signed out', progress: null };
+  }
+}
+
+/**
+ * What "Sync now" tells when the sync it ran could not do everything: offline, why nothing was
+ * sent (the status line alone changed nothing visible); online with the queue waiting, why.
+ * Null when it synced (the status bar says so).
+ */
+export function syncNowFeedback(status: SyncStatus): { text: string; detail?: string } | null {
+  const pending = status.pendingCount === 1 ? '1 pending change is' : `${status.pendingCount} pending changes are`;
+  switch (status.state) {
+    case 'offline':
+      return {
+        text: status.lastError ?? ERROR_CODES.OFFLINE.summary,
+        ...(status.pendingCount > 0 ? { detail: `Nothing was sent: ${pending} kept on this computer.` } : {}),
+      };
+    case 'online':
+      return status.lastError === null ? null : { text: status.lastError };
+    default:
+      return null;
   }
 }
