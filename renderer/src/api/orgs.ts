@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { Permission } from '@shared/domain/permissions';
 import type { OrgNode } from '@shared/ipc/models';
-import { useScopeStore } from '../state/scope-store';
+import { openingOrg, useScopeStore } from '../state/scope-store';
 import { useCore } from './core-context';
 import { queryKeys, type QueryScope } from './query-keys';
 
@@ -46,12 +46,12 @@ export function useOrgIndex(): OrgIndex | null {
   return useMemo(() => (tree.data === undefined ? null : indexOrgs(tree.data)), [tree.data]);
 }
 
-/** The organization the screens show, as an OrgNode, with the scope for queries. */
+/** The organization the screens show (see openingOrg), as an OrgNode, with the scope for queries. */
 export function useCurrentOrg(): { org: OrgNode | null; scope: QueryScope | null; index: OrgIndex | null } {
   const index = useOrgIndex();
   const orgId = useScopeStore((state) => state.orgId);
   const includeChildren = useScopeStore((state) => state.includeChildren);
-  const org = orgId === null ? null : (index?.byId.get(orgId) ?? null);
+  const org = useMemo(() => (index === null ? null : openingOrg(index.list, orgId)), [index, orgId]);
   const scope = useMemo(() => (org === null ? null : { orgId: org.id, includeChildren }), [org, includeChildren]);
   return { org, scope, index };
 }

@@ -49,6 +49,10 @@ export function Shell() {
   const session = useQuery({ queryKey: queryKeys.session, queryFn: () => core.session.status() });
   const identity = session.data?.state === 'signed-in' ? `${session.data.serviceUrl}|${session.data.userId}` : null;
   useSessionReset(identity);
+  // The organization shown is the signed-in user's own choice: switched before their workspace renders.
+  const scopeAccount = useScopeStore((state) => state.account);
+  const switchAccount = useScopeStore((state) => state.switchAccount);
+  useEffect(() => switchAccount(identity), [identity, switchAccount]);
   if (session.isPending) return <Loading label="Starting Seatdesk…" />;
   if (session.isError) {
     return (
@@ -59,6 +63,7 @@ export function Shell() {
     );
   }
   if (session.data.state === 'signed-out') return <SignIn defaultServiceUrl={session.data.defaultServiceUrl} />;
+  if (scopeAccount !== identity) return <Loading label="Starting Seatdesk…" />;
   return <Workspace key={identity} email={session.data.email} />;
 }
 
@@ -101,7 +106,6 @@ function useGlobalShortcuts() {
 function Workspace({ email }: { email: string }) {
   const tree = useOrgTree();
   const { org, scope } = useCurrentOrg();
-  const setOrg = useScopeStore((state) => state.setOrg);
   const screen = useNavStore((state) => state.screen);
   const status = useSyncStatus();
   useGlobalShortcuts();
@@ -113,12 +117,6 @@ function Workspace({ email }: { email: string }) {
   useEffect(() => {
     if (syncState === 'offline' || syncState === 'online') setOffline(syncState === 'offline');
   }, [syncState, setOffline]);
-
-  // Start in the first organization of the tree when none (or one no longer in scope) is chosen.
-  const firstOrg = tree.data?.[0];
-  useEffect(() => {
-    if (org === null && firstOrg !== undefined) setOrg(firstOrg.id);
-  }, [org, firstOrg, setOrg]);
 
   let content: ReactNode;
   if (tree.isPending) content = <Loading />;

@@ -29,10 +29,11 @@ export function SignIn({ defaultServiceUrl }: { defaultServiceUrl: string | null
     }
     setErrors({});
     setPending(true);
+    // Nothing of an earlier account may show: the workspace starts from an empty cache. Cleared
+    // before the call, since the core's session.changed may show the new workspace before it answers.
+    queryClient.removeQueries({ predicate: (query) => isAccountQuery(query.queryKey) });
     try {
       const session = await core.session.signIn(checked.value);
-      // Nothing of an earlier account may show: the workspace starts from an empty cache.
-      queryClient.removeQueries({ predicate: (query) => isAccountQuery(query.queryKey) });
       queryClient.setQueryData(queryKeys.session, session);
     } catch (error) {
       setErrors(fieldErrorsOfError(error, ''));
