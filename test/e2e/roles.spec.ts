@@ -117,10 +117,12 @@ test('a role in use cannot be deleted: the UI says why in a sentence', async () 
   const del = row.getByRole('button', { name: `Delete ${used!}` });
   // The button stays focusable but is marked aria-disabled, with the reason as its title...
   await expect(del).toHaveAttribute('aria-disabled', 'true');
-  await expect(del).toHaveAttribute('title', /^Assigned to \d+ users?: unassign it first\.$/);
+  // (the shared rule's sentence: the one the core and the service answer too)...
+  const why = new RegExp(`^${used!} is assigned to \\d+ users?: unassign it from everyone first, then delete it\\.$`);
+  await expect(del).toHaveAttribute('title', why);
   // ...and clicking it anyway says why instead of opening the confirmation.
   await del.click({ force: true });
-  await expect(page.getByText(/Assigned to \d+ users?: unassign it first\./)).toBeVisible();
+  await expect(page.locator('.toast').filter({ hasText: why })).toBeVisible();
   await expect(page.getByRole('alertdialog')).toHaveCount(0);
   await expect(roleRow(used!)).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/roles-in-use.png' });
@@ -151,4 +153,32 @@ test('installs the built-in roles in the legacy organization', async () => {
     }, { timeout: 15_000 })
     .toEqual(expect.arrayContaining(['Owner', 'Administrator', 'Billing', 'Member', 'Read Only']));
   await page.screenshot({ path: 'test-results/screens/roles-legacy-installed.png' });
+});
+
+test('Wingtip Toys: taking users.manage from the Administrator role is refused in the dialog before it is saved', async () => {
+  await switchOrg('Wingtip Toys');
+  await openScreen('Roles');
+  await roleRow('Administrator').getByRole('button', { name: 'Edit Administrator' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Edit Administrator' });
+  await expect(dialog.getByRole('checkbox', { name: 'users.manage' })).toBeChecked();
+  // Other permissions may go: Save stays enabled.
+  await dialog.getByRole('checkbox', { name: 'audit.view' }).uncheck();
+  await expect(dialog.getByRole('button', { name: 'Save role' })).toBeEnabled();
+  await dialog.getByRole('checkbox', { name: 'users.manage' }).uncheck();
+  const why =
+    'Wingtip Toys needs another active administrator first: Administrator must keep users.manage and roles.manage while nobody holds another role that grants them.';
+  await expect(dialog.getByText(why)).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Save role' })).toBeDisabled();
+  await page.screenshot({ path: 'test-results/screens/roles-last-admin-refused.png' });
+  // Enter in the name field does not save it either.
+  await dialog.getByLabel('Name').press('Enter');
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+  // Nothing was queued, nothing reported as saved, no sync issue.
+  await expect(page.locator('.toast').filter({ hasText: 'was saved' })).toHaveCount(0);
+  const bar = page.getByRole('contentinfo', { name: 'Sync status' });
+  await expect(bar.getByText('0 pending changes')).toBeVisible();
+  await expect(bar.getByText('0 sync issues')).toBeVisible();
+  await expect(roleRow('Administrator').getByRole('cell').nth(2)).toHaveText('All');
 });

@@ -379,3 +379,59 @@ test('CSV export downloads the users with a header row', async () => {
   expect(lines.length - 1).toBe((await serviceUsers()).length);
   await shot('users-export');
 });
+
+async function switchOrg(name: string): Promise<void> {
+  await page.locator('.org-switcher-button').click();
+  await page.getByRole('combobox', { name: 'Search organizations' }).fill(name);
+  await page.getByRole('option', { name: new RegExp(name) }).first().click();
+  await expect(page.locator('.screen-org-name')).toHaveText(name);
+}
+
+test('Wingtip Toys: its only administrator is neither deactivated nor stripped of the role; the dialog and the panel say why before anything is queued', async () => {
+  // The issue's steps: Wingtip Toys, Users, turn off Active for its only administrator.
+  const orgs = (await env.service.call('GET', '/v1/orgs', { token })).body as { items: { id: string; name: string }[] };
+  const wingtip = orgs.items.find((org) => org.name === 'Wingtip Toys')!.id;
+  const roles = (await env.service.call('GET', `/v1/orgs/${wingtip}/roles`, { token })).body as { items: { id: string; name: string; builtInKey: string | null }[] };
+  const administrator = roles.items.find((role) => role.builtInKey === 'administrator')!;
+  const users = ((await env.service.call('GET', `/v1/orgs/${wingtip}/users`, { token })).body as { items: ServiceUser[] }).items;
+  const admins = users.filter((user) => user.status === 'active' && user.roleIds.includes(administrator.id));
+  expect(admins).toHaveLength(1);
+  const admin = admins[0]!;
+  const name = `${admin.firstName} ${admin.lastName}`;
+  const bar = statusBar();
+
+  await filterText('');
+  await switchOrg('Wingtip Toys');
+  await filterText(admin.email);
+  const row = rowWith(admin.email);
+  const active = row.getByRole('switch');
+  await expect(active).toHaveAttribute('aria-checked', 'true');
+  await active.click();
+  const confirm = page.getByRole('alertdialog', { name: `Deactivate ${name}?` });
+  await expect(confirm).toContainText(`Wingtip Toys needs another active Administrator first: give someone the role, then deactivate ${name}.`);
+  const removeAndDeactivate = confirm.getByRole('button', { name: 'Remove Administrator role and deactivate' });
+  await expect(removeAndDeactivate).toBeDisabled();
+  await shot('users-last-admin-deactivate-refused');
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(confirm).toBeHidden();
+  await expect(active).toHaveAttribute('aria-checked', 'true');
+
+  // Untick Administrator in the side panel: the same rule, said under the roles, and Save is off.
+  await row.click();
+  const side = page.locator('.side-panel');
+  await expect(side.getByRole('heading', { name })).toBeVisible();
+  await side.getByRole('checkbox', { name: /^Administrator/ }).uncheck();
+  await expect(side.getByText(`Wingtip Toys needs another active Administrator first: give someone the role, then take it from ${name}.`)).toBeVisible();
+  await expect(side.getByRole('button', { name: 'Save changes' })).toBeDisabled();
+  await shot('users-last-admin-untick-refused');
+  await side.getByRole('button', { name: 'Discard' }).click();
+  await expect(side.getByRole('checkbox', { name: /^Administrator/ })).toBeChecked();
+
+  // No success toast, nothing queued, no sync issue; the service still has its administrator.
+  await expect(page.locator('.toast').filter({ hasText: /deactivated\.|was saved\./ })).toHaveCount(0);
+  await expect(bar.getByText('0 pending changes')).toBeVisible();
+  await expect(bar.getByText('0 sync issues')).toBeVisible();
+  const after = ((await env.service.call('GET', `/v1/orgs/${wingtip}/users`, { token })).body as { items: ServiceUser[] }).items.find((u) => u.id === admin.id);
+  expect(after).toMatchObject({ status: 'active' });
+  expect(after!.roleIds).toContain(administrator.id);
+});

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { Permission } from '@shared/domain/permissions';
+import { isAdminRole } from '@shared/domain/role';
 import type { RoleRow } from '@shared/ipc/models';
 import { checkCommand, useCommand } from '../../api/commands';
 import { errorSentence, fieldErrorsOfError } from '../../api/errors';
@@ -9,6 +10,8 @@ import { errorFor, type FieldErrors } from '../../forms/field-errors';
 import { TextAreaField, TextField } from '../../forms/fields';
 import { toast } from '../../state/toast-store';
 import { FormError } from '../../components/bits';
+import { lastAdminRefusalOf } from '../users/user-logic';
+import { useAdminRows } from '../users/use-users';
 
 /** Create a role, or edit one (name, description, permissions; built-in roles too, with version). */
 export function RoleDialog({ orgId, orgName, role, onClose }: { orgId: string; orgName: string; role: RoleRow | null; onClose(): void }) {
@@ -18,6 +21,10 @@ export function RoleDialog({ orgId, orgName, role, onClose }: { orgId: string; o
   const [permissions, setPermissions] = useState<Permission[]>(role?.permissions ?? []);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
+  // Owner and Administrator keep the organization administrable: taking users.manage or
+  // roles.manage from the last one is refused here, in the rule's words, before Save.
+  const adminRows = useAdminRows(role !== null && isAdminRole(role) ? orgId : null);
+  const permissionsRefused = role === null ? null : lastAdminRefusalOf(orgName, adminRows, { kind: 'setRolePermissions', role, permissions });
 
   const fail = (error: unknown) => {
     const fields = fieldErrorsOfError(error);
@@ -27,6 +34,7 @@ export function RoleDialog({ orgId, orgName, role, onClose }: { orgId: string; o
 
   const submit = async () => {
     setFormError(null);
+    if (permissionsRefused !== null) return;
     try {
       if (role === null) {
         const checked = checkCommand('createRole', { orgId, name, description, permissions });
@@ -58,7 +66,7 @@ export function RoleDialog({ orgId, orgName, role, onClose }: { orgId: string; o
           <button type="button" className="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="button primary" disabled={pending}>
+          <button type="submit" className="button primary" disabled={pending || permissionsRefused !== null} title={permissionsRefused?.message}>
             {role === null ? 'Create role' : 'Save role'}
           </button>
         </>
@@ -70,7 +78,7 @@ export function RoleDialog({ orgId, orgName, role, onClose }: { orgId: string; o
       )}
       <TextField label="Name" value={name} onValue={setName} error={errors['name']} required autoFocus autoComplete="off" />
       <TextAreaField label="Description" value={description} onValue={setDescription} error={errors['description']} rows={2} />
-      <PermissionChecklist legend="Permissions" value={permissions} onChange={setPermissions} error={errorFor(errors, 'permissions')} />
+      <PermissionChecklist legend="Permissions" value={permissions} onChange={setPermissions} error={permissionsRefused?.message ?? errorFor(errors, 'permissions')} />
     </Dialog>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useQueries } from '@tanstack/react-query';
 import type { OrgNode, RoleRow } from '@shared/ipc/models';
 import { PERMISSIONS } from '@shared/domain/permissions';
+import { deleteRoleRefusal } from '@shared/domain/role';
 import { useCommand } from '../../api/commands';
 import { useCore } from '../../api/core-context';
 import { errorSentence } from '../../api/errors';
@@ -10,7 +11,7 @@ import { queryKeys } from '../../api/query-keys';
 import { Badge, EmptyState, LoadError, Loading, Notice, PendingMark } from '../../components/bits';
 import { ConfirmDialog } from '../../components/Dialog';
 import { Icon } from '../../components/Icon';
-import { countOf, formatCount } from '../../format/format';
+import { formatCount } from '../../format/format';
 import type { ScreenProps } from '../../shell/Shell';
 import { ScreenHeader } from '../../shell/ScreenHeader';
 import { toast } from '../../state/toast-store';
@@ -153,11 +154,8 @@ function RolesSection({
             </thead>
             <tbody>
               {sorted.map((role) => {
-                const deleteReason = role.builtIn
-                  ? 'Built-in roles cannot be deleted.'
-                  : role.memberCount > 0
-                    ? `Assigned to ${countOf(role.memberCount, 'user', 'users')}: unassign it first.`
-                    : null;
+                // The rule the core and the service apply, in its words: the button says why before the dialog opens.
+                const deleteReason = deleteRoleRefusal(role, role.memberCount)?.message ?? null;
                 return (
                   <tr key={role.id}>
                     <td>
@@ -207,15 +205,17 @@ function RolesSection({
 function DeleteRoleDialog({ org, role, onClose }: { org: OrgNode; role: RoleRow; onClose(): void }) {
   const { run, pending } = useCommand();
   const [error, setError] = useState<string | null>(null);
+  const refused = deleteRoleRefusal(role, role.memberCount);
   return (
     <ConfirmDialog
       title={`Delete ${role.name}?`}
-      description={<p>The role is removed from {org.name}. Nobody holds it, so no one loses access.</p>}
+      description={refused !== null ? <p className="form-error">{refused.message}</p> : <p>The role is removed from {org.name}. Nobody holds it, so no one loses access.</p>}
       confirmLabel="Delete role"
-      pending={pending}
+      pending={pending || refused !== null}
       error={error}
       onClose={onClose}
       onConfirm={() =>
+        refused === null &&
         void run('deleteRole', { orgId: org.id, roleId: role.id }).then(
           () => {
             toast.success(`The role ${role.name} was deleted.`);

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import type { QueuedResult } from '@shared/ipc/models';
+import { fullName } from '@shared/domain/user';
+import type { QueuedResult, UserRow } from '@shared/ipc/models';
 import { useCore } from '../../api/core-context';
 import { useChange } from '../../api/commands';
 import { errorSentence } from '../../api/errors';
@@ -7,9 +8,10 @@ import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { Checkbox } from '../../forms/fields';
 import { countOf } from '../../format/format';
 import { toast } from '../../state/toast-store';
-import { bulkSummary } from './bulk-report';
+import { bulkSummary, refusedEntirely } from './bulk-report';
 import { RoleChecklist } from './RoleChecklist';
-import { useRoles } from './use-users';
+import { lastAdminRefusalOf } from './user-logic';
+import { useAdminRows, useRoles } from './use-users';
 import { FormError } from '../../components/bits';
 
 type SetRolesMode = 'add' | 'remove' | 'replace';
@@ -20,10 +22,17 @@ const MODES: readonly { value: SetRolesMode; label: string; description: string 
   { value: 'replace', label: 'Replace all roles with these', description: 'Each user ends up with exactly these roles.' },
 ];
 
-function reportResult(requested: number, result: QueuedResult, pastTense: string, nameOf?: (id: string) => string) {
-  const summary = bulkSummary(requested, result, pastTense, nameOf);
+/**
+ * Reports a bulk action: a toast when something was queued; when the core queued nothing and left
+ * everyone alone (a rule it could judge from the copy), the reasons for the dialog to show instead.
+ */
+function reportResult(requested: number, result: QueuedResult, pastTense: string): string | null {
+  const refused = refusedEntirely(result);
+  if (refused !== null) return refused;
+  const summary = bulkSummary(requested, result, pastTense);
   if (summary.detail === undefined) toast.success(summary.text);
   else toast.info(summary.text, summary.detail);
+  return null;
 }
 
 export function SetRolesDialog({ orgId, userIds, onClose, onDone }: { orgId: string; userIds: string[]; onClose(): void; onDone(): void }) {
@@ -41,8 +50,9 @@ export function SetRolesDialog({ orgId, userIds, onClose, onDone }: { orgId: str
     }
     try {
       const result = await change(() => core.bulk.setRoles({ userIds, roleIds, mode }), [{ entity: 'user', orgId: null }]);
-      reportResult(userIds.length, result, 'updated');
-      onDone();
+      const refused = reportResult(userIds.length, result, 'updated');
+      if (refused !== null) setError(refused);
+      else onDone();
     } catch (failure) {
       setError(errorSentence(failure));
     }
@@ -84,36 +94,64 @@ export function SetRolesDialog({ orgId, userIds, onClose, onDone }: { orgId: str
 
 /**
  * Deactivating a user who holds the Administrator (or Owner) role needs the role removed first
- * (ADMIN_ROLE_ASSIGNED); this offers both as one action.
+ * (ADMIN_ROLE_ASSIGNED); this offers both as one action. When the copy shows the user is the
+ * organization's last administrator (LAST_ADMIN), the dialog says so in the rule's own words and
+ * the action is disabled, before anything is queued.
  */
-export function DeactivateAdminDialog({ name, roleNames, userId, onClose }: { name: string; roleNames: string[]; userId: string; onClose(): void }) {
+export function DeactivateAdminDialog({ user, roleNames, onClose }: { user: UserRow; roleNames: string[]; onClose(): void }) {
   const core = useCore();
   const { change, pending } = useChange();
   const [error, setError] = useState<string | null>(null);
+  const rows = useAdminRows(user.orgId);
+  const refused = lastAdminRefusalOf(user.orgName, rows, { kind: 'deactivate', user });
+  const name = fullName(user);
   const roles = roleNames.join(' and ');
+  const confirm = () =>
+    void change(() => core.bulk.deactivate({ userIds: [user.id], removeAdminRole: true }), [{ entity: 'user', orgId: null }]).then(
+      (result) => {
+        const notDone = reportResult(1, result, 'deactivated');
+        if (notDone !== null) setError(notDone);
+        else onClose();
+      },
+      (failure: unknown) => setError(errorSentence(failure)),
+    );
   return (
-    <ConfirmDialog
+    <Dialog
       title={`Deactivate ${name}?`}
-      description={
-        <p>
-          {name} holds the {roles} role. A user with that role cannot be deactivated, so Seatdesk removes the role first. Every organization keeps at least one
-          active Administrator: if {name} is the last one, the service refuses and the change shows under Sync issues.
-        </p>
-      }
-      confirmLabel="Remove Administrator role and deactivate"
-      pending={pending}
-      error={error}
+      size="small"
+      role="alertdialog"
       onClose={onClose}
-      onConfirm={() =>
-        void change(() => core.bulk.deactivate({ userIds: [userId], removeAdminRole: true }), [{ entity: 'user', orgId: null }]).then(
-          (result) => {
-            reportResult(1, result, 'deactivated', () => name);
-            onClose();
-          },
-          (failure: unknown) => setError(errorSentence(failure)),
+      onSubmit={() => {
+        if (refused === null && rows !== null) confirm();
+      }}
+      description={
+        refused !== null ? (
+          <p className="form-error">{refused.message}</p>
+        ) : (
+          <p>
+            {name} holds the {roles} role. A user with that role cannot be deactivated, so Seatdesk removes the role first.
+          </p>
         )
       }
-    />
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose} autoFocus={refused !== null}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            className="button danger"
+            disabled={pending || rows === null || refused !== null}
+            title={refused?.message}
+            autoFocus={refused === null}
+          >
+            Remove Administrator role and deactivate
+          </button>
+        </>
+      }
+    >
+      <FormError message={error} />
+    </Dialog>
   );
 }
 
@@ -133,8 +171,9 @@ export function BulkDeactivateDialog({ userIds, onClose, onDone }: { userIds: st
       onConfirm={() =>
         void change(() => core.bulk.deactivate({ userIds, removeAdminRole }), [{ entity: 'user', orgId: null }]).then(
           (result) => {
-            reportResult(userIds.length, result, 'deactivated');
-            onDone();
+            const refused = reportResult(userIds.length, result, 'deactivated');
+            if (refused !== null) setError(refused);
+            else onDone();
           },
           (failure: unknown) => setError(errorSentence(failure)),
         )
@@ -150,29 +189,39 @@ export function BulkDeactivateDialog({ userIds, onClose, onDone }: { userIds: st
   );
 }
 
-export function RemoveUsersDialog({ userIds, name, onClose, onDone }: { userIds: string[]; name: string | null; onClose(): void; onDone(): void }) {
+export function RemoveUsersDialog({ userIds, user, onClose, onDone }: { userIds: string[]; user: UserRow | null; onClose(): void; onDone(): void }) {
   const core = useCore();
   const { change, pending } = useChange();
   const [error, setError] = useState<string | null>(null);
+  const name = user === null ? null : fullName(user);
+  // One user: the dialog says before anything is queued that the last administrator stays.
+  const rows = useAdminRows(user?.orgId ?? null);
+  const refused = user === null ? null : lastAdminRefusalOf(user.orgName, rows, { kind: 'remove', user });
   const who = name ?? countOf(userIds.length, 'user', 'users');
   return (
     <ConfirmDialog
       title={`Remove ${who}?`}
       description={
-        <p>
-          {name === null ? 'They lose' : `${name} loses`} access and {name === null ? 'are' : 'is'} no longer billed. A removed user needs a new invitation to come
-          back. This cannot be undone.
-        </p>
+        refused !== null ? (
+          <p className="form-error">{refused.message}</p>
+        ) : (
+          <p>
+            {name === null ? 'They lose' : `${name} loses`} access and {name === null ? 'are' : 'is'} no longer billed. A removed user needs a new invitation to come
+            back. This cannot be undone.
+          </p>
+        )
       }
       confirmLabel={name === null ? `Remove ${countOf(userIds.length, 'user', 'users')}` : 'Remove user'}
-      pending={pending}
+      pending={pending || refused !== null}
       error={error}
       onClose={onClose}
       onConfirm={() =>
+        refused === null &&
         void change(() => core.bulk.remove({ userIds }), [{ entity: 'user', orgId: null }]).then(
           (result) => {
-            reportResult(userIds.length, result, 'removed', name === null ? undefined : () => name);
-            onDone();
+            const notDone = reportResult(userIds.length, result, 'removed');
+            if (notDone !== null) setError(notDone);
+            else onDone();
           },
           (failure: unknown) => setError(errorSentence(failure)),
         )

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { adminRolesHeld, RoleLookup } from '@shared/domain/administrators';
 import type { Permission } from '@shared/domain/permissions';
 import { fullName } from '@shared/domain/user';
 import type { UserRow } from '@shared/ipc/models';
@@ -13,8 +14,8 @@ import { TextField } from '../../forms/fields';
 import { formatDate } from '../../format/format';
 import { toast } from '../../state/toast-store';
 import { RoleChecklist } from './RoleChecklist';
-import { STATUS_LABELS, adminRolesOf } from './user-logic';
-import { useRoles, useUser } from './use-users';
+import { STATUS_LABELS, lastAdminRefusalOf } from './user-logic';
+import { useAdminRows, useRoles, useUser } from './use-users';
 
 export interface UserPanelProps {
   userId: string;
@@ -74,9 +75,13 @@ function UserEditor({ user, onClose, onDeactivate, onRemove }: { user: UserRow }
   const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item) => b.includes(item));
   const dirty = firstName !== user.firstName || lastName !== user.lastName || !sameList(roleIds, user.roleIds) || !sameList(permissions, user.permissions);
   const name = fullName(user);
+  // Unticking the last administrator's role is refused here, in the rule's words, before Save.
+  const adminRows = useAdminRows(user.orgId);
+  const rolesRefused = sameList(roleIds, user.roleIds) ? null : lastAdminRefusalOf(user.orgName, adminRows, { kind: 'setRoles', user, roleIds });
 
   const save = async () => {
     setFormError(null);
+    if (rolesRefused !== null) return;
     const args = {
       orgId: user.orgId,
       userId: user.id,
@@ -136,7 +141,7 @@ function UserEditor({ user, onClose, onDeactivate, onRemove }: { user: UserRow }
         <div className="panel-actions">
           {canManage && (
             <>
-              <button type="submit" form={formId} className="button primary" disabled={!dirty || pending}>
+              <button type="submit" form={formId} className="button primary" disabled={!dirty || pending || rolesRefused !== null} title={rolesRefused?.message}>
                 Save changes
               </button>
               {dirty && (
@@ -167,7 +172,7 @@ function UserEditor({ user, onClose, onDeactivate, onRemove }: { user: UserRow }
             <dd className="status-fact">
               <Badge tone={user.status === 'active' ? 'positive' : user.status === 'pending' ? 'info' : 'neutral'}>{STATUS_LABELS[user.status]}</Badge>
               {user.status === 'active' && (
-                <button type="button" className="button small" disabled={!canManage} onClick={() => onDeactivate(user, adminRolesOf(user, rolesById).map((role) => role.name))}>
+                <button type="button" className="button small" disabled={!canManage} onClick={() => onDeactivate(user, adminRolesHeld(user, new RoleLookup(roles.data ?? [])).map((role) => role.name))}>
                   Deactivate
                 </button>
               )}
@@ -198,7 +203,7 @@ function UserEditor({ user, onClose, onDeactivate, onRemove }: { user: UserRow }
           <TextField label="First name" value={firstName} onValue={setFirstName} error={errors['firstName']} required disabled={!canManage} />
           <TextField label="Last name" value={lastName} onValue={setLastName} error={errors['lastName']} required disabled={!canManage} />
         </div>
-        <RoleChecklist roles={roles.data ?? []} value={roleIds} onChange={setRoleIds} error={errorFor(errors, 'roleIds')} disabled={!canManage} />
+        <RoleChecklist roles={roles.data ?? []} value={roleIds} onChange={setRoleIds} error={rolesRefused?.message ?? errorFor(errors, 'roleIds')} disabled={!canManage} />
         <PermissionChecklist
           legend="Individual permissions"
           value={permissions}

@@ -289,7 +289,7 @@ export function UsersScreen({ org, scope }: ScreenProps) {
       {dialog?.kind === 'remove' && (
         <RemoveUsersDialog
           userIds={dialog.userIds}
-          name={null}
+          user={null}
           onClose={() => openDialog(null)}
           onDone={() => {
             openDialog(null);
@@ -298,12 +298,12 @@ export function UsersScreen({ org, scope }: ScreenProps) {
         />
       )}
       {single?.kind === 'deactivate-admin' && (
-        <DeactivateAdminDialog name={fullName(single.user)} roleNames={single.roleNames} userId={single.user.id} onClose={() => setSingle(null)} />
+        <DeactivateAdminDialog user={single.user} roleNames={single.roleNames} onClose={() => setSingle(null)} />
       )}
       {single?.kind === 'remove-one' && (
         <RemoveUsersDialog
           userIds={[single.user.id]}
-          name={fullName(single.user)}
+          user={single.user}
           onClose={() => setSingle(null)}
           onDone={() => {
             setSingle(null);

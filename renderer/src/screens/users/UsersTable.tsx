@@ -1,4 +1,5 @@
 import { useEffect, useRef, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import { adminRolesHeld, RoleLookup } from '@shared/domain/administrators';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { UserRow, UserSortField } from '@shared/ipc/models';
 import { fullName } from '@shared/domain/user';
@@ -6,7 +7,7 @@ import type { QueryScope } from '../../api/query-keys';
 import { Badge, LoadError, PendingMark } from '../../components/bits';
 import { Icon } from '../../components/Icon';
 import { formatCount, formatDate } from '../../format/format';
-import { adminRolesOf, nextIndex, rangeIds, roleNamesOf, toggled } from './user-logic';
+import { nextIndex, rangeIds, roleNamesOf, toggled } from './user-logic';
 import { MAX_BULK, usePagedUsers, useRolesOf, useUsersTotals } from './use-users';
 import { useUsersStore, type UsersFilters } from './users-store';
 
@@ -294,7 +295,7 @@ export function UsersTable({ scope, filters, showOrg, compact, canManage, onTogg
                         disabled={!canManage(user.orgId)}
                         onClick={(event) => {
                           event.stopPropagation();
-                          onToggleActive(user, adminRolesOf(user, roles).map((role) => role.name));
+                          onToggleActive(user, adminRolesHeld(user, new RoleLookup(roles.values())).map((role) => role.name));
                         }}
                       >
                         <span className="switch-track" aria-hidden="true">

@@ -3,19 +3,21 @@ import { countOf } from '../../format/format';
 
 /**
  * What a bulk action did, in words: how many users it changed and, when some were left alone,
- * who and why (the core's reasons), the first few by name.
+ * why (the core's reasons: sentences that name the user, the rule's own words), the first few.
  */
-export function bulkSummary(
-  requested: number,
-  result: Pick<QueuedResult, 'skipped'>,
-  pastTense: string,
-  nameOf: (id: string) => string = (id) => id,
-): { text: string; detail?: string } {
+export function bulkSummary(requested: number, result: Pick<QueuedResult, 'skipped'>, pastTense: string): { text: string; detail?: string } {
   const skipped = new Map(result.skipped.map((skip) => [skip.id, skip.reason]));
   const changed = Math.max(0, requested - skipped.size);
   const text = `${countOf(changed, 'user', 'users')} ${pastTense}.`;
   if (skipped.size === 0) return { text };
-  const shown = [...skipped].slice(0, 3).map(([id, reason]) => `${nameOf(id)}: ${reason}`);
+  const shown = [...skipped.values()].slice(0, 3);
   const more = skipped.size > 3 ? ` And ${skipped.size - 3} more.` : '';
   return { text, detail: `${countOf(skipped.size, 'user was', 'users were')} left alone. ${shown.join(' ')}${more}` };
+}
+
+/** Nothing was queued and someone was left alone: the dialog stays open with the reasons instead of a toast. */
+export function refusedEntirely(result: Pick<QueuedResult, 'mutationIds' | 'skipped'>): string | null {
+  if (result.mutationIds.length > 0 || result.skipped.length === 0) return null;
+  const reasons = [...new Set(result.skipped.map((skip) => skip.reason))];
+  return reasons.length <= 3 ? reasons.join(' ') : `${reasons.slice(0, 3).join(' ')} And ${reasons.length - 3} more.`;
 }

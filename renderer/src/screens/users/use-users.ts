@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
+import { isAdminRole } from '@shared/domain/role';
 import type { SeatdeskClient } from '@shared/ipc/channels';
 import type { RoleRow, UserPage, UserRow } from '@shared/ipc/models';
 import { useCore } from '../../api/core-context';
@@ -122,4 +123,36 @@ export function useUser(userId: string | null) {
     queryFn: () => core.users.get({ userId: userId ?? '' }),
     enabled: userId !== null,
   });
+}
+
+/** Holders read per administrator role: the rules need one administrator besides the one changed. */
+const ADMIN_HOLDERS_PAGE = 20;
+
+/** What the shared administrator rules read of one organization: its roles and the active holders of Owner or Administrator. */
+export interface AdminRows {
+  roles: RoleRow[];
+  administrators: UserRow[];
+}
+
+/**
+ * The organization's roles and active Owner and Administrator holders, from the offline copy,
+ * so a dialog can say before anything is queued that a change would leave no administrator
+ * (shared/domain/administrators.ts). Null until loaded.
+ */
+export function useAdminRows(orgId: string | null): AdminRows | null {
+  const core = useCore();
+  const roles = useQuery({ queryKey: queryKeys.roles(orgId ?? ''), queryFn: () => core.roles.list({ orgId: orgId ?? '' }), enabled: orgId !== null });
+  const adminRoleIds = orgId === null ? [] : (roles.data ?? []).filter(isAdminRole).map((role) => role.id);
+  const scope: QueryScope = { orgId: orgId ?? '', includeChildren: false };
+  const holders = useQueries({
+    queries: adminRoleIds.map((roleId) => {
+      const filters = { status: 'active', roleId, sort: 'name', direction: 'asc' } as const;
+      return {
+        queryKey: queryKeys.userPage(scope, filters, 0, ADMIN_HOLDERS_PAGE),
+        queryFn: () => core.users.list({ ...scope, ...filters, offset: 0, limit: ADMIN_HOLDERS_PAGE }),
+      };
+    }),
+  });
+  if (orgId === null || roles.data === undefined || holders.some((holder) => holder.data === undefined)) return null;
+  return { roles: roles.data, administrators: holders.flatMap((holder) => holder.data?.items ?? []) };
 }

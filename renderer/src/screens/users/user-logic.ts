@@ -1,5 +1,8 @@
-import { isAdminRole, type Role } from '@shared/domain/role';
+import { lastAdminRefusal, type AdminChange } from '@shared/domain/administrators';
+import type { Refusal } from '@shared/domain/refusal';
+import type { Role } from '@shared/domain/role';
 import type { User, UserStatus } from '@shared/domain/user';
+import type { AdminRows } from './use-users';
 import type { UserFilters } from '../../api/query-keys';
 import type { UsersFilters } from './users-store';
 
@@ -11,12 +14,12 @@ export const STATUS_LABELS: Readonly<Record<UserStatus, string>> = {
   deactivated: 'Deactivated',
 };
 
-/** The Owner or Administrator roles a user holds (by builtInKey, since built-in roles can be renamed). */
-export function adminRolesOf(user: Pick<User, 'roleIds'>, roles: ReadonlyMap<string, Pick<Role, 'id' | 'name' | 'builtInKey'>>): Pick<Role, 'id' | 'name' | 'builtInKey'>[] {
-  return user.roleIds.flatMap((roleId) => {
-    const role = roles.get(roleId);
-    return role !== undefined && isAdminRole(role) ? [role] : [];
-  });
+/**
+ * LAST_ADMIN for a change made in a dialog, judged by the shared rule over the copy's rows before
+ * anything is queued (the core judges it again as it queues). Null while the rows load.
+ */
+export function lastAdminRefusalOf(orgName: string, rows: AdminRows | null, change: AdminChange): Refusal | null {
+  return rows === null ? null : lastAdminRefusal({ name: orgName }, rows.administrators, rows.roles, change);
 }
 
 /** Role names of a user in the order of the role list, unknown ids left out. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { bulkSummary } from './bulk-report';
-import { adminRolesOf, listFilters, nextIndex, pagesFor, rangeIds, roleNamesOf, toggled } from './user-logic';
+import { PERMISSIONS } from '@shared/domain/permissions';
+import type { RoleRow, UserRow } from '@shared/ipc/models';
+import { bulkSummary, refusedEntirely } from './bulk-report';
+import { lastAdminRefusalOf, listFilters, nextIndex, pagesFor, rangeIds, roleNamesOf, toggled } from './user-logic';
 import { sortRoles } from './RoleChecklist';
 
 const roles = new Map([
@@ -10,11 +12,25 @@ const roles = new Map([
   ['r-custom', { id: 'r-custom', name: 'Helpdesk', builtInKey: null }],
 ]);
 
+const AT = '2026-11-01T09:00:00.000Z';
+const administrator = { id: 'r-admin', orgId: 'o', version: 1, createdAt: AT, updatedAt: AT, name: 'Administrator', description: '', permissions: [...PERMISSIONS], builtIn: true, builtInKey: 'administrator', memberCount: 1, pending: false } satisfies RoleRow;
+const ruben = { id: 'u-ruben', orgId: 'o', version: 4, createdAt: AT, updatedAt: AT, firstName: 'Ruben', lastName: 'Murphy', email: 'admin@wingtip-toys.example', status: 'active', roleIds: ['r-admin'], permissions: [], lastActiveAt: null, orgName: 'Wingtip Toys', pending: false } satisfies UserRow;
+
 describe('users screen logic', () => {
-  it('finds the Administrator and Owner roles by their built-in key, not their name', () => {
-    expect(adminRolesOf({ roleIds: ['r-member', 'r-admin'] }, roles).map((role) => role.name)).toEqual(['Admins (renamed)']);
-    expect(adminRolesOf({ roleIds: ['r-custom', 'gone'] }, roles)).toEqual([]);
+  it('names roles in the order of the role list, leaving unknown ids out', () => {
     expect(roleNamesOf({ roleIds: ['r-custom', 'gone', 'r-owner'] }, roles)).toEqual(['Helpdesk', 'Owner']);
+  });
+
+  it('says in the rule’s words, before anything is queued, that the last administrator stays; nothing while the rows load', () => {
+    const rows = { roles: [administrator], administrators: [ruben] };
+    expect(lastAdminRefusalOf('Wingtip Toys', rows, { kind: 'deactivate', user: ruben })?.message).toBe(
+      'Wingtip Toys needs another active Administrator first: give someone the role, then deactivate Ruben Murphy.',
+    );
+    expect(lastAdminRefusalOf('Wingtip Toys', rows, { kind: 'setRoles', user: ruben, roleIds: [] })?.code).toBe('LAST_ADMIN');
+    expect(lastAdminRefusalOf('Wingtip Toys', rows, { kind: 'setRolePermissions', role: administrator, permissions: ['users.view'] })?.code).toBe('LAST_ADMIN');
+    expect(lastAdminRefusalOf('Wingtip Toys', null, { kind: 'deactivate', user: ruben })).toBeNull();
+    const second = { ...ruben, id: 'u-eva', firstName: 'Eva' };
+    expect(lastAdminRefusalOf('Wingtip Toys', { ...rows, administrators: [ruben, second] }, { kind: 'deactivate', user: ruben })).toBeNull();
   });
 
   it('orders roles as the catalogue does, custom ones last by name', () => {
@@ -59,24 +75,30 @@ describe('users screen logic', () => {
     });
   });
 
-  it('summarises a bulk action with who was left alone and why', () => {
+  it('summarises a bulk action with who was left alone and why, in the core’s sentences', () => {
     expect(bulkSummary(3, { skipped: [] }, 'deactivated')).toEqual({ text: '3 users deactivated.' });
     const summary = bulkSummary(
       5,
       {
         skipped: [
-          { id: 'u1', reason: 'Already deactivated.' },
-          { id: 'u2', reason: 'Has not accepted the invitation yet: remove the user to revoke the invitation.' },
-          { id: 'u3', reason: 'Already deactivated.' },
-          { id: 'u4', reason: 'Already deactivated.' },
+          { id: 'u1', reason: 'Ann Smith is already deactivated.' },
+          { id: 'u2', reason: 'Bob Jones has not accepted the invitation yet: remove the user to revoke the invitation.' },
+          { id: 'u3', reason: 'Cat Lee is already deactivated.' },
+          { id: 'u4', reason: 'Dan Wu is already deactivated.' },
         ],
       },
       'deactivated',
-      (id) => `User ${id}`,
     );
     expect(summary.text).toBe('1 user deactivated.');
     expect(summary.detail).toBe(
-      '4 users were left alone. User u1: Already deactivated. User u2: Has not accepted the invitation yet: remove the user to revoke the invitation. User u3: Already deactivated. And 1 more.',
+      '4 users were left alone. Ann Smith is already deactivated. Bob Jones has not accepted the invitation yet: remove the user to revoke the invitation. Cat Lee is already deactivated. And 1 more.',
     );
+  });
+
+  it('keeps a dialog open with the reasons when the core queued nothing, never a success toast', () => {
+    const lastAdmin = 'Wingtip Toys needs another active Administrator first: give someone the role, then deactivate Ruben Murphy.';
+    expect(refusedEntirely({ mutationIds: [], skipped: [{ id: 'u-ruben', reason: lastAdmin }] })).toBe(lastAdmin);
+    expect(refusedEntirely({ mutationIds: [7], skipped: [{ id: 'u-ruben', reason: lastAdmin }] })).toBeNull();
+    expect(refusedEntirely({ mutationIds: [], skipped: [] })).toBeNull();
   });
 });
