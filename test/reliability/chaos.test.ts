@@ -8,7 +8,7 @@ import { reliabilitySettings, replayCommand } from './settings';
 const settings = reliabilitySettings();
 
 /** The summary line: what was injected and what came out, over every seed that ran. */
-function summary(reports: readonly SeedReport[], database: string): string {
+function summary(reports: readonly SeedReport[], broken: readonly number[], database: string): string {
   const sum = (pick: (report: SeedReport) => number) => reports.reduce((total, report) => total + pick(report), 0);
   const faults = FAULT_KINDS.map((kind: FaultKind) => `${kind} ${sum((report) => report.faults[kind])}`).join(', ');
   const killKinds: KillKind[] = ['timer', 'idle', 'push-answer', 'refresh-answer'];
@@ -16,9 +16,9 @@ function summary(reports: readonly SeedReport[], database: string): string {
   const refused = new Map<string, number>();
   for (const report of reports) for (const [code, n] of Object.entries(report.refusedLocally)) refused.set(code, (refused.get(code) ?? 0) + n);
   const avg = (phase: keyof SeedReport['phases']) => Math.round(sum((report) => report.phases[phase]) / Math.max(1, reports.length));
-  const failed = reports.filter((report) => report.failures.length > 0).map((report) => report.seed);
+  const failed = [...reports.filter((report) => report.failures.length > 0).map((report) => report.seed), ...broken].sort((a, b) => a - b);
   return [
-    `chaos (${database}): seeds ${reports.length}${failed.length > 0 ? ` (failed: ${failed.join(', ')})` : ''}`,
+    `chaos (${database}): seeds ${reports.length + broken.length}${failed.length > 0 ? ` (failed: ${failed.join(', ')}${broken.length > 0 ? `; ${broken.length} did not finish and are not counted below` : ''})` : ''}`,
     `faults ${sum((r) => Object.values(r.faults).reduce((a, b) => a + b, 0))} (${faults}; partitions ${sum((r) => r.partitions)})`,
     `kills ${sum((r) => Object.values(r.kills).reduce((a, b) => a + b, 0))} (${kills})`,
     `mutations ${sum((r) => r.mutations)} (applied ${sum((r) => r.applied)}, conflict ${sum((r) => r.conflicts)}, rejected ${sum((r) => r.rejected)}; offline changes ${sum((r) => r.offlineChanges)})`,
@@ -40,13 +40,15 @@ describe('chaos: faults, kills and offline edits, then healing', () => {
   let services: ChaosServiceFactory;
   let script: string;
   const reports: SeedReport[] = [];
+  /** Seeds whose run broke before it could report. */
+  const broken: number[] = [];
 
   beforeAll(async () => {
     [services, script] = await Promise.all([chaosServices(), bundleChaosClient()]);
   }, 120_000);
 
   afterAll(async () => {
-    if (reports.length > 0) console.log(summary(reports, services.database));
+    if (reports.length + broken.length > 0) console.log(summary(reports, broken, services.database));
     await services?.close();
   });
 
@@ -58,6 +60,7 @@ describe('chaos: faults, kills and offline edits, then healing', () => {
     try {
       report = await runChaosSeed(seed, services, script);
     } catch (error) {
+      broken.push(seed);
       console.error(`chaos seed ${seed} failed to run. Replay: ${replayCommand(seed)}`);
       throw error;
     }
