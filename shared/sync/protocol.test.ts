@@ -33,6 +33,10 @@ describe('the sync protocol schemas', () => {
     expect(pullQuerySchema.parse({ clientId: CLIENT, cursor: '42', limit: '10' })).toMatchObject({ cursor: 42, limit: 10 });
     expect(pullQuerySchema.safeParse({ clientId: CLIENT, limit: '5000' }).success).toBe(false);
     expect(pullQuerySchema.safeParse({ clientId: CLIENT, cursor: '-1' }).success).toBe(false);
+    for (const cursor of ['1e3', '0x10', '', ' 4', '4.0', '99999999999999999999']) {
+      expect(pullQuerySchema.safeParse({ clientId: CLIENT, cursor }).success, JSON.stringify(cursor)).toBe(false);
+    }
+    expect(pullQuerySchema.parse({ clientId: CLIENT, cursor: 7, limit: 20 })).toMatchObject({ cursor: 7, limit: 20 });
   });
 
   it('accepts a pull page with upserts, tombstones and outcomes', () => {

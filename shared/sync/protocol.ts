@@ -3,6 +3,7 @@ import { uuidSchema } from '../domain/ids';
 import { ENTITY_NAMES } from '../domain/entities';
 import { commandNameSchema } from '../commands/catalogue';
 import { errorCodeSchema } from '../errors';
+import { text } from '../text';
 
 /** Bumped when the shape of synced data changes; a mismatch re-bootstraps the client. */
 export const SCHEMA_VERSION = 1;
@@ -73,9 +74,16 @@ export const changeSchema = z.object({
 });
 export type Change = z.infer<typeof changeSchema>;
 
+/** A whole number in a query string: decimal digits only (no `1e3`, `0x10` or empty value). */
+const wholeNumberParam = (subject: string) =>
+  z.preprocess(
+    (value) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value),
+    text(subject).regex(/^\d{1,15}$/, `${subject} is a whole number written in digits.`).transform(Number),
+  );
+
 export const pullQuerySchema = z.strictObject({
-  cursor: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(500),
+  cursor: wholeNumberParam('The cursor').default(0),
+  limit: wholeNumberParam('The limit').pipe(z.int().min(1, 'The limit is at least 1.').max(MAX_PULL_LIMIT, `The limit is at most ${MAX_PULL_LIMIT}.`)).default(500),
   clientId: uuidSchema,
 });
 export type PullQuery = z.infer<typeof pullQuerySchema>;
