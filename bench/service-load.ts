@@ -19,6 +19,8 @@ export interface Latencies {
   count: number;
   /** Answers that were not 2xx, connection errors and timeouts (10 s). */
   errors: number;
+  /** Of the errors, requests that had no answer within 10 s. */
+  timeouts: number;
   p50: number;
   p95: number;
   p99: number;
@@ -31,12 +33,13 @@ export function percentile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
-export function summarise(label: string, samples: number[], errors: number, seconds: number): Latencies {
+export function summarise(label: string, samples: number[], errors: number, seconds: number, timeouts = 0): Latencies {
   const sorted = [...samples].sort((a, b) => a - b);
   return {
     label,
     count: sorted.length,
     errors,
+    timeouts,
     p50: percentile(sorted, 0.5),
     p95: percentile(sorted, 0.95),
     p99: percentile(sorted, 0.99),
@@ -55,6 +58,7 @@ export interface LoadRun {
 export async function runStreams(streams: readonly LoadStream[], seconds: number): Promise<LoadRun> {
   const samples = new Map<string, number[]>();
   const errors = new Map<string, number>();
+  const timeouts = new Map<string, number>();
   const runs = streams.map((stream) => {
     const instance = autocannon({
       url: stream.url,
@@ -72,17 +76,22 @@ export async function runStreams(streams: readonly LoadStream[], seconds: number
       if (statusCode >= 200 && statusCode < 300) list.push(responseTime);
       else errors.set(stream.label, errors.get(stream.label)! + 1);
     });
-    return Promise.resolve(instance).then((result) => errors.set(stream.label, errors.get(stream.label)! + result.errors + result.timeouts));
+    // autocannon's errors: connection errors and timeouts (which it also counts on their own).
+    return Promise.resolve(instance).then((result) => {
+      errors.set(stream.label, errors.get(stream.label)! + result.errors);
+      timeouts.set(stream.label, (timeouts.get(stream.label) ?? 0) + result.timeouts);
+    });
   });
   await Promise.all(runs);
   return {
-    byLabel: new Map([...samples].map(([label, list]) => [label, summarise(label, list, errors.get(label)!, seconds)])),
+    byLabel: new Map([...samples].map(([label, list]) => [label, summarise(label, list, errors.get(label)!, seconds, timeouts.get(label) ?? 0)])),
     pooled: (label, labels) =>
       summarise(
         label,
         labels.flatMap((name) => samples.get(name) ?? []),
         labels.reduce((sum, name) => sum + (errors.get(name) ?? 0), 0),
         seconds,
+        labels.reduce((sum, name) => sum + (timeouts.get(name) ?? 0), 0),
       ),
   };
 }

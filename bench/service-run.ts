@@ -41,7 +41,7 @@ interface Row {
 }
 const rows: Row[] = [];
 const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(value < 10 ? 1 : 0)} ms` : 'n/a');
-const figures = (l: Latencies) => `p50 ${ms(l.p50)}, p95 ${ms(l.p95)}, p99 ${ms(l.p99)}, max ${ms(l.max)}; ${l.count} ok (${l.perSecond.toFixed(0)}/s), ${l.errors} errors`;
+const figures = (l: Latencies) => `p50 ${ms(l.p50)}, p95 ${ms(l.p95)}, p99 ${ms(l.p99)}, max ${ms(l.max)}; ${l.count} ok (${l.perSecond.toFixed(0)}/s), ${l.errors} errors${l.timeouts > 0 ? ` (${l.timeouts} timeouts)` : ''}`;
 
 function latencyRow(scenario: string, latencies: Latencies, target?: { p: 'p95' | 'p99'; belowMs: number }): void {
   if (target === undefined) {
