@@ -4,6 +4,7 @@ import type { User } from '@shared/domain/user';
 import type { Sql } from '../db/store';
 import { toRole, toUser, type Row } from '../db/rows';
 import type { AccessClaims } from './tokens';
+import { orgIdsInSubtree } from '../reads/subtree';
 
 /** The signed-in caller, with what they may do and where. */
 export interface Actor {
@@ -50,14 +51,8 @@ async function scopeOf(sql: Sql, orgId: string): Promise<Set<string>> {
   let cache = scopeCache.get(sql);
   const cached = cache?.get(orgId);
   if (cached !== undefined && cached.orgsSeq === orgsSeq) return cached.scope;
-  const rows = await sql.query<{ id: string }>(
-    `WITH RECURSIVE scope AS (
-       SELECT id FROM orgs WHERE id = $1
-       UNION SELECT o.id FROM orgs o JOIN scope s ON o.parent_id = s.id
-     ) SELECT id FROM scope`,
-    [orgId],
-  );
-  const scope = new Set(rows.map((r) => r.id));
+  // The shared scope rule, walked by the database (service/reads/subtree.ts).
+  const scope = new Set(await orgIdsInSubtree(sql, orgId));
   if (cache === undefined) {
     cache = new Map();
     scopeCache.set(sql, cache);

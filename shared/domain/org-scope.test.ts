@@ -68,6 +68,12 @@ describe('walking the tree', () => {
     expect(descendantsOf('nowhere', tree)).toEqual([]);
   });
 
+  it('lists descendants depth first in tree order, as a nested list shows them', () => {
+    expect(descendantsOf('provider', tree, 'depth')).toEqual(['reseller', 'customer', 'direct']);
+    expect(descendantsOf('customer', tree, 'depth')).toEqual([]);
+    expect(descendantsOf('nowhere', tree, 'depth')).toEqual([]);
+  });
+
   it('treats an organization whose parent is not held as a root', () => {
     const partial = buildOrgTree([
       { id: 'reseller', parentId: 'provider' },

@@ -72,8 +72,20 @@ export function ancestorsOf(orgId: string, tree: OrgTree): string[] {
   return ancestors;
 }
 
-/** Every organization below orgId, breadth first; empty for an unknown organization. */
-export function descendantsOf(orgId: string, tree: OrgTree): string[] {
+/**
+ * Every organization below orgId; empty for an unknown organization. Breadth first, or depth first
+ * in tree order (each organization followed by everything below it, as a nested list shows them).
+ */
+export function descendantsOf(orgId: string, tree: OrgTree, order: 'breadth' | 'depth' = 'breadth'): string[] {
+  if (order === 'depth') {
+    const descendants: string[] = [];
+    const pending = [...(tree.childrenOf.get(orgId) ?? [])].reverse();
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      descendants.push(next);
+      pending.push(...[...(tree.childrenOf.get(next) ?? [])].reverse());
+    }
+    return descendants;
+  }
   const descendants = [...(tree.childrenOf.get(orgId) ?? [])];
   for (let index = 0; index < descendants.length; index += 1) {
     const children = tree.childrenOf.get(descendants[index] ?? '') ?? [];

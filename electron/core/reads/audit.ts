@@ -19,7 +19,7 @@ export function listAudit(db: CacheDatabase, query: AuditQuery): AuditPage {
     ...(text === '' ? [] : ["(a.actor_email LIKE @text ESCAPE '\\' OR a.action LIKE @text ESCAPE '\\')"]),
   ].join(' AND ');
   const params: Record<string, unknown> = {
-    ...scopeParams(q),
+    ...scopeParams(db, q),
     ...(q.entity === undefined ? {} : { entity: q.entity }),
     ...(text === '' ? {} : { text: containsPattern(text) }),
   };

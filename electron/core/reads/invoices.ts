@@ -56,7 +56,7 @@ export function listInvoices(db: CacheDatabase, query: InvoiceListQuery): Invoic
      WHERE ${where}
      ORDER BY i.period_start DESC, i.org_id <> @scopeOrgId, o.name COLLATE NOCASE, i.org_id, i.number DESC`,
     {
-      ...scopeParams(q),
+      ...scopeParams(db, q),
       ...(q.status === undefined ? {} : { status: q.status }),
       ...(q.from === undefined ? {} : { from: dayOf(q.from, 'from') }),
       ...(q.to === undefined ? {} : { to: dayOf(q.to, 'to') }),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '@shared/domain/permissions';
 import { startDemoCache, type DemoCache, editRow, firstId } from '../../../test/support/cache-fixture';
 import { orgTree, signedInPermissions } from './orgs';
+import { buildOrgTree, orgsInScope } from '@shared/domain/org-scope';
 import { orgIdsInScope } from './scope';
 
 let cache: DemoCache;
@@ -99,15 +100,30 @@ describe('orgIdsInScope', () => {
     expect(orgIdsInScope(cache.db, { orgId: cache.orgId('Contoso Dental'), includeChildren: true })).toEqual([cache.orgId('Contoso Dental')]);
   });
 
-  it('is empty for an organization the cache does not hold, and ends at a parent cycle', () => {
+  it('is empty for an organization the cache does not hold, and for one caught in a parent cycle (the shared scope rule)', () => {
     expect(orgIdsInScope(cache.db, { orgId: '00000000-0000-4000-8000-000000000000', includeChildren: true })).toEqual([]);
     expect(orgIdsInScope(cache.db, { orgId: 'not an id', includeChildren: true })).toEqual([]);
     cache.scratch(() => {
       const provider = cache.orgId('Northwind MSP');
+      const fabrikam = cache.orgId('Fabrikam IT Partners');
       const alpine = cache.orgId('Alpine Ski House');
-      editRow(cache.db, 'organization', provider, { parentId: alpine });
+      // A damaged copy: Fabrikam below its own child. The walk ends; Fabrikam and all below it are in nobody's scope.
+      editRow(cache.db, 'organization', fabrikam, { parentId: alpine });
+      expect(orgIdsInScope(cache.db, { orgId: fabrikam, includeChildren: true })).toEqual([]);
       const scope = orgIdsInScope(cache.db, { orgId: provider, includeChildren: true });
-      expect(scope).toHaveLength(orgTree(cache.db).length);
+      expect(scope).not.toContain(fabrikam);
+      expect(scope).not.toContain(alpine);
+      expect(scope.length).toBeGreaterThan(1);
+      expect(scope.length).toBeLessThan(orgTree(cache.db).length);
     });
+  });
+
+  it('agrees with the shared scope rule over the copy’s organizations', async () => {
+    const { items } = (await cache.get('/v1/orgs')) as { items: { id: string; parentId: string | null }[] };
+    const tree = buildOrgTree(items);
+    for (const { id } of items) {
+      expect([...orgIdsInScope(cache.db, { orgId: id, includeChildren: true })].sort(), id).toEqual(orgsInScope(id, tree).sort());
+      expect(orgIdsInScope(cache.db, { orgId: id })).toEqual([id]);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { buildOrgTree, orgsInScope, type OrgTree } from '@shared/domain/org-scope';
 import type { CacheDatabase } from '../db/open';
 import { all, memoized, one } from './sql';
 
@@ -8,27 +9,33 @@ export interface OrgScope {
 }
 
 /**
- * A CTE named `scope` (column id): the organization @scopeOrgId, plus its descendants when
- * @includeChildren is 1. Rooted in the organizations table, so an organization the cache does not
- * hold makes an empty scope. UNION (not UNION ALL) stops at a parent cycle instead of looping.
- * Bind with scopeParams(). Queries continue with `, other AS (...)` or the statement itself.
+ * A CTE named `scope` (column id): the organizations in scope, as resolveScope decides them by
+ * the shared scope rule (shared/domain/org-scope.ts), bound as a JSON list. Bind with
+ * scopeParams(), which also binds @scopeOrgId (the scope's root, for ordering). Queries continue
+ * with `, other AS (...)` or the statement itself.
  */
-export const WITH_SCOPE = `WITH RECURSIVE scope(id) AS (
-  SELECT id FROM organizations WHERE id = @scopeOrgId
-  UNION
-  SELECT o.id FROM organizations o JOIN scope s ON o.parent_id = s.id WHERE @includeChildren = 1
-)`;
+export const WITH_SCOPE = `WITH scope(id) AS (SELECT value FROM json_each(@scopeOrgIds))`;
 
-export function scopeParams(scope: OrgScope): { scopeOrgId: string; includeChildren: 0 | 1 } {
-  return { scopeOrgId: scope.orgId, includeChildren: scope.includeChildren === true ? 1 : 0 };
+export function scopeParams(db: CacheDatabase, scope: OrgScope): { scopeOrgId: string; scopeOrgIds: string } {
+  return { scopeOrgId: scope.orgId, scopeOrgIds: resolveScope(db, scope).json };
+}
+
+/**
+ * The copy's organization tree, by the shared rule: an organization whose parent the copy does not
+ * hold is a root; one caught in a parent cycle (a damaged copy) is in nobody's scope. Kept until
+ * the cache changes.
+ */
+export function orgTreeOf(db: CacheDatabase): OrgTree {
+  return memoized(db, 'org-tree', () =>
+    buildOrgTree(all<{ id: string; parent_id: string | null }>(db, 'SELECT id, parent_id FROM organizations').map((row) => ({ id: row.id, parentId: row.parent_id }))),
+  );
 }
 
 /** The ids of the organizations in scope, the root first; empty for an organization not in the cache. */
 export function orgIdsInScope(db: CacheDatabase, scope: OrgScope): string[] {
-  const rows = all<{ id: string }>(db, `${WITH_SCOPE} SELECT id FROM scope`, scopeParams(scope));
-  const ids = rows.map((row) => row.id);
-  // The CTE yields the root first in practice; make it a promise rather than an accident.
-  return ids.includes(scope.orgId) ? [scope.orgId, ...ids.filter((id) => id !== scope.orgId)] : [];
+  const tree = orgTreeOf(db);
+  if (!tree.parentOf.has(scope.orgId)) return [];
+  return scope.includeChildren === true ? orgsInScope(scope.orgId, tree) : [scope.orgId];
 }
 
 export interface ResolvedScope {
@@ -40,8 +47,8 @@ export interface ResolvedScope {
 }
 
 /**
- * The scope resolved once and kept until the cache changes: the recursive walk costs a few
- * milliseconds over thousands of organizations, and a search runs a query per keystroke.
+ * The scope resolved once and kept until the cache changes: walking thousands of organizations
+ * costs a few milliseconds, and a search runs a query per keystroke.
  */
 export function resolveScope(db: CacheDatabase, scope: OrgScope): ResolvedScope {
   return memoized(db, `scope:${scope.orgId}:${scope.includeChildren === true}`, () => {

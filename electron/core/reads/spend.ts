@@ -20,7 +20,7 @@ export function spend(db: CacheDatabase, scope: z.input<typeof orgScopeSchema>, 
   if (orgIdsInScope(db, { orgId: q.orgId, includeChildren: false }).length === 0) return [];
   const today = now.toISOString();
   const months = Array.from({ length: SPEND_MONTHS }, (_, index) => monthPeriod(today, index - SPEND_MONTHS));
-  const range = { ...scopeParams(q), from: months[0]?.periodStart ?? '', to: monthPeriod(today).periodStart };
+  const range = { ...scopeParams(db, q), from: months[0]?.periodStart ?? '', to: monthPeriod(today).periodStart };
 
   const totals = new Map<string, Map<string, Money>>();
   for (const row of all<{ month: string; currency: string; total: number }>(

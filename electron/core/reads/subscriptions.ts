@@ -20,6 +20,6 @@ export function listSubscriptions(db: CacheDatabase, scope: z.input<typeof orgSc
      WHERE s.org_id IN (SELECT id FROM scope)
      ORDER BY s.org_id <> @scopeOrgId, o.name COLLATE NOCASE, s.org_id, s.product, json_extract(s.data, '$.plan'),
               json_extract(s.data, '$.createdAt'), s.id`,
-    scopeParams(q),
+    scopeParams(db, q),
   ).map((row) => ({ ...entityOf<Subscription>(row.data), orgName: row.org_name, pending: row.pending === 1 }));
 }

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
+import { buildOrgTree, descendantsOf, type OrgTree } from '@shared/domain/org-scope';
 import type { Permission } from '@shared/domain/permissions';
 import type { OrgNode } from '@shared/ipc/models';
 import { openingOrg, useScopeStore } from '../state/scope-store';
@@ -15,6 +16,8 @@ export interface OrgIndex {
   list: readonly OrgNode[];
   byId: ReadonlyMap<string, OrgNode>;
   childrenOf: ReadonlyMap<string | null, readonly OrgNode[]>;
+  /** The shared scope rule's tree (shared/domain/org-scope.ts), which decides what is below what. */
+  tree: OrgTree;
 }
 
 export function indexOrgs(list: readonly OrgNode[]): OrgIndex {
@@ -24,21 +27,12 @@ export function indexOrgs(list: readonly OrgNode[]): OrgIndex {
     const parent = org.parentId !== null && byId.has(org.parentId) ? org.parentId : null;
     childrenOf.set(parent, [...(childrenOf.get(parent) ?? []), org]);
   }
-  return { list, byId, childrenOf };
+  return { list, byId, childrenOf, tree: buildOrgTree(list) };
 }
 
-/** Every organization below orgId in the index, depth first in tree order. */
+/** Every organization below orgId in the index, depth first in tree order, by the shared scope rule. */
 export function descendants(index: OrgIndex, orgId: string): OrgNode[] {
-  const out: OrgNode[] = [];
-  const visit = (id: string) => {
-    for (const child of index.childrenOf.get(id) ?? []) {
-      if (out.includes(child)) continue;
-      out.push(child);
-      visit(child.id);
-    }
-  };
-  visit(orgId);
-  return out;
+  return descendantsOf(orgId, index.tree, 'depth').flatMap((id) => index.byId.get(id) ?? []);
 }
 
 export function useOrgIndex(): OrgIndex | null {
