@@ -16,6 +16,7 @@ import { createPostgresSyncNotifier, createSyncNotifier } from './sync/notifier'
 import { createSmtpSender, DEFAULT_MAIL_FROM } from './mail/smtp';
 import { createMailWorker, DEFAULT_MAIL_TUNING, type MailWorker, type MailWorkerTuning } from './mail/worker';
 import { closeServer, createLifecycle, DEFAULT_DRAIN_TIMEOUT_MS } from './lifecycle';
+import { createLifecycleScheduler, type LifecycleScheduler } from './lifecycle/scheduler';
 
 export interface ServiceOptions {
   store: Store;
@@ -31,6 +32,11 @@ export interface ServiceOptions {
   mail?: { smtpUrl: string; from?: string; tuning?: Partial<MailWorkerTuning> };
   /** How long close() waits for requests in flight before cutting them. */
   drainTimeoutMs?: number;
+  /**
+   * With an interval the billing lifecycle runs in the background (service/lifecycle/): once the
+   * caller calls scheduler.start() (after seeding), then every interval. Without, only operators run it.
+   */
+  lifecycleIntervalMs?: number;
 }
 
 export interface Service {
@@ -38,6 +44,8 @@ export interface Service {
   deps: ServiceDeps;
   /** null when no SMTP URL was given. */
   mailWorker: MailWorker | null;
+  /** null when no lifecycle interval was given. */
+  scheduler: LifecycleScheduler | null;
   close(): Promise<void>;
 }
 
@@ -107,14 +115,25 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
           ...(options.mail.tuning === undefined ? {} : { tuning: options.mail.tuning }),
         });
   mailWorker?.start();
+  const scheduler =
+    options.lifecycleIntervalMs === undefined || options.lifecycleIntervalMs <= 0
+      ? null
+      : createLifecycleScheduler({
+          deps,
+          intervalMs: options.lifecycleIntervalMs,
+          log: { info: (details, message) => app.log.info(details, message), warn: (details, message) => app.log.warn(details, message) },
+        });
   return {
     app,
     deps,
     mailWorker,
+    scheduler,
     async close() {
       // Not ready, event streams end with a retry hint, no new connections, requests in flight finish.
       deps.lifecycle.startDraining();
       await closeServer(app, options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
+      // A lifecycle run in progress commits (or rolls back) before the store closes.
+      await scheduler?.stop();
       // Sends in flight finish and are marked before the store closes.
       await mailWorker?.stop();
       await deps.notifier.close();

@@ -9,6 +9,7 @@ import { auditReadRoutes } from './reads/audit';
 import { commandRoutes } from './commands/routes';
 import { syncRoutes } from './sync/routes';
 import { operatorRoutes } from './operator/routes';
+import { lifecycleRoutes } from './operator/lifecycle-route';
 
 /** Every route of the v1 API. The OpenAPI document is generated from this list. */
 export const API_ROUTES: readonly RouteDef[] = [
@@ -22,4 +23,5 @@ export const API_ROUTES: readonly RouteDef[] = [
   ...commandRoutes,
   ...syncRoutes,
   ...operatorRoutes,
+  ...lifecycleRoutes,
 ];

@@ -131,6 +131,23 @@ describe('computeInvoiceLines', () => {
     expect(computeInvoiceLines([sub({ trialEnd: '2026-04-01T00:00:00Z' })], 5, march)).toEqual([]);
   });
 
+  it('bills the period a cancellation took effect in, and none after (no proration)', () => {
+    // The lifecycle scheduler applies a cancellation at cancelAt, before the period's invoice is issued.
+    expect(computeInvoiceLines([sub({ status: 'cancelled', cancelAt: '2026-03-31T23:59:59Z' })], 5, march)).toHaveLength(1);
+    expect(computeInvoiceLines([sub({ status: 'cancelled', cancelAt: '2026-03-10T14:00:00Z' })], 5, march)).toHaveLength(1);
+    expect(computeInvoiceLines([sub({ status: 'cancelled', cancelAt: '2026-03-01T00:00:00Z' })], 5, march)).toEqual([]);
+    expect(computeInvoiceLines([sub({ status: 'cancelled', cancelAt: '2026-02-10T00:00:00Z' })], 5, march)).toEqual([]);
+  });
+
+  it('never bills a trial cancelled at its end, and bills a trial that converted during the period', () => {
+    const cancelledAtTrialEnd = { trialEnd: '2026-03-10T00:00:00Z', cancelAt: '2026-03-10T00:00:00Z' };
+    expect(computeInvoiceLines([sub({ status: 'cancelled', ...cancelledAtTrialEnd })], 5, march)).toEqual([]);
+    expect(computeInvoiceLines([sub({ status: 'cancel_scheduled', ...cancelledAtTrialEnd })], 5, march)).toEqual([]);
+    // Still marked trial (the scheduler has not run yet) but its trial ended: it is billed as it will be once converted.
+    expect(computeInvoiceLines([sub({ status: 'trial', trialEnd: '2026-03-10T00:00:00Z' })], 5, march)).toHaveLength(1);
+    expect(computeInvoiceLines([sub({ status: 'active', trialEnd: '2026-03-10T00:00:00Z' })], 5, march)).toHaveLength(1);
+  });
+
   it('does not bill a scheduled cancellation that took effect before the period', () => {
     expect(computeInvoiceLines([sub({ status: 'cancel_scheduled', cancelAt: '2026-03-01T00:00:00Z' })], 5, march)).toEqual([]);
     expect(computeInvoiceLines([sub({ status: 'cancel_scheduled', cancelAt: '2026-03-15T00:00:00Z' })], 5, march)).toHaveLength(1);

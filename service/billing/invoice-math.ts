@@ -7,11 +7,13 @@
  *   periods are calendar months, annual periods calendar years.
  * - A period closes at 00:00Z on the day after its last day; it is billed from then on.
  * - Invoices are issued per organization per monthly period. A monthly subscription is charged on
- *   every monthly invoice; an annual one on the invoice whose period ends on 31 December (billed in
- *   arrears, like the monthly ones, so a per-seat annual line counts the seats at year end).
+ *   every monthly invoice it ran in (isBillableIn, shared with the app); an annual one on the
+ *   invoice whose period ends on 31 December (billed in arrears, like the monthly ones, so a
+ *   per-seat annual line counts the seats at year end).
  * - Money is integer minor units; only @shared/money does arithmetic on it.
  */
 import type { InvoiceLine } from '@shared/domain/invoice';
+import { isBillableIn as billableIn } from '@shared/domain/lifecycle';
 import type { BillingInterval, Subscription } from '@shared/domain/subscription';
 import { money, multiplyMoney, sumMoney, taxOf } from '@shared/money';
 
@@ -170,27 +172,8 @@ export type BillableSubscription = Pick<
   | 'cancelAt'
 >;
 
-/**
- * Whether a subscription gets a line on the invoice for `period`:
- * - it is active or cancel_scheduled (trials are free, cancelled subscriptions are not billed);
- * - it existed when the period closed, and its trial (if any) had ended by then, so a trial whose
- *   cancellation is scheduled at the trial end (cancel_scheduled with a future trialEnd) is free too;
- * - a scheduled cancellation had not taken effect before the period started;
- * - an interval of it ends with the period: any month for monthly subscriptions, a period ending
- *   on 31 December for annual ones.
- * No proration: a subscription running for part of the period is billed for all of it.
- */
-export function isBillableIn(subscription: BillableSubscription, period: BillingPeriod): boolean {
-  if (subscription.status !== 'active' && subscription.status !== 'cancel_scheduled') return false;
-  const closesMs = parseInstant(`${period.periodEnd}T00:00:00Z`, 'periodEnd') + DAY_MS;
-  if (parseInstant(subscription.createdAt, 'createdAt') >= closesMs) return false;
-  if (subscription.trialEnd !== null && parseInstant(subscription.trialEnd, 'trialEnd') >= closesMs) return false;
-  if (subscription.cancelAt !== null && parseInstant(subscription.cancelAt, 'cancelAt') <= parseInstant(`${period.periodStart}T00:00:00Z`, 'periodStart')) {
-    return false;
-  }
-  if (subscription.interval === 'annual') return period.periodEnd.endsWith('-12-31');
-  return true;
-}
+/** Whether a subscription gets a line on the invoice for `period`: the shared rule (@shared/domain/lifecycle). */
+export const isBillableIn: (subscription: BillableSubscription, period: BillingPeriod) => boolean = billableIn;
 
 function plural(count: number, singular: string, pluralText: string): string {
   return `${count} ${count === 1 ? singular : pluralText}`;

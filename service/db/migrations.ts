@@ -303,4 +303,24 @@ CREATE INDEX login_limits_expires_idx ON login_limits (expires_ms);
 CREATE INDEX login_limits_touched_idx ON login_limits (kind, touched_ms);
 `,
   },
+  {
+    // The billing lifecycle scheduler (service/lifecycle/): each step it makes claims a row first
+    // (a trial ending, a cancellation taking effect, an invoice turning overdue, a payment reminder
+    // to one recipient), keyed by its subject and the instant it was due, so no run, and no two
+    // instances at once, makes one twice. The indexes serve what every tick looks for.
+    version: 5,
+    name: 'lifecycle_steps',
+    sql: `
+CREATE TABLE lifecycle_steps (
+  subject_id uuid NOT NULL,
+  step text NOT NULL,
+  due_at timestamptz NOT NULL,
+  recipient_key text NOT NULL DEFAULT '',
+  done_at timestamptz NOT NULL,
+  PRIMARY KEY (subject_id, step, due_at, recipient_key)
+);
+CREATE INDEX invoices_open_due_idx ON invoices (due_at) WHERE status = 'open';
+CREATE INDEX subscriptions_lifecycle_idx ON subscriptions (status) WHERE status IN ('trial', 'cancel_scheduled');
+`,
+  },
 ];

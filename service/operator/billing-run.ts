@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AuditOrigin } from '@shared/domain/audit';
 import { recipientsFor, type EmailKind } from '@shared/domain/billing-contact';
 import type { Invoice } from '@shared/domain/invoice';
 import type { Subscription } from '@shared/domain/subscription';
@@ -37,6 +38,19 @@ export function asOfInstant(asOf: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(asOf) ? isoInstant(Date.parse(`${asOf}T00:00:00Z`) + DAY_MS) : isoInstant(Date.parse(asOf));
 }
 
+/**
+ * Whether a billing run as of `asOf` (an instant) would find a monthly period to bill: the latest
+ * month closed by then ends after every earlier run's coverage. Cheap, so the lifecycle scheduler
+ * asks it on each tick and runs the billing only at a period's end.
+ */
+export async function billingRunDue(tx: Sql, asOf: string): Promise<boolean> {
+  const until = asOfInstant(asOf);
+  const latest = billingPeriodsEndingBy('monthly', isoInstant(Date.parse(until) - 62 * DAY_MS), until).at(-1);
+  if (latest === undefined) return false;
+  const [previous] = await tx.query<{ covered: unknown }>('SELECT max(as_of) AS covered FROM billing_runs');
+  return previous?.covered === null || previous?.covered === undefined || latest.periodEnd > dayText(previous.covered);
+}
+
 /** The last whole day before the instant: periods ending on or before it are covered by the run. */
 function lastClosedDay(instant: string): string {
   return new Date(Math.floor(Date.parse(instant) / DAY_MS) * DAY_MS - DAY_MS).toISOString().slice(0, 10);
@@ -48,11 +62,19 @@ function nextDay(day: string): string {
 
 const dayText = (value: unknown): string => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10));
 
-async function recordSystemAudit(tx: Sql, invoice: Invoice, now: Date): Promise<void> {
+/** Who the audit trail names for a run's invoices: the operator's billing run, or the lifecycle scheduler. */
+export interface SystemActor {
+  actorEmail: string;
+  origin: AuditOrigin;
+}
+
+const OPERATOR_RUN: SystemActor = { actorEmail: BILLING_RUN_ACTOR_EMAIL, origin: { kind: 'online' } };
+
+async function recordSystemAudit(tx: Sql, invoice: Invoice, now: Date, by: SystemActor): Promise<void> {
   await tx.query(
     `INSERT INTO audit_events (id, org_id, actor_user_id, actor_email, entity, entity_id, action, before, after, at, origin)
      VALUES ($1, $2, NULL, $3, 'invoice', $4, 'issueInvoice', NULL, $5, $6, $7)`,
-    [randomUUID(), invoice.orgId, BILLING_RUN_ACTOR_EMAIL, invoice.id, JSON.stringify(invoice), now, JSON.stringify({ kind: 'online' })],
+    [randomUUID(), invoice.orgId, by.actorEmail, invoice.id, JSON.stringify(invoice), now, JSON.stringify(by.origin)],
   );
 }
 
@@ -126,12 +148,13 @@ function invoiceMail(org: OrgFacts, invoice: Invoice): { subject: string; body: 
  * ending on 31 December; see invoice-math). Runs inside one write transaction, so it is all or
  * nothing and a second run finds nothing left to issue.
  *
- * The run is expected to execute at period close: a per_active_user line counts the users who
- * are active when the run happens, and subscriptions are billed in their current state. Periods
+ * The run is expected to execute at period close (the lifecycle scheduler runs it then, see
+ * service/lifecycle/): a per_active_user line counts the users who are active when the run
+ * happens, and a subscription is billed for each period it ran in (isBillableIn). Periods
  * before an organization's latest invoice, or covered by an earlier run, are never revisited,
  * and a period with nothing billable (trials only, no subscriptions) issues no invoice.
  */
-export async function runBilling(tx: Sql, asOf: string, now: Date): Promise<BillingRunResult> {
+export async function runBilling(tx: Sql, asOf: string, now: Date, by: SystemActor = OPERATOR_RUN): Promise<BillingRunResult> {
   const until = asOfInstant(asOf);
   const coveredDay = lastClosedDay(until);
   const [previous] = await tx.query<{ covered: unknown }>('SELECT max(as_of) AS covered FROM billing_runs');
@@ -165,7 +188,7 @@ export async function runBilling(tx: Sql, asOf: string, now: Date): Promise<Bill
           continue;
         }
         const invoice = toInvoice(row);
-        await recordSystemAudit(tx, invoice, now);
+        await recordSystemAudit(tx, invoice, now, by);
         const mail = invoiceMail(org, invoice);
         for (const to of recipientsFor('invoices', org.contacts, org.primaryContactEmail)) {
           await queueMail(tx, { orgId: org.id, to, kind: 'invoice', ...mail }, now);

@@ -316,12 +316,14 @@ describe('generateDemoDataset', () => {
     expect(quantities.size).toBeGreaterThan(10);
   });
 
-  it('bills a subscription cancelled this year only before its cancellation, and an annual one in December', () => {
+  it('bills a cancelled subscription up to the month its cancellation took effect, never after, and an annual one in December', () => {
     const cancelled = demo.subscriptions.filter((subscription) => subscription.status === 'cancelled');
     for (const subscription of cancelled) {
       const billed = demo.invoices.filter((invoice) => invoice.lines.some((line) => line.subscriptionId === subscription.id));
       expect(billed.length).toBeGreaterThan(0);
-      for (const invoice of billed) expect(`${invoice.periodEnd}T23:59:59Z` < (subscription.cancelAt ?? '')).toBe(true);
+      // No proration: the month it was cancelled in is billed whole (shared/domain/lifecycle isBillableIn).
+      expect(billed.at(-1)?.periodStart).toBe(`${subscription.cancelAt!.slice(0, 7)}-01`);
+      for (const invoice of billed) expect(`${invoice.periodStart}T00:00:00Z` < subscription.cancelAt!).toBe(true);
     }
     const annual = demo.subscriptions.filter((subscription) => subscription.interval === 'annual');
     for (const subscription of annual) {

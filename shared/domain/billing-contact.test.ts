@@ -58,5 +58,6 @@ describe('recipientsFor', () => {
     expect(recipientsFor('invoices', others, 'owner@northwind.example')).toEqual(['owner@northwind.example']);
     expect(recipientsFor('invoices', others, null)).toEqual([]);
     expect(recipientsFor('account_notices', others, 'owner@northwind.example')).toEqual([]);
+    expect(recipientsFor('payment_reminders', others, 'owner@northwind.example')).toEqual(['owner@northwind.example']);
   });
 });

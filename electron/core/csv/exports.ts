@@ -152,8 +152,8 @@ export function auditCsv(
 ): ExportedFile {
   const rows: string[][] = [[...AUDIT_CSV_COLUMNS]];
   for (const event of events) {
-    // A change made in the app names its queued command, online or not.
-    const { batchId, mutationId } = event.origin;
+    // A change made in the app names its queued command, online or not; the lifecycle scheduler's none.
+    const { batchId, mutationId } = event.origin.kind === 'scheduler' ? { batchId: null, mutationId: undefined } : event.origin;
     rows.push([
       event.at,
       options.orgNames?.get(event.orgId) ?? '',

@@ -186,6 +186,10 @@ function AuditRow({ event, orgName, open, onToggle }: { event: AuditEvent; orgNa
             <Badge tone="warning" title={`Queued offline as change ${event.origin.mutationId}${event.origin.batchId === null ? '' : ` in batch ${event.origin.batchId}`}`}>
               Offline{event.origin.batchId === null ? '' : ' · bulk'}
             </Badge>
+          ) : event.origin.kind === 'scheduler' ? (
+            <span className="muted" title="Made by the service's billing lifecycle (trials, cancellations, invoices)">
+              Automatic
+            </span>
           ) : (
             <span className="muted" title={event.origin.batchId == null ? undefined : `Made online in batch ${event.origin.batchId}`}>
               Online{event.origin.batchId == null ? '' : ' · bulk'}

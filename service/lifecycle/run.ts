@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditOrigin } from '@shared/domain/audit';
+import { recipientsFor, type BillingContact } from '@shared/domain/billing-contact';
+import type { EntityName } from '@shared/domain/entities';
+import type { Invoice } from '@shared/domain/invoice';
+import { dueInvoiceChange, dueSubscriptionChange } from '@shared/domain/lifecycle';
+import { emailKey } from '@shared/email';
+import { formatMoney, money } from '@shared/money';
+import { isoInstant, periodLabel } from '../billing/invoice-math';
+import { toBillingContact, toInvoice, toSubscription, type Row } from '../db/rows';
+import { EVERY_TREE, writeLockScript, type Sql, type Store } from '../db/store';
+import { queueMail } from '../mail/outbox';
+import { billingRunDue, runBilling } from '../operator/billing-run';
+
+/** Who the audit trail names for the lifecycle's changes: the system, not a user. */
+export const LIFECYCLE_ACTOR_EMAIL = 'lifecycle@seatdesk';
+
+/**
+ * The advisory lock (one-key form, transaction-scoped) held by the one lifecycle run at a time
+ * across instances. The write locks are 7_300_001 to 7_300_003, the limiter's class 7_300_004.
+ */
+export const LIFECYCLE_LOCK = 7_300_005;
+
+export interface LifecycleCounts {
+  trialsEnded: number;
+  cancellationsApplied: number;
+  invoicesIssued: number;
+  invoicesOverdue: number;
+  remindersQueued: number;
+}
+
+export interface LifecycleRunResult extends LifecycleCounts {
+  /** False when another run held the lock and this one did nothing (only when it did not wait). */
+  ran: boolean;
+  asOf: string;
+  /** Organizations whose synced rows changed, to poke their clients after commit. */
+  changedOrgs: Set<string>;
+}
+
+export interface LifecycleRunOptions {
+  /** Changes due at or before this instant are made. */
+  asOf: Date;
+  /** The service clock: the time the changes are recorded at. */
+  now: Date;
+  /** Wait for a run in progress elsewhere (an operator's run) instead of leaving the work to it. */
+  waitForLock?: boolean;
+}
+
+const ZERO: LifecycleCounts = { trialsEnded: 0, cancellationsApplied: 0, invoicesIssued: 0, invoicesOverdue: 0, remindersQueued: 0 };
+
+/**
+ * One lifecycle run: everything that has come due by `asOf`, in one transaction.
+ *
+ * 1. Subscriptions: trials ending on their date (to active, or cancelled when the cancellation
+ *    was asked for during the trial) and cancellations scheduled at a contract end (to cancelled).
+ * 2. Invoices for every monthly period closed by then (the billing run), counting active users now.
+ * 3. Open invoices past their due date become overdue, with a payment reminder to each recipient.
+ *
+ * One runner at a time: the run first tries LIFECYCLE_LOCK without waiting (another instance's run
+ * does the work), looks whether anything is due (a tick with nothing to do holds no write lock),
+ * and only then takes the lock of every tree, before any row is written. Idempotent: every step
+ * claims its row in lifecycle_steps (subject, step, due instant, recipient) first, invoices have
+ * their unique (organization, period, currency), and each change is guarded by the status it
+ * changes, so a second run, or two at once, make nothing twice.
+ */
+export async function runLifecycle(store: Store, options: LifecycleRunOptions): Promise<LifecycleRunResult> {
+  const asOf = isoInstant(options.asOf.getTime());
+  const nothing = (ran: boolean): LifecycleRunResult => ({ ran, asOf, ...ZERO, changedOrgs: new Set() });
+  // No tree is named: the run takes every tree's lock itself once it knows there is work.
+  return store.write(async (tx) => {
+    if (options.waitForLock === true) {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [LIFECYCLE_LOCK]);
+    } else {
+      const [lock] = await tx.query<{ got: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS got', [LIFECYCLE_LOCK]);
+      if (lock?.got !== true) return nothing(false);
+    }
+    if (!(await anythingDue(tx, asOf))) return nothing(true);
+    await tx.query(writeLockScript(EVERY_TREE));
+    const run = new Run(tx, asOf, options.now);
+    await run.subscriptions();
+    await run.flushAudit();
+    await run.billing();
+    await run.overdueInvoices();
+    await run.flushAudit();
+    return { ran: true, asOf, ...run.counts, changedOrgs: run.changedOrgs };
+  }, []);
+}
+
+async function anythingDue(tx: Sql, asOf: string): Promise<boolean> {
+  const [due] = await tx.query<{ subscriptions: boolean; invoices: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM subscriptions
+                     WHERE (status = 'trial' AND trial_end <= $1) OR (status = 'cancel_scheduled' AND cancel_at <= $1)) AS subscriptions,
+            EXISTS (SELECT 1 FROM invoices WHERE status = 'open' AND due_at <= $1) AS invoices`,
+    [asOf],
+  );
+  return due?.subscriptions === true || due?.invoices === true || (await billingRunDue(tx, asOf));
+}
+
+interface OrgContacts {
+  name: string;
+  primaryContactEmail: string | null;
+  contacts: BillingContact[];
+}
+
+interface AuditRow {
+  id: string;
+  org_id: string;
+  actor_email: string;
+  entity: EntityName;
+  entity_id: string;
+  action: string;
+  before: unknown;
+  after: unknown;
+  at: Date;
+  origin: AuditOrigin;
+}
+
+class Run {
+  readonly counts: LifecycleCounts = { ...ZERO };
+  readonly changedOrgs = new Set<string>();
+  private readonly origin: AuditOrigin;
+  private readonly audit: AuditRow[] = [];
+  private readonly orgs = new Map<string, OrgContacts>();
+
+  constructor(
+    private readonly tx: Sql,
+    private readonly asOf: string,
+    private readonly now: Date,
+  ) {
+    this.origin = { kind: 'scheduler', asOf };
+  }
+
+  /** Claims a step; false when an earlier run (or one at the same time) already made it. */
+  private async claim(subjectId: string, step: string, dueAt: string, recipientKey = ''): Promise<boolean> {
+    const rows = await this.tx.query(
+      `INSERT INTO lifecycle_steps (subject_id, step, due_at, recipient_key, done_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING RETURNING subject_id`,
+      [subjectId, step, dueAt, recipientKey, this.now],
+    );
+    return rows.length === 1;
+  }
+
+  private record(orgId: string, entity: EntityName, entityId: string, action: string, before: unknown, after: unknown): void {
+    this.audit.push({ id: randomUUID(), org_id: orgId, actor_email: LIFECYCLE_ACTOR_EMAIL, entity, entity_id: entityId, action, before, after, at: this.now, origin: this.origin });
+    this.changedOrgs.add(orgId);
+  }
+
+  private async org(orgId: string): Promise<OrgContacts> {
+    const known = this.orgs.get(orgId);
+    if (known !== undefined) return known;
+    const [row] = await this.tx.query<{ name: string; primary_email: string | null }>(
+      `SELECT o.name, p.email AS primary_email FROM orgs o
+         LEFT JOIN users p ON p.id = o.primary_contact_user_id AND p.org_id = o.id
+       WHERE o.id = $1`,
+      [orgId],
+    );
+    const contacts = (await this.tx.query<Row>('SELECT * FROM billing_contacts WHERE org_id = $1 ORDER BY created_at, id', [orgId])).map(toBillingContact);
+    const org = { name: row?.name ?? 'your organization', primaryContactEmail: row?.primary_email ?? null, contacts };
+    this.orgs.set(orgId, org);
+    return org;
+  }
+
+  async subscriptions(): Promise<void> {
+    const rows = await this.tx.query<Row>(
+      `SELECT * FROM subscriptions
+       WHERE (status = 'trial' AND trial_end <= $1) OR (status = 'cancel_scheduled' AND cancel_at <= $1)
+       ORDER BY coalesce(CASE WHEN status = 'trial' THEN trial_end ELSE cancel_at END, created_at), id`,
+      [this.asOf],
+    );
+    for (const before of rows.map(toSubscription)) {
+      const change = dueSubscriptionChange(before, this.asOf);
+      if (change === null || !(await this.claim(before.id, change.action, change.dueAt))) continue;
+      const [row] = await this.tx.query<Row>(
+        `UPDATE subscriptions SET status = $2, version = version + 1, updated_at = $3
+         WHERE id = $1 AND status = $4 RETURNING *`,
+        [before.id, change.status, this.now, before.status],
+      );
+      if (row === undefined) continue;
+      const after = toSubscription(row);
+      this.record(after.orgId, 'subscription', after.id, change.action, before, after);
+      if (change.action === 'endTrial') this.counts.trialsEnded += 1;
+      else this.counts.cancellationsApplied += 1;
+      const org = await this.org(after.orgId);
+      for (const to of recipientsFor('subscription_changes', org.contacts, null)) {
+        await queueMail(
+          this.tx,
+          {
+            orgId: after.orgId,
+            to,
+            kind: 'subscription_change',
+            subject: `${after.product} (${after.plan}) ${change.action === 'endTrial' ? 'trial ended; it is now active' : 'is now cancelled'}`,
+            body: `Hello,\n\n${change.message}\nOrganization: ${org.name}\nLicense key: ${after.licenseKey}\n`,
+          },
+          this.now,
+        );
+      }
+    }
+  }
+
+  /** The billing run, as the lifecycle scheduler (only when a monthly period closed since the last one). */
+  async billing(): Promise<void> {
+    if (!(await billingRunDue(this.tx, this.asOf))) return;
+    const result = await runBilling(this.tx, this.asOf, this.now, { actorEmail: LIFECYCLE_ACTOR_EMAIL, origin: this.origin });
+    this.counts.invoicesIssued += result.issued;
+    for (const orgId of result.changedOrgs) this.changedOrgs.add(orgId);
+  }
+
+  async overdueInvoices(): Promise<void> {
+    const rows = await this.tx.query<Row>("SELECT * FROM invoices WHERE status = 'open' AND due_at <= $1 ORDER BY due_at, number", [this.asOf]);
+    for (const before of rows.map(toInvoice)) {
+      const change = dueInvoiceChange(before, this.asOf);
+      if (change === null || !(await this.claim(before.id, change.action, change.dueAt))) continue;
+      const [row] = await this.tx.query<Row>(
+        "UPDATE invoices SET status = 'overdue', version = version + 1, updated_at = $2 WHERE id = $1 AND status = 'open' RETURNING *",
+        [before.id, this.now],
+      );
+      if (row === undefined) continue;
+      const after = toInvoice(row);
+      this.record(after.orgId, 'invoice', after.id, change.action, before, after);
+      this.counts.invoicesOverdue += 1;
+      const org = await this.org(after.orgId);
+      const mail = reminderMail(org.name, after);
+      for (const to of recipientsFor('payment_reminders', org.contacts, org.primaryContactEmail)) {
+        if (!(await this.claim(after.id, 'paymentReminder', change.dueAt, emailKey(to)))) continue;
+        await queueMail(this.tx, { orgId: after.orgId, to, kind: 'payment_reminder', ...mail }, this.now);
+        this.counts.remindersQueued += 1;
+      }
+    }
+  }
+
+  /** The audit events recorded so far in one statement, in the order they happened (each takes the next seq). */
+  async flushAudit(): Promise<void> {
+    if (this.audit.length === 0) return;
+    const rows = this.audit.splice(0);
+    await this.tx.query(
+      `INSERT INTO audit_events (id, org_id, actor_user_id, actor_email, entity, entity_id, action, before, after, at, origin)
+       SELECT id, org_id, NULL, actor_email, entity, entity_id, action, before, after, at, origin
+         FROM jsonb_to_recordset($1::jsonb)
+           AS r(id uuid, org_id uuid, actor_email text, entity text, entity_id uuid, action text, before jsonb, after jsonb, at timestamptz, origin jsonb)`,
+      [JSON.stringify(rows)],
+    );
+  }
+}
+
+function reminderMail(orgName: string, invoice: Invoice): { subject: string; body: string } {
+  const total = formatMoney(money(invoice.total, invoice.currency), 'en');
+  return {
+    subject: `Payment reminder: Seatdesk invoice ${invoice.number} is overdue`,
+    body:
+      `Hello,\n\nInvoice ${invoice.number} for ${orgName}, ${periodLabel(invoice)}, of ${total} was due on ${invoice.dueAt.slice(0, 10)} ` +
+      'and has not been paid yet. Please pay it, or tell us if something is wrong with it.\n\n' +
+      'You can see it under Billing history in Seatdesk.\n',
+  };
+}
