@@ -38,6 +38,8 @@ const COMMAND_EXAMPLES: { [N in CommandName]: CommandInput<N> } = {
   removeBillingContact: { orgId: ORG, contactId: OTHER },
   cancelSubscription: { orgId: ORG, subscriptionId: OTHER },
   reactivateSubscription: { orgId: ORG, subscriptionId: OTHER },
+  changeSubscriptionQuantity: { orgId: ORG, subscriptionId: OTHER, quantity: 3 },
+  changeSubscriptionPlan: { orgId: ORG, subscriptionId: OTHER, plan: 'Standard' },
   removeScheduledCancellation: { orgId: ORG, subscriptionId: OTHER },
   createOrg: {
     id: OTHER,

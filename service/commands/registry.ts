@@ -4,7 +4,7 @@ import { activateUser, createUser, deactivateUser, removeUser, updateUser } from
 import { inviteUsers, resendInvitation } from './invitations';
 import { createRole, deleteRole, installBuiltInRoles, updateRole } from './roles';
 import { addBillingContact, removeBillingContact, updateBillingContact } from './billing-contacts';
-import { cancelSubscription, reactivateSubscription, removeScheduledCancellation } from './subscriptions';
+import { cancelSubscription, changeSubscriptionPlan, changeSubscriptionQuantity, reactivateSubscription, removeScheduledCancellation } from './subscriptions';
 import { createOrg, updateOrg } from './orgs';
 import { removePaymentMethod, setDefaultPaymentMethod } from './payment-methods';
 
@@ -29,6 +29,8 @@ export const COMMAND_HANDLERS: { [N in CommandName]: CommandHandler<N> } = {
   cancelSubscription,
   reactivateSubscription,
   removeScheduledCancellation,
+  changeSubscriptionQuantity,
+  changeSubscriptionPlan,
   createOrg,
   updateOrg,
   setDefaultPaymentMethod,

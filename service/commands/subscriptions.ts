@@ -10,6 +10,9 @@ import {
   statusBeforeCancellation,
   type Subscription,
 } from '@shared/domain/subscription';
+import { planChangeEffect, planChangeRefusal, quantityChangeRefusal } from '@shared/domain/subscription-change';
+import { prorate } from '@shared/domain/proration';
+import { formatMoney } from '@shared/money';
 import { toBillingContact, toSubscription, type Row } from '../db/rows';
 import { queueMail } from '../mail/outbox';
 import { checkVersion, notFound, recordAudit, type CommandContext } from './context';
@@ -87,4 +90,57 @@ export async function reactivateSubscription(ctx: CommandContext, args: CommandA
   checkVersion(ctx, before, undefined, before);
   refuseIf(reactivateRefusal(before));
   return save(ctx, before, { status: 'active', cancelAt: null, environmentId: randomUUID() }, 'reactivateSubscription', 'was reactivated');
+}
+
+function seats(count: number): string {
+  return `${count} ${count === 1 ? 'seat' : 'seats'}`;
+}
+
+/** Active users of the organization: the seats a per_active_user plan is billed for. */
+async function activeUserCount(ctx: CommandContext, orgId: string): Promise<number> {
+  const [row] = await ctx.tx.query<{ n: number }>("SELECT count(*)::int AS n FROM users WHERE org_id = $1 AND status = 'active'", [orgId]);
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * Seats or plan: the row changes now, and the next invoice charges (or credits) the difference
+ * for the rest of the period (prorate, shared with the app). The audit event's before and after
+ * and its time are what the billing run prorates from.
+ */
+async function saveChange(
+  ctx: CommandContext,
+  before: Subscription,
+  change: { quantity: number; plan: string; unitPrice: number },
+  action: 'changeSubscriptionQuantity' | 'changeSubscriptionPlan',
+  what: string,
+): Promise<Subscription> {
+  const proration = prorate(before, change, ctx.now.toISOString(), await activeUserCount(ctx, before.orgId));
+  const [row] = await ctx.tx.query<Row>(
+    'UPDATE subscriptions SET quantity = $2, plan = $3, unit_price = $4, version = version + 1, updated_at = $5 WHERE id = $1 RETURNING *',
+    [before.id, change.quantity, change.plan, change.unitPrice, ctx.now],
+  );
+  const after = toSubscription(row!);
+  await recordAudit(ctx, { orgId: after.orgId, entity: 'subscription', entityId: after.id, action, before, after });
+  const amount = proration.amount.amount;
+  const effect =
+    amount === 0
+      ? ''
+      : ` The next invoice ${amount > 0 ? 'charges' : 'credits'} ${formatMoney({ ...proration.amount, amount: Math.abs(amount) }, 'en')} for ${proration.from} to ${proration.to}.`;
+  await notifyContacts(ctx, after, `${what}.${effect}`.replace(/\.$/, ''));
+  return after;
+}
+
+export async function changeSubscriptionQuantity(ctx: CommandContext, args: CommandArgs<'changeSubscriptionQuantity'>): Promise<Subscription> {
+  const before = await loadSubscriptionForUpdate(ctx, args.orgId, args.subscriptionId);
+  checkVersion(ctx, before, undefined, before);
+  refuseIf(quantityChangeRefusal(before, args.quantity));
+  return saveChange(ctx, before, { quantity: args.quantity, plan: before.plan, unitPrice: before.unitPrice }, 'changeSubscriptionQuantity', `now has ${seats(args.quantity)} (was ${before.quantity})`);
+}
+
+export async function changeSubscriptionPlan(ctx: CommandContext, args: CommandArgs<'changeSubscriptionPlan'>): Promise<Subscription> {
+  const before = await loadSubscriptionForUpdate(ctx, args.orgId, args.subscriptionId);
+  checkVersion(ctx, before, undefined, before);
+  refuseIf(planChangeRefusal(before, args.plan));
+  const effect = planChangeEffect(before, args.plan);
+  return saveChange(ctx, before, { quantity: before.quantity, ...effect }, 'changeSubscriptionPlan', `moved to the ${args.plan} plan`);
 }

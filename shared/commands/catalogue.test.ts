@@ -12,6 +12,7 @@ describe('the command catalogue', () => {
         'createUser', 'updateUser', 'activateUser', 'deactivateUser', 'removeUser', 'inviteUsers', 'resendInvitation',
         'createRole', 'updateRole', 'deleteRole', 'installBuiltInRoles', 'addBillingContact', 'updateBillingContact',
         'removeBillingContact', 'cancelSubscription', 'reactivateSubscription', 'removeScheduledCancellation',
+        'changeSubscriptionQuantity', 'changeSubscriptionPlan',
         'createOrg', 'updateOrg', 'setDefaultPaymentMethod', 'removePaymentMethod',
       ].sort(),
     );

@@ -5,6 +5,8 @@ import { addressSchema, organizationSchema } from '../domain/organization';
 import { emailKindListSchema } from '../domain/billing-contact';
 import { personNameSchema, roleIdListSchema } from '../domain/user';
 import { roleSchema } from '../domain/role';
+import { subscriptionSchema } from '../domain/subscription';
+import { MAX_SEATS } from '../domain/subscription-change';
 import type { EntityName } from '../domain/entities';
 import { emailSchema } from '../email';
 import { vatNumberSchema } from '../vat';
@@ -246,6 +248,25 @@ export const COMMANDS = {
     permission: 'subscriptions.manage',
     errors: ['INVALID_TRANSITION'],
     args: z.strictObject(subscriptionArgs),
+  }),
+  changeSubscriptionQuantity: command({
+    method: 'POST',
+    path: '/v1/orgs/:orgId/subscriptions/:subscriptionId/quantity',
+    entity: 'subscription',
+    permission: 'subscriptions.manage',
+    errors: ['INVALID_TRANSITION'],
+    args: z.strictObject({
+      ...subscriptionArgs,
+      quantity: z.int('Enter a whole number of seats.').min(1, 'Enter at least 1 seat; to stop, cancel the subscription.').max(MAX_SEATS, `Enter at most ${MAX_SEATS.toLocaleString('en')} seats.`),
+    }),
+  }),
+  changeSubscriptionPlan: command({
+    method: 'POST',
+    path: '/v1/orgs/:orgId/subscriptions/:subscriptionId/plan',
+    entity: 'subscription',
+    permission: 'subscriptions.manage',
+    errors: ['INVALID_TRANSITION'],
+    args: z.strictObject({ ...subscriptionArgs, plan: subscriptionSchema.shape.plan }),
   }),
   createOrg: command({
     method: 'POST',

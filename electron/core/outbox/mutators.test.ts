@@ -90,6 +90,17 @@ describe('local mutators against the service', () => {
     const cancelledSub = await id("SELECT id FROM subscriptions WHERE org_id = $1 AND status = 'cancelled'", [blueYonder]);
     const otherCard = await id('SELECT id FROM payment_methods WHERE org_id = $1 AND NOT is_default', [contoso]);
     const spareCard = await id('SELECT id FROM payment_methods WHERE org_id = $1 AND NOT is_default', [alpine]);
+    // Seats and plan: a fixed-seat and a per-user subscription outside the organizations above.
+    const seatSub = await id(
+      "SELECT id FROM subscriptions WHERE basis = 'fixed_quantity' AND status = 'active' AND interval = 'monthly' AND org_id <> ALL ($1::uuid[]) ORDER BY id LIMIT 1",
+      [[contoso, blueYonder, adventure, alpine]],
+    );
+    const seatSubOrg = (await one<{ org_id: string }>('SELECT org_id FROM subscriptions WHERE id = $1', [seatSub])).org_id;
+    const planSub = await id(
+      "SELECT id FROM subscriptions WHERE product = 'Seatdesk Pro' AND plan = 'Business' AND status = 'active' AND org_id <> ALL ($1::uuid[]) ORDER BY id LIMIT 1",
+      [[contoso, blueYonder, adventure, alpine]],
+    );
+    const planSubOrg = (await one<{ org_id: string }>('SELECT org_id FROM subscriptions WHERE id = $1', [planSub])).org_id;
     const newOrg = crypto.randomUUID();
     const customRole = crypto.randomUUID();
     const doomedRole = crypto.randomUUID();
@@ -118,6 +129,8 @@ describe('local mutators against the service', () => {
       { name: 'reactivateSubscription', args: { orgId: blueYonder, subscriptionId: cancelledSub } },
       {
         name: 'createOrg',
+      { name: 'changeSubscriptionQuantity', args: { orgId: seatSubOrg, subscriptionId: seatSub, quantity: 37 } },
+      { name: 'changeSubscriptionPlan', args: { orgId: planSubOrg, subscriptionId: planSub, plan: 'Standard' } },
         args: { id: newOrg, parentId: fabrikam, kind: 'customer', name: 'Offline Bakery', accountEmail: 'office@offline-bakery.example', admin: { firstName: 'Bea', lastName: 'Baker', email: 'bea@offline-bakery.example' } },
       },
       {
@@ -137,7 +150,7 @@ describe('local mutators against the service', () => {
     // A second command on a row the first changed: it names the version the first leads to.
     commands.push({ name: 'removeScheduledCancellation', args: { orgId: contoso, subscriptionId: contractSub } });
     const names = new Set(commands.map((c) => c.name));
-    expect(names.size).toBe(21);
+    expect(names.size).toBe(23);
 
     for (const command of commands) engine.queue([command]);
     expect(engine.status().pendingCount).toBe(commands.length);

@@ -25,6 +25,7 @@ import {
   statusBeforeCancellation,
   type Subscription,
 } from '@shared/domain/subscription';
+import { planChangeEffect, planChangeRefusal, quantityChangeRefusal } from '@shared/domain/subscription-change';
 import {
   activateRefusal,
   deactivateRefusal,
@@ -401,6 +402,22 @@ export const MUTATORS: Mutators = {
           parentId: parent.id,
           accountEmail: args.accountEmail,
           billingEmail: null,
+  changeSubscriptionQuantity: {
+    target: (args) => args.subscriptionId,
+    apply(ctx, args) {
+      const before = existing<Subscription>(ctx, 'subscription', args.subscriptionId, args.orgId, 'subscription');
+      refuseIf(quantityChangeRefusal(before.data, args.quantity));
+      ctx.view.upsert('subscription', changed(ctx, before, { quantity: args.quantity }));
+    },
+  },
+  changeSubscriptionPlan: {
+    target: (args) => args.subscriptionId,
+    apply(ctx, args) {
+      const before = existing<Subscription>(ctx, 'subscription', args.subscriptionId, args.orgId, 'subscription');
+      refuseIf(planChangeRefusal(before.data, args.plan));
+      ctx.view.upsert('subscription', changed(ctx, before, planChangeEffect(before.data, args.plan)));
+    },
+  },
           vatNumber: null,
           billingAddress: null,
           shippingAddress: null,

@@ -30,6 +30,8 @@ const COMMAND_LABELS: Readonly<Record<CommandName, string>> = {
   reactivateSubscription: 'Reactivate subscription',
   removeScheduledCancellation: 'Remove scheduled cancellation',
   createOrg: 'Create organization',
+  changeSubscriptionQuantity: 'Change seats',
+  changeSubscriptionPlan: 'Change plan',
   updateOrg: 'Edit account details',
   setDefaultPaymentMethod: 'Set default payment method',
   removePaymentMethod: 'Remove payment method',
