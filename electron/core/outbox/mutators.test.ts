@@ -88,8 +88,6 @@ describe('local mutators against the service', () => {
     const scheduledContract = await id("SELECT id FROM subscriptions WHERE org_id = $1 AND status = 'cancel_scheduled'", [adventure]);
     const scheduledTrial = await id("SELECT id FROM subscriptions WHERE org_id = $1 AND status = 'cancel_scheduled'", [alpine]);
     const cancelledSub = await id("SELECT id FROM subscriptions WHERE org_id = $1 AND status = 'cancelled'", [blueYonder]);
-    const otherCard = await id('SELECT id FROM payment_methods WHERE org_id = $1 AND NOT is_default', [contoso]);
-    const spareCard = await id('SELECT id FROM payment_methods WHERE org_id = $1 AND NOT is_default', [alpine]);
     // Seats and plan: a fixed-seat and a per-user subscription outside the organizations above.
     const seatSub = await id(
       "SELECT id FROM subscriptions WHERE basis = 'fixed_quantity' AND status = 'active' AND interval = 'monthly' AND org_id <> ALL ($1::uuid[]) ORDER BY id LIMIT 1",
@@ -101,6 +99,8 @@ describe('local mutators against the service', () => {
       [[contoso, blueYonder, adventure, alpine]],
     );
     const planSubOrg = (await one<{ org_id: string }>('SELECT org_id FROM subscriptions WHERE id = $1', [planSub])).org_id;
+    const otherCard = await id('SELECT id FROM payment_methods WHERE org_id = $1 AND NOT is_default', [contoso]);
+    const spareCard = await id('SELECT id FROM payment_methods WHERE org_id = $1 AND NOT is_default', [alpine]);
     const newOrg = crypto.randomUUID();
     const customRole = crypto.randomUUID();
     const doomedRole = crypto.randomUUID();
@@ -127,10 +127,10 @@ describe('local mutators against the service', () => {
       { name: 'removeScheduledCancellation', args: { orgId: adventure, subscriptionId: scheduledContract } },
       { name: 'removeScheduledCancellation', args: { orgId: alpine, subscriptionId: scheduledTrial } },
       { name: 'reactivateSubscription', args: { orgId: blueYonder, subscriptionId: cancelledSub } },
-      {
-        name: 'createOrg',
       { name: 'changeSubscriptionQuantity', args: { orgId: seatSubOrg, subscriptionId: seatSub, quantity: 37 } },
       { name: 'changeSubscriptionPlan', args: { orgId: planSubOrg, subscriptionId: planSub, plan: 'Standard' } },
+      {
+        name: 'createOrg',
         args: { id: newOrg, parentId: fabrikam, kind: 'customer', name: 'Offline Bakery', accountEmail: 'office@offline-bakery.example', admin: { firstName: 'Bea', lastName: 'Baker', email: 'bea@offline-bakery.example' } },
       },
       {

@@ -383,6 +383,22 @@ export const MUTATORS: Mutators = {
       ctx.view.upsert('subscription', changed(ctx, before, { status: statusBeforeCancellation(before.data, ctx.now.toISOString()), cancelAt: null }));
     },
   },
+  changeSubscriptionQuantity: {
+    target: (args) => args.subscriptionId,
+    apply(ctx, args) {
+      const before = existing<Subscription>(ctx, 'subscription', args.subscriptionId, args.orgId, 'subscription');
+      refuseIf(quantityChangeRefusal(before.data, args.quantity));
+      ctx.view.upsert('subscription', changed(ctx, before, { quantity: args.quantity }));
+    },
+  },
+  changeSubscriptionPlan: {
+    target: (args) => args.subscriptionId,
+    apply(ctx, args) {
+      const before = existing<Subscription>(ctx, 'subscription', args.subscriptionId, args.orgId, 'subscription');
+      refuseIf(planChangeRefusal(before.data, args.plan));
+      ctx.view.upsert('subscription', changed(ctx, before, planChangeEffect(before.data, args.plan)));
+    },
+  },
   createOrg: {
     target: (args) => args.id ?? null,
     apply(ctx, args) {
@@ -402,22 +418,6 @@ export const MUTATORS: Mutators = {
           parentId: parent.id,
           accountEmail: args.accountEmail,
           billingEmail: null,
-  changeSubscriptionQuantity: {
-    target: (args) => args.subscriptionId,
-    apply(ctx, args) {
-      const before = existing<Subscription>(ctx, 'subscription', args.subscriptionId, args.orgId, 'subscription');
-      refuseIf(quantityChangeRefusal(before.data, args.quantity));
-      ctx.view.upsert('subscription', changed(ctx, before, { quantity: args.quantity }));
-    },
-  },
-  changeSubscriptionPlan: {
-    target: (args) => args.subscriptionId,
-    apply(ctx, args) {
-      const before = existing<Subscription>(ctx, 'subscription', args.subscriptionId, args.orgId, 'subscription');
-      refuseIf(planChangeRefusal(before.data, args.plan));
-      ctx.view.upsert('subscription', changed(ctx, before, planChangeEffect(before.data, args.plan)));
-    },
-  },
           vatNumber: null,
           billingAddress: null,
           shippingAddress: null,
