@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { text } from '../text';
-import type { ErrorCode } from '../errors';
+import { errorCodeSchema, type ErrorCode } from '../errors';
+import { commandNameSchema } from '../commands/catalogue';
+import { uuidSchema } from '../domain/ids';
 import type { SyncStatus } from './models';
 
 /**
@@ -115,6 +117,19 @@ export function unwrapBridge<C extends Contract>(contract: C, bridge: IpcBridge<
   }) as unknown as IpcClient<C>;
 }
 
+/** A queued change the service refused (rejected) or found in conflict: it is now the sync issue `issueId`. */
+export const settledRefusalSchema = z.object({
+  issueId: z.number().int().min(1),
+  mutationId: z.number().int().min(1),
+  batchId: uuidSchema.nullable(),
+  kind: z.enum(['conflict', 'rejected']),
+  code: errorCodeSchema.nullable(),
+  commandName: commandNameSchema,
+  /** The issue's sentence (what was not applied, and the service's reason). Not under the text rule: it may quote the service. */
+  message: z.string(),
+});
+export type SettledRefusal = z.infer<typeof settledRefusalSchema>;
+
 /** Events the core pushes to every subscribed window. */
 export const coreEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session.changed') }),
@@ -126,5 +141,12 @@ export const coreEventSchema = z.discriminatedUnion('type', [
   }),
   /** Online / offline / syncing, counts and progress: the status bar. */
   z.object({ type: z.literal('sync.status'), status: z.custom<SyncStatus>((value) => typeof value === 'object' && value !== null) }),
+  /**
+   * The service has answered every queued change with a mutation id up to `through` (a push's
+   * answer, or a pull after an answer was lost). `refused` lists those of them it refused or
+   * found in conflict that became sync issues just now; the others were applied. A change's
+   * confirmation waits for this; a refusal is shown with its reason, now or on reconnect.
+   */
+  z.object({ type: z.literal('sync.settled'), through: z.number().int().min(0), refused: z.array(settledRefusalSchema) }),
 ]);
 export type CoreEvent = z.infer<typeof coreEventSchema>;

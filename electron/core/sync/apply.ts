@@ -2,6 +2,7 @@ import type { Statement as BetterStatement } from 'better-sqlite3';
 import type { z } from 'zod';
 import { ENTITY_SCHEMAS } from '@shared/domain/entities';
 import { auditEventSchema } from '@shared/domain/audit';
+import type { SettledRefusal } from '@shared/ipc/contract';
 import type { Change, MutationOutcome, PullResponse, SyncedEntityName } from '@shared/sync/protocol';
 import { EntityRows, tableOf } from '../cache/rows';
 import type { CacheDatabase } from '../db/open';
@@ -122,16 +123,39 @@ export function issueContexts(db: CacheDatabase, outcomes: readonly MutationOutc
 }
 
 /**
- * Records the conflicts and rejections a push answered (in the caller's transaction). The view is
- * left as it is: the pull that follows settles the commands and rebases. Answers how many were new.
+ * The one path for outcomes, whether a push's answer or a pull (which repeats the last 500, so an
+ * answer lost on the way is not lost) brought them: each conflict or rejection of a command still
+ * queued, with its context taken before anything changed, becomes a sync issue once. `theirs` is
+ * the row as it now is where the outcome does not carry it. Runs in the caller's transaction;
+ * answers the issues that are new.
  */
-export function recordPushOutcomes(db: CacheDatabase, outcomes: readonly MutationOutcome[], now: Date): number {
-  let recorded = 0;
-  for (const [mutationId, context] of issueContexts(db, outcomes)) {
+export function recordOutcomes(
+  db: CacheDatabase,
+  outcomes: readonly MutationOutcome[],
+  contexts: ReadonlyMap<number, IssueContext>,
+  theirs: (context: IssueContext) => unknown,
+  now: Date,
+): SettledRefusal[] {
+  const refused: SettledRefusal[] = [];
+  for (const [mutationId, context] of contexts) {
     const outcome = outcomes.find((o) => o.mutationId === mutationId)!;
-    if (recordIssue(db, context, outcome, outcome.current ?? context.base, now)) recorded += 1;
+    const recorded = recordIssue(db, context, outcome, outcome.current ?? theirs(context), now);
+    if (recorded !== null) refused.push(recorded);
   }
-  return recorded;
+  return refused;
+}
+
+/**
+ * Records the conflicts and rejections a push answered (in the caller's transaction). The view is
+ * left as it is: the pull that follows settles the commands and rebases. Answers the new issues.
+ */
+export function recordPushAnswer(db: CacheDatabase, outcomes: readonly MutationOutcome[], now: Date): SettledRefusal[] {
+  return recordOutcomes(db, outcomes, issueContexts(db, outcomes), (context) => context.base, now);
+}
+
+/** recordPushAnswer, answering how many issues were new. */
+export function recordPushOutcomes(db: CacheDatabase, outcomes: readonly MutationOutcome[], now: Date): number {
+  return recordPushAnswer(db, outcomes, now).length;
 }
 
 /**
@@ -198,6 +222,10 @@ export interface ApplyResult {
   applied: number;
   dropped: number;
   issuesRecorded: number;
+  /** The page's lastMutationId when it settled commands (dropped some or recorded issues), else null. */
+  settledThrough: number | null;
+  /** The new issues among them. */
+  refused: SettledRefusal[];
 }
 
 /**
@@ -251,21 +279,23 @@ export function applyPullPage(db: CacheDatabase, page: PullResponse, options: Ap
 
       const statements = Statements.of(db);
       let dropped = 0;
-      let issuesRecorded = 0;
+      let refused: SettledRefusal[] = [];
       if (settle) {
         dropped = statements.get('DELETE FROM outbox WHERE mutation_id <= ?').run(page.lastMutationId).changes;
         // Ids are never reused: the next one stays above what the service has seen.
         statements
           .get('UPDATE sync_state SET last_mutation_id = ?, next_mutation_id = max(next_mutation_id, ? + 1) WHERE id = 1')
           .run(page.lastMutationId, page.lastMutationId);
-        for (const [mutationId, context] of contexts) {
-          const outcome = page.outcomes.find((o) => o.mutationId === mutationId)!;
-          const theirs = outcome.current ?? (context.command.entityId === null ? null : confirmedData(db, context.command.entity as SyncedEntityName, context.command.entityId));
-          if (recordIssue(db, context, outcome, theirs, options.now)) issuesRecorded += 1;
-        }
-        if (issuesRecorded > 0) tracker.add('sync_issue', null);
+        refused = recordOutcomes(
+          db,
+          page.outcomes,
+          contexts,
+          ({ command }) => (command.entityId === null ? null : confirmedData(db, command.entity as SyncedEntityName, command.entityId)),
+          options.now,
+        );
+        if (refused.length > 0) tracker.add('sync_issue', null);
         const mode = options.rebase ?? 'auto';
-        const wanted = mode === 'force' || (mode === 'auto' && (dropped > 0 || touchedPending || issuesRecorded > 0 || applied > 0));
+        const wanted = mode === 'force' || (mode === 'auto' && (dropped > 0 || touchedPending || refused.length > 0 || applied > 0));
         if (wanted && hasPending(db)) rebase(db, tracker, options.log);
       }
 
@@ -275,7 +305,8 @@ export function applyPullPage(db: CacheDatabase, page: PullResponse, options: Ap
           .get('UPDATE sync_state SET bootstrap_done = ?, bootstrap_total = ?, bootstrap_complete = ? WHERE id = 1')
           .run(options.bootstrap.done, options.bootstrap.total, options.bootstrap.complete ? 1 : 0);
       }
-      return { changed: tracker.scopes(), applied, dropped, issuesRecorded };
+      const settledThrough = settle && (dropped > 0 || refused.length > 0) ? page.lastMutationId : null;
+      return { changed: tracker.scopes(), applied, dropped, issuesRecorded: refused.length, settledThrough, refused };
   };
   if (options.ownTransaction === false) {
     if (!db.inTransaction) throw new Error('applyPullPage: ownTransaction false needs an open transaction');

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ERROR_CODES, SeatdeskError, isSeatdeskError } from '@shared/errors';
+import type { SettledRefusal } from '@shared/ipc/contract';
 import type { QueuedResult, SyncIssue, SyncState, SyncStatus } from '@shared/ipc/models';
 import { MAX_MUTATIONS_PER_PUSH, MAX_PULL_LIMIT, SCHEMA_VERSION, type PullResponse, type SyncedEntityName } from '@shared/sync/protocol';
 import { EntityRows } from '../cache/rows';
@@ -9,7 +10,7 @@ import { durably, type CacheDatabase } from '../db/open';
 import type { EventBus } from '../events/event-bus';
 import { outboxBatch, parseCommands, pendingCount, queueCommandsDetailed, queueInTransaction, type CommandInput } from '../outbox/queue';
 import { ApplyThreadUnavailable, startApplyThread, type ApplyThread } from './apply-thread';
-import { ChangeTracker, applyPullPage, hasPending, recordPushOutcomes, type ApplyResult, type ChangedScope, type SyncLog } from './apply';
+import { ChangeTracker, applyPullPage, hasPending, recordPushAnswer, type ApplyResult, type ChangedScope, type SyncLog } from './apply';
 import { getIssue, listIssues, markResolved, openIssueCount } from './issues';
 import { ensureSyncState, readSyncState } from './state';
 import type { SyncTransport } from './transport';
@@ -242,6 +243,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     for (const { entity, orgId } of scopes) events.emit({ type: 'data.changed', entity, orgId });
   }
 
+  /** The service has answered every queued change up to `through`; `refused` became sync issues. */
+  function emitSettled(through: number, refused: readonly SettledRefusal[]): void {
+    events.emit({ type: 'sync.settled', through, refused: [...refused] });
+  }
+
   /** A transport call that gives up (for the engine, not the socket) when the engine stops. */
   async function call<T>(request: () => Promise<T>): Promise<T> {
     if (stopped) throw new Aborted();
@@ -313,6 +319,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   function finishThreadPage(result: ApplyResult, done: number, total: number | null, rows: number, began: number): void {
     options.onApplied?.(rows, performance.now() - began);
     emitChanges(result.changed);
+    if (result.settledThrough !== null) emitSettled(result.settledThrough, result.refused);
     if (total !== null) progress = { phase: 'bootstrap', done, total };
     emitStatus();
   }
@@ -370,6 +377,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       });
       adaptChunk(changes.length, performance.now() - began);
       emitChanges(result.changed);
+      if (result.settledThrough !== null) emitSettled(result.settledThrough, result.refused);
       if (bootstrapping) progress = { phase: 'bootstrap', done, total: bootstrap.total };
       emitStatus();
       if (last) return;
@@ -548,8 +556,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         }
         throw error;
       }
-      const recorded = durably(db, () => db.transaction(() => recordPushOutcomes(db, response.outcomes, now())).immediate());
-      if (recorded > 0) emitChanges([{ entity: 'sync_issue', orgId: null }]);
+      const refused = durably(db, () => db.transaction(() => recordPushAnswer(db, response.outcomes, now())).immediate());
+      if (refused.length > 0) emitChanges([{ entity: 'sync_issue', orgId: null }]);
+      emitSettled(response.lastMutationId, refused);
       afterId = mutations.at(-1)!.id;
       done += mutations.length;
       progress = total > batchSize ? { phase: 'push', done: Math.min(done, total), total } : null;
@@ -628,6 +637,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
       if (!sync.bootstrapComplete) await bootstrap();
       else setState('syncing');
+      const pushDue = pushNow || performance.now() >= pushNotBefore;
       const pushFailure = await pushStep();
       await pullToEnd();
       progress = null;
@@ -642,6 +652,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       } else {
         failures = 0;
         lastError = null;
+        // The push's back-off ran out while this pull (between retries) ran: its turn is now,
+        // not at the next poke or poll (an hour away, or never, for a quiet organization).
+        if (!pushDue && pendingCount(db) > 0) again = true;
       }
       setState('online');
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { CommandName } from '@shared/commands/catalogue';
 import { ERROR_CODES, SeatdeskError, errorCodeSchema, type ErrorCode } from '@shared/errors';
+import type { SettledRefusal } from '@shared/ipc/contract';
 import type { SyncIssue } from '@shared/ipc/models';
 import type { MutationOutcome } from '@shared/sync/protocol';
 import type { CacheDatabase } from '../db/open';
@@ -84,9 +85,9 @@ function refusedEarlierInBatch(db: CacheDatabase, command: IssueContext['command
   return { code: code.success ? code.data : null, message: row.message ?? '' };
 }
 
-/** Records a conflict or rejection once; answers whether it was new. */
-export function recordIssue(db: CacheDatabase, context: IssueContext, outcome: MutationOutcome, theirs: unknown, now: Date): boolean {
-  if (outcome.status === 'applied') return false;
+/** Records a conflict or rejection once; answers it when it was new (null: applied, or known already). */
+export function recordIssue(db: CacheDatabase, context: IssueContext, outcome: MutationOutcome, theirs: unknown, now: Date): SettledRefusal | null {
+  if (outcome.status === 'applied') return null;
   const { command } = context;
   let status: 'conflict' | 'rejected' = outcome.status;
   let code: ErrorCode | null = outcome.code ?? (outcome.status === 'conflict' ? 'VERSION_CONFLICT' : null);
@@ -99,6 +100,7 @@ export function recordIssue(db: CacheDatabase, context: IssueContext, outcome: M
     code = refusedBefore.code ?? code;
     serviceMessage = `It depended on the change before it in the same action, which was refused. ${code === null ? '' : ERROR_CODES[code].summary}`.trim();
   }
+  const message = issueMessage(status, code, serviceMessage, command.name, context.mine.row ?? context.base, command.args);
   const result = db
     .prepare(
       `INSERT OR IGNORE INTO sync_issues
@@ -114,13 +116,22 @@ export function recordIssue(db: CacheDatabase, context: IssueContext, outcome: M
       command.entityId,
       command.orgId,
       code,
-      issueMessage(status, code, serviceMessage, command.name, context.mine.row ?? context.base, command.args),
+      message,
       JSON.stringify(context.base ?? null),
       JSON.stringify(context.mine),
       JSON.stringify(theirs ?? null),
       now.toISOString(),
     );
-  return result.changes > 0;
+  if (result.changes === 0) return null;
+  return {
+    issueId: Number(result.lastInsertRowid),
+    mutationId: command.mutationId,
+    batchId: command.batchId,
+    kind: status,
+    code,
+    commandName: command.name,
+    message,
+  };
 }
 
 interface RawIssue {

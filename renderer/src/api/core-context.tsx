@@ -4,6 +4,7 @@ import type { CoreEvent } from '@shared/ipc/contract';
 import type { SeatdeskClient } from '@shared/ipc/channels';
 import type { OrgNode, SyncStatus } from '@shared/ipc/models';
 import type { CoreConnection } from '../bridge';
+import { resetChangeTracking, useToastStore } from '../state/toast-store';
 import { ancestorsFrom, isAffected } from './invalidation';
 import { queryKeys } from './query-keys';
 
@@ -30,6 +31,12 @@ export function applyCoreEvent(queryClient: QueryClient, event: CoreEvent): void
     case 'session.changed':
       // Shell resets the other queries when the account actually changed (useSessionReset).
       void queryClient.invalidateQueries({ queryKey: queryKeys.session });
+      // Another account counts its changes from 1 again.
+      resetChangeTracking();
+      return;
+    case 'sync.settled':
+      // The service answered queued changes: their confirmations show, refusals say why.
+      useToastStore.getState().settled(event.through, event.refused);
       return;
     case 'sync.status':
       queryClient.setQueryData<SyncStatus>(queryKeys.syncStatus, event.status);
