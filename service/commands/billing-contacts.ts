@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { SeatdeskError } from '@shared/errors';
 import type { CommandArgs } from '@shared/commands/catalogue';
-import { emailKey, sameEmail } from '@shared/email';
-import type { BillingContact } from '@shared/domain/billing-contact';
-import { effectivePermissions } from '@shared/domain/permissions';
+import { emailKey } from '@shared/email';
+import { contactTakenRefusal, pickedUserRefusal, type BillingContact } from '@shared/domain/billing-contact';
+import { refuseIf } from '@shared/domain/refusal';
 import { toBillingContact, toRole, toUser, type Row } from '../db/rows';
 import { checkVersion, notFound, recordAudit, type CommandContext } from './context';
 import { assertIdFree } from './users';
-
-function invalid(path: string, message: string): SeatdeskError {
-  return new SeatdeskError('VALIDATION', message, [{ path, message }]);
-}
 
 async function loadContactForUpdate(ctx: CommandContext, orgId: string, contactId: string): Promise<BillingContact> {
   const [row] = await ctx.tx.query<Row>('SELECT * FROM billing_contacts WHERE id = $1 AND org_id = $2 FOR UPDATE', [contactId, orgId]);
@@ -18,26 +13,25 @@ async function loadContactForUpdate(ctx: CommandContext, orgId: string, contactI
   return toBillingContact(row);
 }
 
-/** A contact picked from the users must be one of the organization's users who may see billing, with that user's address. */
+/** A contact picked from the users: the shared rule over the user and their roles. */
 async function assertPickableUser(ctx: CommandContext, orgId: string, userId: string, email: string): Promise<void> {
   const [row] = await ctx.tx.query<Row>('SELECT * FROM users WHERE id = $1 AND org_id = $2', [userId, orgId]);
-  if (row === undefined) throw invalid('userId', 'That user is not a user of this organization.');
-  const user = toUser(row);
-  const roles = user.roleIds.length === 0 ? [] : (await ctx.tx.query<Row>('SELECT * FROM roles WHERE org_id = $1 AND id = ANY ($2::uuid[])', [orgId, user.roleIds])).map(toRole);
-  if (!effectivePermissions(roles, user.permissions).includes('billing.view')) {
-    throw invalid('userId', `${user.email} does not have the billing.view permission, so cannot be a billing contact.`);
-  }
-  if (!sameEmail(user.email, email)) throw invalid('email', `A contact picked from the users has the user's address, ${user.email}.`);
+  const user = row === undefined ? undefined : toUser(row);
+  const roles =
+    user === undefined || user.roleIds.length === 0
+      ? []
+      : (await ctx.tx.query<Row>('SELECT * FROM roles WHERE org_id = $1 AND id = ANY ($2::uuid[])', [orgId, user.roleIds])).map(toRole);
+  refuseIf(pickedUserRefusal(user, roles, email));
 }
 
 /** Each address is a billing contact of an organization at most once; its kinds say what it receives. */
 async function assertEmailNotAContact(ctx: CommandContext, orgId: string, email: string, exceptId: string | null): Promise<void> {
-  const [taken] = await ctx.tx.query('SELECT 1 FROM billing_contacts WHERE org_id = $1 AND lower(email) = $2 AND id IS DISTINCT FROM $3', [
+  const taken = await ctx.tx.query<{ email: string }>('SELECT email FROM billing_contacts WHERE org_id = $1 AND lower(email) = $2 AND id IS DISTINCT FROM $3', [
     orgId,
     emailKey(email),
     exceptId,
   ]);
-  if (taken !== undefined) throw invalid('email', `${email} is already a billing contact of this organization.`);
+  refuseIf(contactTakenRefusal(email, taken.map((row) => row.email)));
 }
 
 export async function addBillingContact(ctx: CommandContext, args: CommandArgs<'addBillingContact'>): Promise<BillingContact> {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandInput } from './queue';
 import { SYNCED_ENTITY_NAMES, type SyncedEntityName } from '@shared/sync/protocol';
+import { ADMIN_ROLE_KEYS } from '@shared/domain/role';
 import { ENTITY_TABLES as SERVICE_TABLES } from '../../../service/db/rows';
 import { DEMO_NOW } from '../../../test/support/commands';
 import { startTestService, type TestService } from '../../../test/support/service';
@@ -48,7 +49,8 @@ describe('local mutators against the service', () => {
   }
   const id = async (sql: string, params: unknown[] = []) => (await one<{ id: string }>(sql, params)).id;
   const orgId = (name: string) => id('SELECT id FROM orgs WHERE name = $1', [name]);
-  const NOT_ADMIN = `NOT EXISTS (SELECT 1 FROM roles r WHERE r.id = ANY (u.role_ids) AND r.built_in_key IN ('owner', 'administrator'))`;
+  // $2 binds the shared list of administrator roles (ADMIN_ROLE_KEYS).
+  const NOT_ADMIN = `NOT EXISTS (SELECT 1 FROM roles r WHERE r.id = ANY (u.role_ids) AND r.built_in_key = ANY ($2::text[]))`;
   const version = async (table: string, rowId: string) => (await one<{ version: number }>(`SELECT version FROM ${table} WHERE id = $1`, [rowId])).version;
 
   type Snapshot = Record<string, Record<string, { orgId: string; version: number; data: unknown }>>;
@@ -74,8 +76,8 @@ describe('local mutators against the service', () => {
     const adventure = await orgId('Adventure Works Legal');
 
     const toActivate = await id("SELECT id FROM users WHERE org_id = $1 AND status = 'deactivated' LIMIT 1", [margies]);
-    const toDeactivate = await id(`SELECT id FROM users u WHERE org_id = $1 AND status = 'active' AND ${NOT_ADMIN} ORDER BY email LIMIT 1`, [margies]);
-    const toEdit = await id(`SELECT id FROM users u WHERE org_id = $1 AND status = 'active' AND ${NOT_ADMIN} ORDER BY email DESC LIMIT 1`, [margies]);
+    const toDeactivate = await id(`SELECT id FROM users u WHERE org_id = $1 AND status = 'active' AND ${NOT_ADMIN} ORDER BY email LIMIT 1`, [margies, ADMIN_ROLE_KEYS]);
+    const toEdit = await id(`SELECT id FROM users u WHERE org_id = $1 AND status = 'active' AND ${NOT_ADMIN} ORDER BY email DESC LIMIT 1`, [margies, ADMIN_ROLE_KEYS]);
     const pendingUser = await id("SELECT id FROM users WHERE org_id = $1 AND status = 'pending' LIMIT 1", [margies]);
     // A billing contact and the provider's primary contact: removing them unlinks both.
     const billingUser = await id("SELECT id FROM users WHERE email_key = 'billing@northwind.example'");

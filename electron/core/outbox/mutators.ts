@@ -11,7 +11,7 @@ import {
   RoleLookup,
   type AdminChange,
 } from '@shared/domain/administrators';
-import type { BillingContact } from '@shared/domain/billing-contact';
+import { contactTakenRefusal, pickedUserRefusal, type BillingContact } from '@shared/domain/billing-contact';
 import { idInUseRefusal } from '@shared/domain/ids';
 import { childOrgRefusal, primaryContactRefusal, type Organization } from '@shared/domain/organization';
 import { removePaymentMethodRefusal, type PaymentMethod } from '@shared/domain/payment-method';
@@ -116,6 +116,19 @@ function assertIdFree(ctx: MutationContext, entity: EntityName, id: string, path
 function assertRoleNameFree(ctx: MutationContext, orgId: string, name: string, exceptId: string | null): void {
   const taken = ctx.view.where<Role>('role', 'org_id = ? AND lower(trim(name)) = ? AND id IS NOT ?', orgId, roleNameKey(name), exceptId);
   refuseIf(roleNameTakenRefusal(name, taken.map((row) => row.data.name)));
+}
+
+/** A contact picked from the users: one of the organization's users who may see billing, with that user's address. */
+function assertPickableUser(ctx: MutationContext, orgId: string, userId: string, email: string): void {
+  const user = ctx.view.get<User>('user', userId);
+  const inOrg = user !== null && user.orgId === orgId ? user.data : undefined;
+  const roles = inOrg === undefined ? [] : inOrg.roleIds.flatMap((id) => ctx.view.get<Role>('role', id)?.data ?? []).filter((role) => role.orgId === orgId);
+  refuseIf(pickedUserRefusal(inOrg, roles, email));
+}
+
+function assertNotAContact(ctx: MutationContext, orgId: string, email: string, exceptId: string | null): void {
+  const taken = ctx.view.where<BillingContact>('billing_contact', 'org_id = ? AND email = ? COLLATE NOCASE AND id IS NOT ?', orgId, emailKey(email), exceptId);
+  refuseIf(contactTakenRefusal(email, taken.map((row) => row.data.email)));
 }
 
 function rolesOf(ctx: MutationContext, orgId: string): Role[] {
@@ -331,6 +344,8 @@ export const MUTATORS: Mutators = {
     apply(ctx, args) {
       const id = args.id ?? randomUUID();
       assertIdFree(ctx, 'billing_contact', id);
+      if (args.userId !== null) assertPickableUser(ctx, args.orgId, args.userId, args.email);
+      assertNotAContact(ctx, args.orgId, args.email, null);
       ctx.view.insert(
         'billing_contact',
         created<BillingContact>(ctx, { id, orgId: args.orgId, email: args.email, userId: args.userId, kinds: args.kinds }),
@@ -341,6 +356,10 @@ export const MUTATORS: Mutators = {
     target: (args) => args.contactId,
     apply(ctx, args) {
       const before = existing<BillingContact>(ctx, 'billing_contact', args.contactId, args.orgId, 'billing contact');
+      if (args.email !== undefined) {
+        if (before.data.userId !== null) assertPickableUser(ctx, args.orgId, before.data.userId, args.email);
+        assertNotAContact(ctx, args.orgId, args.email, before.id);
+      }
       const changes: Partial<BillingContact> = fieldsGiven(args, ['email', 'kinds']);
       ctx.view.upsert('billing_contact', changed(ctx, before, changes));
     },

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { toggleIn } from '../../forms/lists';
-import { EMAIL_KINDS, EMAIL_KIND_LABELS, type EmailKind } from '@shared/domain/billing-contact';
+import { contactTakenRefusal, EMAIL_KINDS, EMAIL_KIND_LABELS, type EmailKind } from '@shared/domain/billing-contact';
 import { fullName, type User } from '@shared/domain/user';
 import { emailKey } from '@shared/email';
 import type { BillingContactRow } from '@shared/ipc/models';
@@ -46,8 +46,10 @@ export function AddContactDialog({
       return;
     }
     const address = source === 'user' ? (picked?.email ?? '') : email;
-    if (source === 'email' && taken.has(emailKey(address))) {
-      setErrors({ email: 'This address is already a billing contact.' });
+    // The rule the core and the service apply, in its words, before anything is queued.
+    const alreadyContact = source === 'email' ? contactTakenRefusal(address.trim(), existing.map((contact) => contact.email)) : null;
+    if (alreadyContact !== null) {
+      setErrors({ email: alreadyContact.message });
       return;
     }
     const checked = checkCommand('addBillingContact', { orgId, email: address, userId: source === 'user' ? userId : null, kinds });
