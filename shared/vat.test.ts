@@ -10,12 +10,12 @@ describe('normalizeVatNumber', () => {
 });
 
 describe('validateVatNumber', () => {
-  it('lists the EU prefixes plus XI, with EL for Greece', () => {
-    expect(VAT_COUNTRY_PREFIXES).toHaveLength(28);
+  it('lists the EU prefixes plus XI, GB, CH and NO, with EL for Greece', () => {
+    expect(VAT_COUNTRY_PREFIXES).toHaveLength(31);
     expect(VAT_COUNTRY_PREFIXES).toContain('EL');
     expect(VAT_COUNTRY_PREFIXES).toContain('XI');
+    expect(VAT_COUNTRY_PREFIXES).toEqual(expect.arrayContaining(['GB', 'CH', 'NO']));
     expect(VAT_COUNTRY_PREFIXES).not.toContain('GR');
-    expect(VAT_COUNTRY_PREFIXES).not.toContain('GB');
   });
 
   it.each([
@@ -59,6 +59,11 @@ describe('validateVatNumber', () => {
     ['XI123456789012', 'XI'],
     ['XIGD123', 'XI'],
     ['XIHA567', 'XI'],
+    ['GB123456789', 'GB'],
+    ['GB123456789012', 'GB'],
+    ['GBGD001', 'GB'],
+    ['GBHA599', 'GB'],
+    ['NO123456789MVA', 'NO'],
   ])('accepts %s (%s)', (input, country) => {
     expect(validateVatNumber(input)).toEqual({ ok: true, value: input, country });
   });
@@ -96,10 +101,42 @@ describe('validateVatNumber', () => {
     ['SK123456789', '10 digits'],
     ['XI12345678', '9 or 12 digits'],
     ['XIGD567', '9 or 12 digits'],
+    ['GB12345678', '9 or 12 digits (or GD or HA and 3 digits)'],
+    ['GB1234567890', '9 or 12 digits'],
+    ['GBGD500', '9 or 12 digits'], // GD is 000-499
+    ['GBHA499', '9 or 12 digits'], // HA is 500-999
+    ['NO123456789', '9 digits and MVA'],
+    ['NO12345678MVA', '9 digits and MVA'],
   ])('refuses %s, naming the format', (input, format) => {
     const result = validateVatNumber(input);
     expect(result).toMatchObject({ ok: false, reason: 'BAD_FORMAT' });
     if (!result.ok) expect(result.message).toContain(`${input.slice(0, 2)} followed by ${format}`);
+  });
+
+  it.each([
+    ['CHE-123.456.789 MWST', 'CHE123456789MWST'],
+    ['che 123 456 789 tva', 'CHE123456789TVA'],
+    ['CHE-123.456.789 IVA', 'CHE123456789IVA'],
+    ['CHE-123.456.789', 'CHE123456789'],
+  ])('accepts the Swiss form %s, normalised to %s', (input, value) => {
+    expect(validateVatNumber(input)).toEqual({ ok: true, value, country: 'CH' });
+  });
+
+  it.each(['CHE-123.456.78 MWST', 'CH123456789MWST', 'CHE-123.456.789 VAT', 'CHE-123.456.7890'])('refuses the Swiss %s, with the CHE form', (input) => {
+    expect(validateVatNumber(input)).toEqual({
+      ok: false,
+      reason: 'BAD_FORMAT',
+      message: 'A VAT number from Switzerland is CHE followed by 9 digits and MWST, TVA or IVA, such as CHE-123.456.789 MWST.',
+    });
+  });
+
+  it('normalises the British and Norwegian forms people write', () => {
+    expect(validateVatNumber('GB 123 4567 89')).toEqual({ ok: true, value: 'GB123456789', country: 'GB' });
+    expect(validateVatNumber('no 123 456 789 mva')).toEqual({ ok: true, value: 'NO123456789MVA', country: 'NO' });
+    expect(validateVatNumber('NO 123456789')).toMatchObject({
+      ok: false,
+      message: 'A VAT number from Norway is NO followed by 9 digits and MVA, such as NO123456789MVA.',
+    });
   });
 
   it('names the country and an example in the message', () => {
@@ -120,7 +157,7 @@ describe('validateVatNumber', () => {
 
   it('refuses unknown prefixes and hints at EL for GR', () => {
     expect(validateVatNumber('US123456789')).toMatchObject({ ok: false, reason: 'UNKNOWN_PREFIX' });
-    expect(validateVatNumber('GB123456789')).toMatchObject({ ok: false, reason: 'UNKNOWN_PREFIX' });
+    expect(validateVatNumber('CA123456789')).toMatchObject({ ok: false, reason: 'UNKNOWN_PREFIX' });
     expect(validateVatNumber('123456789')).toMatchObject({ ok: false, reason: 'UNKNOWN_PREFIX' });
     const greek = validateVatNumber('GR123456789');
     expect(greek).toMatchObject({ ok: false, reason: 'UNKNOWN_PREFIX' });

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { textRule } from './text';
 
 /**
- * Format checks of EU VAT numbers (as VIES describes them) by country prefix. This checks
- * the shape only; whether a number is registered is VIES's business.
+ * Format checks of VAT numbers by country prefix: the EU's (as VIES describes them, with XI for
+ * Northern Ireland), the United Kingdom's, Switzerland's (MWST/TVA/IVA) and Norway's (MVA).
+ * This checks the shape only; whether a number is registered is VIES's (or HMRC's, the Swiss
+ * UID register's, Brønnøysund's) business.
  */
 
 interface VatFormat {
@@ -11,6 +13,8 @@ interface VatFormat {
   pattern: RegExp;
   /** What follows the prefix, completing "<prefix> followed by ...". */
   format: string;
+  /** The prefix as people write it, when longer than the two letters (Switzerland's CHE). */
+  lead?: string;
   example: string;
 }
 
@@ -18,6 +22,13 @@ const VAT_FORMATS = {
   AT: { country: 'Austria', pattern: /^U\d{8}$/, format: 'U and 8 digits', example: 'ATU12345678' },
   BE: { country: 'Belgium', pattern: /^[01]\d{9}$/, format: '10 digits starting with 0 or 1', example: 'BE0123456789' },
   BG: { country: 'Bulgaria', pattern: /^\d{9,10}$/, format: '9 or 10 digits', example: 'BG123456789' },
+  CH: {
+    country: 'Switzerland',
+    lead: 'CHE',
+    pattern: /^E\d{9}(MWST|TVA|IVA)?$/,
+    format: '9 digits and MWST, TVA or IVA',
+    example: 'CHE-123.456.789 MWST',
+  },
   CY: { country: 'Cyprus', pattern: /^\d{8}[A-Z]$/, format: '8 digits and a letter', example: 'CY12345678X' },
   CZ: { country: 'Czechia', pattern: /^\d{8,10}$/, format: '8 to 10 digits', example: 'CZ12345678' },
   DE: { country: 'Germany', pattern: /^\d{9}$/, format: '9 digits', example: 'DE123456789' },
@@ -37,6 +48,12 @@ const VAT_FORMATS = {
     format: '2 letters or digits and 9 digits',
     example: 'FR12345678901',
   },
+  GB: {
+    country: 'the United Kingdom',
+    pattern: /^(\d{9}|\d{12}|GD[0-4]\d{2}|HA[5-9]\d{2})$/,
+    format: '9 or 12 digits (or GD or HA and 3 digits)',
+    example: 'GB123456789',
+  },
   HR: { country: 'Croatia', pattern: /^\d{11}$/, format: '11 digits', example: 'HR12345678901' },
   HU: { country: 'Hungary', pattern: /^\d{8}$/, format: '8 digits', example: 'HU12345678' },
   IE: {
@@ -51,6 +68,7 @@ const VAT_FORMATS = {
   LV: { country: 'Latvia', pattern: /^\d{11}$/, format: '11 digits', example: 'LV12345678901' },
   MT: { country: 'Malta', pattern: /^\d{8}$/, format: '8 digits', example: 'MT12345678' },
   NL: { country: 'the Netherlands', pattern: /^\d{9}B\d{2}$/, format: '9 digits, B and 2 digits', example: 'NL123456789B01' },
+  NO: { country: 'Norway', pattern: /^\d{9}MVA$/, format: '9 digits and MVA', example: 'NO123456789MVA' },
   PL: { country: 'Poland', pattern: /^\d{10}$/, format: '10 digits', example: 'PL1234567890' },
   PT: { country: 'Portugal', pattern: /^\d{9}$/, format: '9 digits', example: 'PT123456789' },
   RO: { country: 'Romania', pattern: /^[1-9]\d{1,9}$/, format: '2 to 10 digits', example: 'RO1234567890' },
@@ -88,7 +106,7 @@ export function validateVatNumber(input: string): VatValidation {
   const prefix = value.slice(0, 2);
   if (!isPrefix(prefix)) {
     // People often type ISO's GR for Greece, but VAT numbers use EL.
-    const hint = prefix === 'GR' ? 'Greek VAT numbers start with EL, not GR.' : 'An EU VAT number starts with its country prefix, such as DE or NL.';
+    const hint = prefix === 'GR' ? 'Greek VAT numbers start with EL, not GR.' : 'A VAT number starts with its country prefix, such as DE, NL or GB.';
     return { ok: false, reason: 'UNKNOWN_PREFIX', message: `${hint} Known prefixes: ${VAT_COUNTRY_PREFIXES.join(', ')}.` };
   }
 
@@ -97,7 +115,7 @@ export function validateVatNumber(input: string): VatValidation {
     return {
       ok: false,
       reason: 'BAD_FORMAT',
-      message: `A VAT number from ${format.country} is ${prefix} followed by ${format.format}, such as ${format.example}.`,
+      message: `A VAT number from ${format.country} is ${format.lead ?? prefix} followed by ${format.format}, such as ${format.example}.`,
     };
   }
   return { ok: true, value, country: prefix };

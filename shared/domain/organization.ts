@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { trimmedText } from '../text';
 import { emailSchema } from '../email';
 import { vatNumberSchema } from '../vat';
+import { countryCodeSchema } from '../countries';
 import { entityBaseShape, uuidSchema } from './ids';
 import { refusal, type Refusal } from './refusal';
 
@@ -9,9 +10,8 @@ export const ORG_KINDS = ['provider', 'reseller', 'customer'] as const;
 export const orgKindSchema = z.enum(ORG_KINDS);
 export type OrgKind = z.infer<typeof orgKindSchema>;
 
-export const countryCodeSchema = trimmedText('Countries')
-  .toUpperCase()
-  .regex(/^[A-Z]{2}$/, 'A country is a 2-letter ISO 3166-1 code, such as NL.');
+/** Countries are ISO 3166-1 alpha-2 codes from the shared list (shared/countries.ts). */
+export { countryCodeSchema };
 
 export const addressSchema = z.object({
   line1: trimmedText('Addresses').min(1, 'Enter the street and number.').max(200),
@@ -22,6 +22,15 @@ export const addressSchema = z.object({
   country: countryCodeSchema,
 });
 export type Address = z.infer<typeof addressSchema>;
+
+/**
+ * An address as stored: any two letters for the country, since versions before the country
+ * list accepted any. A command (updateOrg) checks new addresses with addressSchema; a row read
+ * back is never left out of a client's copy for an old code.
+ */
+export const storedAddressSchema = addressSchema.extend({
+  country: trimmedText('Countries').toUpperCase().regex(/^[A-Z]{2}$/, 'Countries are stored as 2-letter codes.'),
+});
 
 /** Tax rate in basis points: 2100 is 21 %. */
 export const taxRateSchema = z.int().min(0).max(10_000);
@@ -39,8 +48,8 @@ export const organizationSchema = z.object({
   accountEmail: emailSchema,
   billingEmail: emailSchema.nullable(),
   vatNumber: vatNumberSchema.nullable(),
-  billingAddress: addressSchema.nullable(),
-  shippingAddress: addressSchema.nullable(),
+  billingAddress: storedAddressSchema.nullable(),
+  shippingAddress: storedAddressSchema.nullable(),
   primaryContactUserId: uuidSchema.nullable(),
   taxRate: taxRateSchema,
 });

@@ -1,4 +1,5 @@
 import type { FieldErrors } from '../../forms/field-errors';
+import { CountryCombobox } from '../../components/CountryCombobox';
 import { TextField } from '../../forms/fields';
 import type { AddressForm } from './account-form';
 
@@ -29,7 +30,14 @@ export function AddressFields({
       <TextField label="Postal code" {...field('postalCode')} required autoComplete="postal-code" />
       <TextField label="City" {...field('city')} required autoComplete="address-level2" />
       <TextField label="Region" {...field('region')} autoComplete="address-level1" />
-      <TextField label="Country" {...field('country')} required autoComplete="country" hint="2-letter code, such as NL" maxLength={2} />
+      <CountryCombobox
+        label="Country"
+        value={value.country}
+        onValue={(country) => onChange({ ...value, country })}
+        error={errors[`${prefix}.country`]}
+        required
+        disabled={disabled}
+      />
     </div>
   );
 }

@@ -46,4 +46,14 @@ describe('account form', () => {
     expect(parsed.success && parsed.data.shippingAddress?.country).toBe('NL');
     expect(updateOrgArgs(account, { ...formFromAccount(account), billingAddress: null })).toEqual({ orgId: account.id, version: 7, billingAddress: null });
   });
+
+  it('sends a country that was typed but not picked as it is, so the shared schema refuses it in words', () => {
+    const typed = (country: string) =>
+      COMMANDS.updateOrg.args.safeParse(updateOrgArgs(account, { ...formFromAccount(account), billingAddress: { ...formFromAccount(account).billingAddress!, country } }));
+    expect(typed('Nether').error?.issues).toEqual([
+      expect.objectContaining({ path: ['billingAddress', 'country'], message: expect.stringMatching(/^Pick the country from the list/) }),
+    ]);
+    expect(typed('ZZ').error?.issues[0]?.message).toBe('“ZZ” is not a country code. Pick the country from the list.');
+    expect(typed('BE').success).toBe(true);
+  });
 });
