@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prorate } from '@shared/domain/proration';
-import { toSubscription } from '../db/rows';
+import { toInvoice, toSubscription } from '../db/rows';
+import { runLifecycle } from '../lifecycle/run';
 import { testDatabases } from '../../test/support/service';
 import { DEMO_NOW, auditOf, startCommandKit, type CommandKit } from '../../test/support/commands';
 
@@ -92,5 +93,39 @@ describe.each(testDatabases())('changing seats and plan (%s)', (database) => {
     const session = await kit.test.signIn(String(viewer['email']));
     const before = (await sub.read()).quantity;
     await kit.expectRefused(sub.orgId, 'FORBIDDEN', 403, () => kit.call('POST', `${sub.path}/quantity`, { quantity: before + 1 }, session.accessToken));
+  });
+
+  // Last: it moves the clock on. The changes above were made on 2 November (29 of 30 days left).
+  it("bills the period's invoice prorated: the old seats until the change, the new ones from its day", async () => {
+    const backup = await subscription('Contoso Dental', 'Seatdesk Backup');
+    const changes = await auditOf(kit, backup.id);
+    const firstQuantity = Number((changes[0]?.['before'] as { quantity: number }).quantity);
+    const finalQuantity = (await backup.read()).quantity;
+    expect([firstQuantity, finalQuantity]).toEqual([20, 1]);
+    const when = new Date('2026-12-01T00:05:00Z');
+    kit.test.setNow(when);
+    await runLifecycle(kit.test.store, { asOf: when, now: when });
+    const invoice = toInvoice(
+      await kit.one("SELECT * FROM invoices WHERE org_id = $1 AND period_end = '2026-11-30' AND currency = 'EUR'", [backup.orgId]),
+    );
+    const lines = invoice.lines.filter((line) => line.subscriptionId === backup.id);
+    // The arrears line at the final seat count, then one correction per change:
+    // 20 -> 22: prorated 5.80, whole month 6.00, so -0.20; 22 -> 1: prorated -60.90, whole month -63.00, so +2.10.
+    expect(lines).toEqual([
+      expect.objectContaining({ quantity: 1, unitPrice: 300, amount: 300 }),
+      { subscriptionId: backup.id, description: 'Proration: 20 to 22 seats from 2026-11-02 (29 of 30 days)', quantity: 1, unitPrice: -20, amount: -20 },
+      { subscriptionId: backup.id, description: 'Proration: 22 to 1 seat from 2026-11-02 (29 of 30 days)', quantity: 1, unitPrice: 210, amount: 210 },
+    ]);
+    // 20 seats for the whole month, plus the two prorated changes: 60.00 + 5.80 - 60.90 = 4.90.
+    expect(lines.reduce((sum, line) => sum + line.amount, 0)).toBe(6000 + 580 - 6090);
+    expect(invoice.subtotal).toBe(invoice.lines.reduce((sum, line) => sum + line.amount, 0));
+
+    const pro = await subscription('Contoso Dental', 'Seatdesk Pro');
+    const proLines = invoice.lines.filter((line) => line.subscriptionId === pro.id);
+    expect(proLines).toHaveLength(2);
+    const users = proLines[0]!.quantity;
+    // Business (12.50) until 2 November, Standard (8.90) from it: the 1 day at 12.50 is charged back in.
+    expect(proLines[0]).toMatchObject({ unitPrice: 890, amount: 890 * users });
+    expect(proLines[1]).toMatchObject({ description: 'Proration: Business to Standard plan from 2026-11-02 (29 of 30 days)', amount: Math.round((360 * users) / 30) });
   });
 });

@@ -12,7 +12,9 @@ import {
   invoiceNumber,
   isoInstant,
   periodLabel,
+  prorationLines,
   type BillingPeriod,
+  type SubscriptionChangeEvent,
 } from '../billing/invoice-math';
 import { toInvoice, toSubscription, type Row } from '../db/rows';
 import type { Sql } from '../db/store';
@@ -88,10 +90,12 @@ interface OrgFacts {
   activeUsers: number;
   primaryContactEmail: string | null;
   subscriptions: Subscription[];
+  /** Changes of seats or plan, from their audit events: the invoice prorates them. */
+  changes: SubscriptionChangeEvent[];
   contacts: { email: string; kinds: EmailKind[] }[];
 }
 
-async function loadOrgFacts(tx: Sql): Promise<OrgFacts[]> {
+async function loadOrgFacts(tx: Sql, asOf: string): Promise<OrgFacts[]> {
   const orgs = await tx.query<Row>(
     `SELECT o.id, o.name, o.tax_rate, o.created_at, p.email AS primary_email,
             (SELECT max(i.period_end) FROM invoices i WHERE i.org_id = o.id) AS last_invoiced,
@@ -113,10 +117,21 @@ async function loadOrgFacts(tx: Sql): Promise<OrgFacts[]> {
       activeUsers: Number(org['active_users']),
       primaryContactEmail: org['primary_email'] === null ? null : String(org['primary_email']),
       subscriptions: [],
+      changes: [],
       contacts: [],
     });
   }
   for (const subscription of subscriptions) facts.get(subscription.orgId)?.subscriptions.push(subscription);
+  // Changes from the start of last year on: enough for any period a run bills after them.
+  const changes = await tx.query<{ org_id: string; entity_id: string; at: unknown; before: SubscriptionChangeEvent['before']; after: SubscriptionChangeEvent['after'] }>(
+    `SELECT org_id, entity_id, at, before, after FROM audit_events
+     WHERE entity = 'subscription' AND action IN ('changeSubscriptionQuantity', 'changeSubscriptionPlan')
+       AND at >= $1 ORDER BY at, seq`,
+    [`${new Date(asOf).getUTCFullYear() - 1}-01-01T00:00:00Z`],
+  );
+  for (const change of changes) {
+    facts.get(change.org_id)?.changes.push({ subscriptionId: change.entity_id, at: new Date(change.at as string).toISOString(), before: change.before, after: change.after });
+  }
   for (const contact of contacts) facts.get(contact.org_id)?.contacts.push({ email: contact.email, kinds: contact.kinds });
   return [...facts.values()];
 }
@@ -167,11 +182,12 @@ export async function runBilling(tx: Sql, asOf: string, now: Date, by: SystemAct
   const invoices: Invoice[] = [];
   const changedOrgs = new Set<string>();
 
-  for (const org of await loadOrgFacts(tx)) {
+  for (const org of await loadOrgFacts(tx, until)) {
     const currencies = [...new Set(org.subscriptions.map((subscription) => subscription.currency))].sort();
     for (const period of periodsToBill(org, until, coveredThrough)) {
       for (const currency of currencies) {
-        const lines = computeInvoiceLines(org.subscriptions, org.activeUsers, period, currency);
+        const charged = computeInvoiceLines(org.subscriptions, org.activeUsers, period, currency);
+        const lines = [...charged, ...prorationLines(org.changes, charged, org.activeUsers, period)];
         if (lines.length === 0) continue;
         const totals = computeInvoiceTotals(lines, org.taxRate, currency);
         sequence += 1;
