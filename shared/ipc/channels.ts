@@ -11,10 +11,12 @@ import {
   orgScopeSchema,
   userListQuerySchema,
   type AccountDetails,
+  type AuditActor,
   type AuditPage,
   type BillingContactRow,
   type CsvImportPreview,
   type ExportedFile,
+  type HomeSummary,
   type InvoiceDetail,
   type InvoiceSummary,
   type OrgNode,
@@ -83,6 +85,10 @@ export const ipcContract = {
     /** Every organization in the signed-in user's scope, for the switcher. */
     tree: channel(z.void()).returns<OrgNode[]>(),
   },
+  home: {
+    /** The Home screen of an organization and everything below it, from the offline cache. */
+    summary: channel(orgId).returns<HomeSummary>(),
+  },
   users: {
     list: channel(userListQuerySchema).returns<UserPage>(),
     get: channel(z.strictObject({ userId: uuidSchema })).returns<UserRow | null>(),
@@ -113,6 +119,8 @@ export const ipcContract = {
   },
   audit: {
     list: channel(auditQuerySchema).returns<AuditPage>(),
+    /** Who made changes in the scope, for the "Who" filter. */
+    actors: channel(orgScopeSchema).returns<AuditActor[]>(),
   },
   commands: {
     /** Queues one command of the catalogue; its args are checked against the command's schema. */

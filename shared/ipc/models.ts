@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { text, trimmedText } from '../text';
-import { uuidSchema } from '../domain/ids';
+import { isoDateTimeSchema, uuidSchema } from '../domain/ids';
 import type { Organization, OrgKind } from '../domain/organization';
 import type { User } from '../domain/user';
 import type { Role } from '../domain/role';
 import type { BillingContact } from '../domain/billing-contact';
-import type { Subscription } from '../domain/subscription';
+import type { Subscription, SubscriptionStatus } from '../domain/subscription';
 import type { Invoice, InvoiceStatus } from '../domain/invoice';
 import type { PaymentMethod } from '../domain/payment-method';
 import type { AuditEvent } from '../domain/audit';
@@ -132,6 +132,14 @@ export interface PaymentMethodRow extends PaymentMethod {
 export const auditQuerySchema = orgScopeSchema.extend({
   entity: text('Kinds of item').max(50).optional(),
   q: trimmedText('Searches').max(200).optional(),
+  /** Changes made at or after this instant (the start of a local day, sent in UTC). */
+  from: isoDateTimeSchema.optional(),
+  /** Changes made before this instant. */
+  to: isoDateTimeSchema.optional(),
+  /** Changes made by this person (their email as recorded, compared case-insensitively). */
+  actorEmail: text('Email addresses').max(320).optional(),
+  /** Changes to this one item (a user, a role, ...): its history. */
+  entityId: uuidSchema.optional(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(1000).default(200),
 });
@@ -140,6 +148,76 @@ export type AuditQuery = z.input<typeof auditQuerySchema>;
 export interface AuditPage {
   items: AuditEvent[];
   total: number;
+}
+
+/** Someone who made changes in the scope, for the audit log's "Who" filter. */
+export interface AuditActor {
+  email: string;
+  /** Their name when they are a user in the offline copy; null for the system or someone unknown. */
+  name: string | null;
+  changes: number;
+}
+
+/** A subscription on the Home screen's list: the date is the trial end, contract end or cancellation. */
+export interface HomeSubscriptionItem {
+  subscriptionId: string;
+  orgId: string;
+  orgName: string;
+  product: string;
+  plan: string;
+  status: SubscriptionStatus;
+  date: string;
+}
+
+/**
+ * The Home screen: an organization and everything below it, from the offline cache, as of the
+ * core's clock (asOf). Money is per currency, never added across currencies; lists hold the first
+ * few items (soonest or largest first), counts all of them.
+ */
+export interface HomeSummary {
+  orgId: string;
+  asOf: string;
+  /** Organizations in the scope, the one in view included. */
+  organizations: number;
+  attention: {
+    overdueInvoices: {
+      count: number;
+      totals: Money[];
+      items: { invoiceId: string; orgId: string; orgName: string; number: string; dueAt: string; total: number; currency: string }[];
+    };
+    trialsEnding: { days: number; count: number; items: HomeSubscriptionItem[] };
+    /** One entry per window (30, 60, 90 days), each counting the contracts ending by then. */
+    contracts: { windows: { days: number; renewing: number; ending: number }[]; items: HomeSubscriptionItem[] };
+    scheduledCancellations: { count: number; items: HomeSubscriptionItem[] };
+    staleInvitations: {
+      days: number;
+      count: number;
+      items: { userId: string; orgId: string; orgName: string; email: string; sentAt: string }[];
+    };
+    /** Open sync issues of this install (they are about queued changes, not one organization). */
+    syncIssues: { count: number };
+  };
+  money: {
+    /** Recurring subscriptions now: monthly ones plus a twelfth of annual ones (rounded half-even). */
+    monthlyRecurring: Money[];
+    /** Monthly ones times 12 plus annual ones. */
+    annualRunRate: Money[];
+    /** Open and overdue invoices. */
+    outstanding: Money[];
+    overdue: Money[];
+    /** The next invoices of every organization in the scope as they would be issued now (with tax). */
+    projected: { periodStart: string | null; periodEnd: string | null; organizations: number; totals: Money[] };
+  };
+  seats: {
+    /** Active users of the organizations billed per active user now. */
+    activeNow: number;
+    /** Seats billed per active user on each organization's latest invoice, summed. */
+    lastInvoiced: number;
+    /** The month (YYYY-MM) of the latest of those invoices; null when none has per-seat lines. */
+    lastInvoicedMonth: string | null;
+    /** The organizations whose seats moved most since their latest invoice, largest change first. */
+    changes: { orgId: string; orgName: string; now: number; invoiced: number; change: number }[];
+  };
 }
 
 export type SyncState = 'signed-out' | 'offline' | 'online' | 'syncing' | 'bootstrapping';

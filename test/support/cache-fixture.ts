@@ -94,7 +94,7 @@ export async function startDemoCache(): Promise<DemoCache> {
     db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run('me', JSON.stringify(me));
 
     const clientId = randomUUID();
-    let cursor = '';
+    let cursor = '0';
     const sync = async () => {
       let written = 0;
       for (;;) {

@@ -8,8 +8,9 @@ import { previewUsersImport, toCsvImportPreview } from '../csv/users-import';
 import { auditCsv, invoicesCsv, usersCsv } from '../csv/exports';
 import { invoicePdf } from '../pdf/invoice-pdf';
 import { getAccount } from '../reads/account';
-import { listAudit } from '../reads/audit';
+import { auditActors, listAudit } from '../reads/audit';
 import { listBillingContacts } from '../reads/billing-contacts';
+import { homeSummary } from '../reads/home';
 import { getInvoice, listInvoices } from '../reads/invoices';
 import { orgTree } from '../reads/orgs';
 import { listPaymentMethods } from '../reads/payment-methods';
@@ -94,6 +95,9 @@ export function createHandlers(): SeatdeskHandlers<CoreContext> {
     orgs: {
       tree: (_input, ctx) => orgTree(ctx.account().db),
     },
+    home: {
+      summary: (input, ctx) => homeSummary(ctx.account().db, input),
+    },
     users: {
       list: (input, ctx) => listUsers(ctx.account().db, input),
       get: (input, ctx) => getUser(ctx.account().db, input.userId),
@@ -122,6 +126,7 @@ export function createHandlers(): SeatdeskHandlers<CoreContext> {
     },
     audit: {
       list: (input, ctx) => listAudit(ctx.account().db, input),
+      actors: (input, ctx) => auditActors(ctx.account().db, input),
     },
     commands: {
       run: (input, ctx) => ctx.account().engine.queue([{ name: input.name, args: input.args }]),

@@ -1,3 +1,4 @@
+import { isBillableIn } from '@shared/domain/lifecycle';
 import type { Subscription } from '@shared/domain/subscription';
 import type { ProjectedInvoice } from '@shared/ipc/models';
 import { addMoney, money, multiplyMoney, sumMoney, taxOf } from '@shared/money';
@@ -10,22 +11,6 @@ const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'Ju
 
 const instant = (text: string) => Date.parse(text);
 
-/**
- * Whether the subscription gets a line on the invoice of `period`, by the billing run's rule
- * (service/billing/invoice-math isBillableIn, which core may not import): active or
- * cancel_scheduled (trials are free, cancelled subscriptions are not billed), existing when the
- * period closed, any trial ended by then, a scheduled cancellation not in effect before the period
- * started, and annual subscriptions charged only on the period ending 31 December.
- */
-function isBillableIn(subscription: Subscription, period: MonthPeriod): boolean {
-  if (subscription.status !== 'active' && subscription.status !== 'cancel_scheduled') return false;
-  const closes = instant(`${period.periodEnd}T00:00:00Z`) + DAY_MS;
-  if (instant(subscription.createdAt) >= closes) return false;
-  if (subscription.trialEnd !== null && instant(subscription.trialEnd) >= closes) return false;
-  if (subscription.cancelAt !== null && instant(subscription.cancelAt) <= instant(`${period.periodStart}T00:00:00Z`)) return false;
-  return subscription.interval === 'monthly' || period.periodEnd.endsWith('-12-31');
-}
-
 /** The line text the billing run writes, e.g. "Seatdesk Endpoint — Pro plan, 12 active users, November 2026". */
 function describe(subscription: Subscription, quantity: number, period: MonthPeriod): string {
   const perSeat = subscription.basis === 'per_active_user';
@@ -35,32 +20,35 @@ function describe(subscription: Subscription, quantity: number, period: MonthPer
   return `${subscription.product} — ${subscription.plan} plan, ${seats}, ${label}`;
 }
 
-/**
- * The organization's next invoice as it would be issued now: the period after its latest invoice
- * (the month of `now` when it has none), a line per subscription billable in that period, with
- * per_active_user lines counting the organization's active users in the view (so pending
- * activations and deactivations show) and fixed_quantity lines their quantity. One total per
- * currency, taxed at the organization's rate, rounded half-even (shared/money taxOf), as the
- * billing run issues one invoice per currency. An organization not in the cache projects nothing.
- */
-export function projectedInvoice(db: CacheDatabase, orgId: string, now: Date = new Date()): ProjectedInvoice {
-  const org = one<{ tax_rate: number }>(db, "SELECT json_extract(data, '$.taxRate') AS tax_rate FROM organizations WHERE id = ?", [orgId]);
-  const latest = one<{ period_end: string | null }>(db, "SELECT max(json_extract(data, '$.periodEnd')) AS period_end FROM invoices WHERE org_id = ?", [orgId]);
-  const period =
-    latest?.period_end === null || latest?.period_end === undefined
-      ? monthPeriod(now.toISOString())
-      : monthPeriod(new Date(instant(`${latest.period_end}T00:00:00Z`) + DAY_MS).toISOString());
-  const empty: ProjectedInvoice = { orgId, periodStart: period.periodStart, periodEnd: period.periodEnd, lines: [], totals: [], activeSeats: 0 };
-  if (org === undefined) return empty;
+/** What a projection needs to know of an organization beside its subscriptions. */
+export interface ProjectionFacts {
+  orgId: string;
+  /** Basis points. */
+  taxRate: number;
+  /** The last day of its latest invoiced period, or null before its first invoice. */
+  latestPeriodEnd: string | null;
+  /** Its active users in the view. */
+  activeSeats: number;
+}
 
-  const activeSeats = one<{ n: number }>(db, "SELECT count(*) AS n FROM users WHERE org_id = ? AND status = 'active'", [orgId])?.n ?? 0;
-  const subscriptions = all<{ data: string }>(db, 'SELECT data FROM subscriptions WHERE org_id = ?', [orgId])
-    .map((row) => entityOf<Subscription>(row.data))
+/** The period a projection is for: the one after the latest invoice, else the month of `now`. */
+export function projectionPeriod(latestPeriodEnd: string | null, now: Date): MonthPeriod {
+  return latestPeriodEnd === null ? monthPeriod(now.toISOString()) : monthPeriod(new Date(instant(`${latestPeriodEnd}T00:00:00Z`) + DAY_MS).toISOString());
+}
+
+/**
+ * The next invoice of one organization from its facts and subscriptions (any of them: those not
+ * billable in the period are left out). Shared by projectedInvoice and the Home screen's total
+ * across organizations, so both follow the one copy of the billing run's rule.
+ */
+export function projectInvoice(facts: ProjectionFacts, subscriptions: readonly Subscription[], now: Date): ProjectedInvoice {
+  const period = projectionPeriod(facts.latestPeriodEnd, now);
+  const billable = subscriptions
     .filter((subscription) => isBillableIn(subscription, period))
     .sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : instant(a.createdAt) - instant(b.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
 
-  const lines = subscriptions.map((subscription) => {
-    const quantity = subscription.basis === 'per_active_user' ? activeSeats : subscription.quantity;
+  const lines = billable.map((subscription) => {
+    const quantity = subscription.basis === 'per_active_user' ? facts.activeSeats : subscription.quantity;
     return {
       subscriptionId: subscription.id,
       description: describe(subscription, quantity, period),
@@ -76,8 +64,29 @@ export function projectedInvoice(db: CacheDatabase, orgId: string, now: Date = n
       lines.filter((line) => line.currency === currency).map((line) => money(line.amount, currency)),
       currency,
     );
-    const tax = taxOf(subtotal, org.tax_rate);
+    const tax = taxOf(subtotal, facts.taxRate);
     return { currency, subtotal: subtotal.amount, tax: tax.amount, total: addMoney(subtotal, tax).amount };
   });
-  return { ...empty, lines, totals, activeSeats };
+  return { orgId: facts.orgId, periodStart: period.periodStart, periodEnd: period.periodEnd, lines, totals, activeSeats: facts.activeSeats };
+}
+
+/**
+ * The organization's next invoice as it would be issued now: the period after its latest invoice
+ * (the month of `now` when it has none), a line per subscription billable in that period, with
+ * per_active_user lines counting the organization's active users in the view (so pending
+ * activations and deactivations show) and fixed_quantity lines their quantity. One total per
+ * currency, taxed at the organization's rate, rounded half-even (shared/money taxOf), as the
+ * billing run issues one invoice per currency. An organization not in the cache projects nothing.
+ */
+export function projectedInvoice(db: CacheDatabase, orgId: string, now: Date = new Date()): ProjectedInvoice {
+  const org = one<{ tax_rate: number }>(db, "SELECT json_extract(data, '$.taxRate') AS tax_rate FROM organizations WHERE id = ?", [orgId]);
+  const latest = one<{ period_end: string | null }>(db, "SELECT max(json_extract(data, '$.periodEnd')) AS period_end FROM invoices WHERE org_id = ?", [orgId]);
+  const latestPeriodEnd = latest?.period_end ?? null;
+  if (org === undefined) {
+    const period = projectionPeriod(latestPeriodEnd, now);
+    return { orgId, periodStart: period.periodStart, periodEnd: period.periodEnd, lines: [], totals: [], activeSeats: 0 };
+  }
+  const activeSeats = one<{ n: number }>(db, "SELECT count(*) AS n FROM users WHERE org_id = ? AND status = 'active'", [orgId])?.n ?? 0;
+  const subscriptions = all<{ data: string }>(db, 'SELECT data FROM subscriptions WHERE org_id = ?', [orgId]).map((row) => entityOf<Subscription>(row.data));
+  return projectInvoice({ orgId, taxRate: org.tax_rate, latestPeriodEnd, activeSeats }, subscriptions, now);
 }

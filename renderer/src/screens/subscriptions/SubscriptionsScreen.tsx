@@ -22,6 +22,8 @@ import type { ScreenProps } from '../../shell/Shell';
 import { ScreenHeader } from '../../shell/ScreenHeader';
 import { toast } from '../../state/toast-store';
 import { figuresOf, matchesText, totalsByCurrency } from './subscription-logic';
+import { ChangeSubscriptionDialog, type ChangeKind } from './ChangeSubscriptionDialog';
+import { planChoicesFor } from '@shared/domain/plans';
 
 type StatusFilter = SubscriptionStatus | 'all';
 
@@ -34,6 +36,11 @@ const STATUS: Record<SubscriptionStatus, { label: string; tone: BadgeTone }> = {
 
 const PER: Record<SubscriptionRow['interval'], string> = { monthly: 'month', annual: 'year' };
 
+/** Seats and plan change only while the subscription runs (the shared rule says why otherwise). */
+function isRunning(status: SubscriptionStatus): boolean {
+  return status === 'trial' || status === 'active';
+}
+
 export function SubscriptionsScreen({ org, scope }: ScreenProps) {
   const core = useCore();
   const index = useOrgIndex();
@@ -41,6 +48,7 @@ export function SubscriptionsScreen({ org, scope }: ScreenProps) {
   const [status, setStatus] = useState<StatusFilter>('all');
   const [text, setText] = useState('');
   const [cancelling, setCancelling] = useState<SubscriptionRow | null>(null);
+  const [changing, setChanging] = useState<{ subscription: SubscriptionRow; kind: ChangeKind } | null>(null);
   const { run } = useCommand();
 
   const rows = useMemo(
@@ -170,6 +178,12 @@ export function SubscriptionsScreen({ org, scope }: ScreenProps) {
                           label={`Actions for ${subscription.product} (${subscription.orgName})`}
                           button={<Icon name="more" />}
                           items={[
+                            ...(subscription.basis === 'fixed_quantity' && isRunning(subscription.status)
+                              ? [{ label: 'Change seats…', onSelect: () => setChanging({ subscription, kind: 'seats' }) }]
+                              : []),
+                            ...(isRunning(subscription.status) && planChoicesFor(subscription).length > 0
+                              ? [{ label: 'Change plan…', onSelect: () => setChanging({ subscription, kind: 'plan' }) }]
+                              : []),
                             ...(canCancel(subscription.status) ? [{ label: 'Cancel subscription…', onSelect: () => setCancelling(subscription), tone: 'danger' as const }] : []),
                             ...(canRemoveScheduledCancellation(subscription.status)
                               ? [{ label: 'Remove scheduled cancellation', onSelect: () => void act(subscription, 'removeScheduledCancellation') }]
@@ -187,6 +201,14 @@ export function SubscriptionsScreen({ org, scope }: ScreenProps) {
         )}
       </div>
       {cancelling !== null && <CancelDialog subscription={cancelling} onClose={() => setCancelling(null)} />}
+      {changing !== null && (
+        <ChangeSubscriptionDialog
+          subscription={changing.subscription}
+          kind={changing.kind}
+          activeUsers={index?.byId.get(changing.subscription.orgId)?.activeUsers ?? 0}
+          onClose={() => setChanging(null)}
+        />
+      )}
     </div>
   );
 }
