@@ -142,7 +142,7 @@ test('a second conflict resolved with "Take theirs" leaves the app showing their
   await page.screenshot({ path: 'test-results/screens/sync-conflict-took-theirs.png' });
 });
 
-test('deactivating the last Administrator offline is refused by the service, rolled back and explained', async () => {
+test('deactivating an Administrator offline whom the service no longer lets go is refused by the service, rolled back and explained', async () => {
   // A customer organization (with built-in roles) where exactly one active user holds Owner or Administrator.
   const orgs = await api<{ items: { id: string; name: string; kind: string }[] }>('GET', '/v1/orgs');
   let found: { org: { id: string; name: string }; admin: ApiUser } | null = null;
@@ -166,15 +166,31 @@ test('deactivating the last Administrator offline is refused by the service, rol
   await page.getByRole('option', { name: new RegExp(org.name) }).first().click();
   await expect(page.locator('.screen-org-name')).toHaveText(org.name);
   await openScreen('Users');
-  await searchUsers(admin.email);
   const grid = page.getByRole('grid', { name: 'Users' });
+
+  // The app refuses up front what its copy shows (the last administrator cannot go), so the
+  // service must be the one that knows: the copy sees a second administrator whom the service
+  // takes away while the app is offline.
+  const roles = await api<{ items: { id: string; builtInKey: string | null }[] }>('GET', `/v1/orgs/${org.id}/roles`);
+  const administrator = roles.items.find((role) => role.builtInKey === 'administrator')!.id;
+  const members = await api<{ items: ApiUser[] }>('GET', `/v1/orgs/${org.id}/users?status=active`);
+  const second = members.items.find((user) => user.id !== admin.id)!;
+  const promoted = await api<ApiUser>('PATCH', `/v1/orgs/${org.id}/users/${second.id}`, {
+    version: second.version,
+    roleIds: [...second.roleIds, administrator],
+  });
+  await searchUsers(second.email);
+  await expect(grid.getByRole('row').filter({ hasText: second.email })).toContainText('Administrator');
+
+  await searchUsers(admin.email);
   const toggle = grid.getByRole('switch', { name: `Active: ${name}` });
   await expect(toggle).toHaveAttribute('aria-checked', 'true');
 
   env.link.cut();
+  await api('PATCH', `/v1/orgs/${org.id}/users/${second.id}`, { version: promoted.version, roleIds: second.roleIds });
   await toggle.click();
   const dialog = page.getByRole('alertdialog', { name: `Deactivate ${name}?` });
-  await expect(dialog).toContainText('the service refuses and the change shows under Sync issues');
+  await expect(dialog).toContainText('holds the Administrator role');
   await dialog.getByRole('button', { name: 'Remove Administrator role and deactivate' }).click();
   await expect(dialog).toBeHidden();
   await expect(toggle).toHaveAttribute('aria-checked', 'false');
