@@ -1,9 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { CommandArgs } from '@shared/commands/catalogue';
 import { emailKey } from '@shared/email';
 import { childOrgRefusal, primaryContactRefusal, type Organization } from '@shared/domain/organization';
+import { findPlan, planOfferRefusal } from '@shared/domain/plans';
 import { refuseIf } from '@shared/domain/refusal';
+import { toSubscription } from '../db/rows';
 import { toOrganization, toUser, type Row } from '../db/rows';
+import type { Subscription } from '@shared/domain/subscription';
 import { invitationLink, issueInvitationToken } from '../auth/invitation-tokens';
 import { queueMail } from '../mail/outbox';
 import { checkVersion, notFound, recordAudit, type CommandContext } from './context';
@@ -23,14 +26,14 @@ async function loadOrg(ctx: CommandContext, orgId: string, forUpdate: boolean): 
  */
 export async function createOrg(ctx: CommandContext, args: CommandArgs<'createOrg'>): Promise<Organization> {
   const parent = await loadOrg(ctx, args.parentId, false);
-  refuseIf(childOrgRefusal(parent, args.kind));
+  refuseIf(childOrgRefusal(parent, args.kind), args.subscription === null ? null : planOfferRefusal(args.subscription));
   const id = args.id ?? randomUUID();
   if (args.id !== undefined) await assertIdFree(ctx, 'orgs', id);
   const adminId = randomUUID();
   const [orgRow] = await ctx.tx.query<Row>(
-    `INSERT INTO orgs (id, org_id, parent_id, kind, name, account_email, primary_contact_user_id, tax_rate, created_at, updated_at)
-     VALUES ($1, $1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING *`,
-    [id, parent.id, args.kind, args.name, args.accountEmail, adminId, parent.taxRate, ctx.now],
+    `INSERT INTO orgs (id, org_id, parent_id, kind, name, account_email, billing_email, billing_address, primary_contact_user_id, tax_rate, created_at, updated_at)
+     VALUES ($1, $1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $10) RETURNING *`,
+    [id, parent.id, args.kind, args.name, args.accountEmail, args.billingEmail, args.billingAddress === null ? null : JSON.stringify(args.billingAddress), adminId, parent.taxRate, ctx.now],
   );
   const org = toOrganization(orgRow!);
   const roles = await insertBuiltInRoles(ctx.tx, org.id, ctx.now);
@@ -64,9 +67,49 @@ export async function createOrg(ctx: CommandContext, args: CommandArgs<'createOr
     await recordAudit(ctx, { orgId: org.id, entity: 'role', entityId: role.id, action: 'createOrg', before: null, after: role });
   }
   await recordAudit(ctx, { orgId: org.id, entity: 'user', entityId: user.id, action: 'createOrg', before: null, after: user });
+  if (args.subscription !== null) {
+    const subscription = await insertFirstSubscription(ctx, org.id, args.subscription);
+    await recordAudit(ctx, { orgId: org.id, entity: 'subscription', entityId: subscription.id, action: 'createOrg', before: null, after: subscription });
+  }
   // The parent's people see the new organization: their scope changed.
   ctx.changedOrgs.add(parent.id);
   return org;
+}
+
+const LICENSE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+function licenseKey(): string {
+  const group = () => Array.from(randomBytes(4), (byte) => LICENSE_ALPHABET[byte % LICENSE_ALPHABET.length]).join('');
+  return `SD-${group()}-${group()}-${group()}`;
+}
+
+/** The plan chosen when the organization was made: active from now, at the price list's price. */
+async function insertFirstSubscription(
+  ctx: CommandContext,
+  orgId: string,
+  choice: NonNullable<CommandArgs<'createOrg'>['subscription']>,
+): Promise<Subscription> {
+  const offer = findPlan(choice.product, choice.plan)!;
+  const [row] = await ctx.tx.query<Row>(
+    `INSERT INTO subscriptions (id, org_id, product, plan, basis, quantity, unit_price, currency, interval, license_key, environment_id, status, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $12) RETURNING *`,
+    [
+      randomUUID(),
+      orgId,
+      offer.product,
+      offer.plan,
+      offer.basis,
+      // A per-user plan counts its active users: the new administrator alone.
+      offer.basis === 'fixed_quantity' ? choice.quantity : 1,
+      offer.prices[choice.currency],
+      choice.currency,
+      offer.interval,
+      licenseKey(),
+      randomUUID(),
+      ctx.now,
+    ],
+  );
+  return toSubscription(row!);
 }
 
 type OrgChanges = Omit<CommandArgs<'updateOrg'>, 'orgId' | 'version'>;

@@ -9,6 +9,7 @@ import { subscriptionSchema } from '../domain/subscription';
 import { MAX_SEATS } from '../domain/subscription-change';
 import type { EntityName } from '../domain/entities';
 import { emailSchema } from '../email';
+import { currencyCodeSchema } from '../money';
 import { vatNumberSchema } from '../vat';
 import type { ErrorCode } from '../errors';
 
@@ -281,6 +282,19 @@ export const COMMANDS = {
       name: orgName,
       accountEmail: emailSchema,
       admin: z.strictObject({ firstName: personName, lastName: personName, email: emailSchema }),
+      billingEmail: emailSchema.nullable().default(null),
+      /** Where invoices go; its country is the organization's. */
+      billingAddress: address.nullable().default(null),
+      /** The first subscription, a plan of the price list (shared/domain/plans.ts) in the chosen currency. */
+      subscription: z
+        .strictObject({
+          product: subscriptionSchema.shape.product,
+          plan: subscriptionSchema.shape.plan,
+          currency: currencyCodeSchema,
+          quantity: z.int('Enter a whole number of seats.').min(1, 'Enter at least 1 seat.').max(MAX_SEATS, `Enter at most ${MAX_SEATS.toLocaleString('en')} seats.`).default(1),
+        })
+        .nullable()
+        .default(null),
     }),
   }),
   updateOrg: command({

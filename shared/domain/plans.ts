@@ -3,6 +3,7 @@
  * unit price per currency (integer minor units). The service checks plan changes and new
  * organizations' first subscriptions against it; the app offers the same choices.
  */
+import { refusal, orList, type Refusal } from './refusal';
 import type { BillingBasis, BillingInterval, Subscription } from './subscription';
 
 export interface PlanOffer {
@@ -52,4 +53,17 @@ export function planChoicesFor(subscription: Pick<Subscription, 'product' | 'pla
       offer.interval === subscription.interval &&
       offer.prices[subscription.currency] !== undefined,
   );
+}
+
+/** A new organization's first subscription must be a plan on the price list, sold in the chosen currency. */
+export function planOfferRefusal(choice: { product: string; plan: string; currency: string }): Refusal<'VALIDATION'> | null {
+  const offer = findPlan(choice.product, choice.plan);
+  if (offer === undefined) {
+    return refusal('VALIDATION', `${choice.product} (${choice.plan}) is not on the price list.`, [{ path: 'subscription.plan', message: 'Choose a plan from the list' }]);
+  }
+  if (offer.prices[choice.currency] !== undefined) return null;
+  const sold = Object.keys(offer.prices);
+  return refusal('VALIDATION', `${planLabel(offer)} is sold in ${orList(sold)}, not in ${choice.currency}.`, [
+    { path: 'subscription.currency', message: `Choose ${orList(sold)}` },
+  ]);
 }

@@ -133,7 +133,11 @@ describe('local mutators against the service', () => {
       { name: 'changeSubscriptionPlan', args: { orgId: planSubOrg, subscriptionId: planSub, plan: 'Standard' } },
       {
         name: 'createOrg',
-        args: { id: newOrg, parentId: fabrikam, kind: 'customer', name: 'Offline Bakery', accountEmail: 'office@offline-bakery.example', admin: { firstName: 'Bea', lastName: 'Baker', email: 'bea@offline-bakery.example' } },
+        args: { id: newOrg, parentId: fabrikam, kind: 'customer', name: 'Offline Bakery', accountEmail: 'office@offline-bakery.example', admin: { firstName: 'Bea', lastName: 'Baker', email: 'bea@offline-bakery.example' },
+          billingEmail: 'invoices@offline-bakery.example',
+          billingAddress: { line1: 'Bakkerstraat 3', line2: null, city: 'Utrecht', postalCode: '3511 AA', region: null, country: 'NL' },
+          subscription: { product: 'Seatdesk Backup', plan: 'Business', currency: 'EUR', quantity: 5 },
+        },
       },
       {
         name: 'updateOrg',
@@ -183,6 +187,12 @@ describe('local mutators against the service', () => {
       }
     }
     text = text.replaceAll(derivedId(`${newOrg}:first-administrator`), await id('SELECT id FROM users WHERE org_id = $1', [newOrg]));
+    // The new organization's first subscription: its id, license key and environment are the service's.
+    const first = await one<{ id: string; license_key: string; environment_id: string }>('SELECT id, license_key, environment_id FROM subscriptions WHERE org_id = $1', [newOrg]);
+    text = text
+      .replaceAll(derivedId(`${newOrg}:first-subscription`), first.id)
+      .replaceAll(derivedId(`${newOrg}:first-subscription-environment`), first.environment_id)
+      .replaceAll('Issued when synced', first.license_key);
     const expected = JSON.parse(text) as Snapshot;
     const environment = await one<{ environment_id: string }>('SELECT environment_id FROM subscriptions WHERE id = $1', [cancelledSub]);
     (expected['subscription']![cancelledSub]!.data as { environmentId: string }).environmentId = environment.environment_id;

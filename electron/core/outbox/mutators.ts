@@ -26,6 +26,7 @@ import {
   type Subscription,
 } from '@shared/domain/subscription';
 import { planChangeEffect, planChangeRefusal, quantityChangeRefusal } from '@shared/domain/subscription-change';
+import { findPlan, planOfferRefusal } from '@shared/domain/plans';
 import {
   activateRefusal,
   deactivateRefusal,
@@ -423,7 +424,7 @@ export const MUTATORS: Mutators = {
     apply(ctx, args) {
       const parent = ctx.view.get<Organization>('organization', args.parentId);
       if (parent === null) throw notFound('organization');
-      refuseIf(childOrgRefusal(parent.data, args.kind));
+      refuseIf(childOrgRefusal(parent.data, args.kind), args.subscription === null ? null : planOfferRefusal(args.subscription));
       const id = args.id ?? randomUUID();
       assertIdFree(ctx, 'organization', id);
       const adminId = derivedId(`${id}:first-administrator`);
@@ -436,9 +437,9 @@ export const MUTATORS: Mutators = {
           kind: args.kind,
           parentId: parent.id,
           accountEmail: args.accountEmail,
-          billingEmail: null,
+          billingEmail: args.billingEmail,
           vatNumber: null,
-          billingAddress: null,
+          billingAddress: args.billingAddress,
           shippingAddress: null,
           primaryContactUserId: adminId,
           taxRate: parent.data.taxRate,
@@ -461,6 +462,30 @@ export const MUTATORS: Mutators = {
           lastActiveAt: null,
         }),
       );
+      if (args.subscription !== null) {
+        const offer = findPlan(args.subscription.product, args.subscription.plan)!;
+        // The service picks the license key and environment; the pull brings them.
+        ctx.view.upsert(
+          'subscription',
+          created<Subscription>(ctx, {
+            id: derivedId(`${id}:first-subscription`),
+            orgId: id,
+            product: offer.product,
+            plan: offer.plan,
+            basis: offer.basis,
+            quantity: offer.basis === 'fixed_quantity' ? args.subscription.quantity : 1,
+            unitPrice: offer.prices[args.subscription.currency]!,
+            currency: args.subscription.currency,
+            interval: offer.interval,
+            contractEnd: null,
+            trialEnd: null,
+            cancelAt: null,
+            licenseKey: 'Issued when synced',
+            environmentId: derivedId(`${id}:first-subscription-environment`),
+            status: 'active',
+          }),
+        );
+      }
     },
   },
   updateOrg: {
