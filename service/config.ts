@@ -3,6 +3,7 @@ import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { clockModeSchema, clockStartSchema, type ClockSetting } from './lifecycle/clock';
 
 const argsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(0),
@@ -11,6 +12,9 @@ const argsSchema = z.object({
   seed: z.enum(['demo', 'scale']).optional(),
   customers: z.coerce.number().int().min(1).max(100_000).default(2000),
   usersPerCustomer: z.coerce.number().int().min(1).max(1000).default(50),
+  /** The service clock's start (SEATDESK_NOW), for demos and tests: lifecycle/clock.ts. */
+  now: clockStartSchema.optional(),
+  clock: clockModeSchema.optional(),
 });
 
 export const TOKEN_SECRET_MIN_LENGTH = 32;
@@ -28,6 +32,15 @@ const envSchema = z
     SEATDESK_MAIL_FROM: z.string().trim().min(3, 'must be an address such as "Seatdesk <billing@example.com>"').max(254).optional(),
     /** How long SIGTERM waits for requests in flight before cutting them (default 25 s). */
     SEATDESK_DRAIN_TIMEOUT_MS: z.coerce.number('must be a number of milliseconds').int('must be a whole number of milliseconds').min(0).max(600_000, 'must be at most 600000 (10 minutes)').optional(),
+    /** The service clock: its start, and whether it runs on from there (default) or stands still (lifecycle/clock.ts). */
+    SEATDESK_NOW: clockStartSchema.optional(),
+    SEATDESK_CLOCK: clockModeSchema.optional(),
+    /** How often each instance runs the billing lifecycle (default 5 minutes); 0 runs it only when an operator asks. */
+    SEATDESK_LIFECYCLE_INTERVAL_MS: z.coerce
+      .number('must be a number of milliseconds')
+      .int('must be a whole number of milliseconds')
+      .refine((ms) => ms === 0 || (ms >= 1000 && ms <= 86_400_000), 'must be 0 (off) or from 1000 to 86400000 (a day)')
+      .optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be one of fatal, error, warn, info, debug, trace, silent').optional(),
   })
   .superRefine((env, ctx) => {
@@ -60,6 +73,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ServiceConfi
         seed: { type: 'string' },
         customers: { type: 'string' },
         'users-per-customer': { type: 'string' },
+        now: { type: 'string' },
+        clock: { type: 'string' },
       },
       strict: true,
     }).values;
@@ -72,6 +87,17 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ServiceConfi
   const parsedEnv = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([name, v]) => names.has(name) && v !== '')));
   if (!parsedEnv.success) throw new ConfigError(parsedEnv.error.issues.map((i) => `${String(i.path[0])} ${i.message}`).join('; '));
   return { ...args.data, env: parsedEnv.data };
+}
+
+/**
+ * The service clock's setting: `--now` / `--clock` win over SEATDESK_NOW / SEATDESK_CLOCK. A fixed
+ * clock without a start stands at the moment the service started; null is the machine's clock.
+ */
+export function clockSettingOf(config: ServiceConfig, startedAt: Date = new Date()): ClockSetting | null {
+  const start = config.now ?? config.env.SEATDESK_NOW;
+  const mode = config.clock ?? config.env.SEATDESK_CLOCK ?? 'running';
+  if (start === undefined && mode === 'running') return null;
+  return { start: start ?? startedAt, mode };
 }
 
 /** In a PGlite data folder: the generated token secret, so access tokens survive a restart. */
@@ -133,7 +159,11 @@ export function startupSummary(config: ServiceConfig, tokenSecret: TokenSecret):
     config.env.SMTP_URL === undefined
       ? 'mail stays queued, not sent: SMTP_URL is not set (operators list it at GET /v1/operator/mail)'
       : `mail is delivered over SMTP to ${smtpHost(config.env.SMTP_URL)}`;
-  return `Seatdesk billing service: ${database}; access tokens signed with ${tokens}; ${mail}`;
+  const clock = clockSettingOf(config);
+  // Only when set: a demo's clock elsewhere in time should be plain to whoever reads the log.
+  const time =
+    clock === null ? '' : clock.mode === 'fixed' ? `; the clock stands at ${clock.start.toISOString()}` : `; the clock started at ${clock.start.toISOString()} and runs on`;
+  return `Seatdesk billing service: ${database}; access tokens signed with ${tokens}; ${mail}${time}`;
 }
 
 /** The SMTP URL without credentials, path or query. */

@@ -1,8 +1,10 @@
 import { buildService } from './app';
-import { ConfigError, readConfig, resolveTokenSecret, startupSummary, type ServiceConfig } from './config';
+import { clockSettingOf, ConfigError, readConfig, resolveTokenSecret, startupSummary, type ServiceConfig } from './config';
 import { openPglite, openPostgres, type Store } from './db/store';
 import { seedDatabase } from './seed/load';
 import { DEFAULT_DRAIN_TIMEOUT_MS } from './lifecycle';
+import { serviceClock } from './lifecycle/clock';
+import { DEFAULT_LIFECYCLE_INTERVAL_MS } from './lifecycle/scheduler';
 import { serviceListeningLine } from '@shared/service-banner';
 
 /** After the drain timeout: time for the mail worker's last send (SMTP timeouts) and the store to close. */
@@ -34,6 +36,9 @@ try {
 
 const service = await buildService({
   store,
+  // --now / SEATDESK_NOW: the service lives at another time (demos, tests); the machine's clock otherwise.
+  now: serviceClock(clockSettingOf(config)),
+  lifecycleIntervalMs: config.env.SEATDESK_LIFECYCLE_INTERVAL_MS ?? DEFAULT_LIFECYCLE_INTERVAL_MS,
   operatorToken: config.env.SEATDESK_OPERATOR_TOKEN ?? null,
   ...(config.env.DATABASE_URL === undefined ? {} : { databaseUrl: config.env.DATABASE_URL }),
   ...(tokenSecret.secret === undefined ? {} : { tokenSecret: tokenSecret.secret }),
@@ -42,9 +47,16 @@ const service = await buildService({
 });
 
 if (config.seed !== undefined) {
-  const seeded = await seedDatabase(store, config.seed === 'demo' ? { kind: 'demo' } : { kind: 'scale', customers: config.customers, usersPerCustomer: config.usersPerCustomer });
+  // Built around the service clock's today: the latest full month invoiced, trials and contracts ahead.
+  const today = service.deps.now();
+  const seeded = await seedDatabase(
+    store,
+    config.seed === 'demo' ? { kind: 'demo', now: today } : { kind: 'scale', customers: config.customers, usersPerCustomer: config.usersPerCustomer, now: today },
+  );
   service.app.log.info(seeded ? `seeded ${config.seed} data` : 'database already holds data; seed skipped');
 }
+// After the seed: the first run finds its rows (and whatever came due while the service was down).
+service.scheduler?.start();
 
 const address = await service.app.listen({ port: config.port, host: config.host });
 console.log(startupSummary(config, tokenSecret));

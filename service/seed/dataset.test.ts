@@ -19,6 +19,7 @@ import {
   SCALE_RESELLER_USERS,
   generateDemoDataset,
   generateScaleDataset,
+  seedDayOf,
   slugify,
   type SeedDataset,
 } from './dataset';
@@ -130,6 +131,45 @@ describe('generateDemoDataset', () => {
     expect(later.invoices.at(-1)?.periodEnd).toBe('2027-02-28');
     expect(later.invoices[0]?.periodStart).toBe('2026-03-01');
     expect(later.subscriptions.filter((subscription) => subscription.status === 'trial').every((s) => s.trialEnd! > '2027-03-10')).toBe(true);
+  });
+
+  it('is built around the service clock\'s day: the latest full month invoiced, a trial ending next week, a contract ending next month, one invoice overdue, a cancellation ahead', () => {
+    const today = seedDayOf(new Date('2026-12-03T14:26:43Z'));
+    expect(today).toBe('2026-12-03T00:00:00Z');
+    const data = generateDemoDataset({ now: today });
+    // Deterministic for a day, whatever the hour.
+    expect(generateDemoDataset({ now: seedDayOf(new Date('2026-12-03T23:59:59Z')) })).toEqual(data);
+    expectAllParse(data);
+    const nowMs = Date.parse(today);
+    const day = 86_400_000;
+    for (const row of [data.orgs, data.users, data.roles, data.billingContacts, data.subscriptions, data.invoices, data.paymentMethods].flat()) {
+      expect(Date.parse(row.updatedAt)).toBeLessThanOrEqual(nowMs);
+    }
+    for (const org of data.orgs) {
+      const invoices = data.invoices.filter((invoice) => invoice.orgId === org.id);
+      expect(invoices.at(-1)).toMatchObject({ periodStart: '2026-11-01', periodEnd: '2026-11-30', status: 'open' });
+    }
+    const orgId = (name: string) => data.orgs.find((org) => org.name === name)!.id;
+    const trials = data.subscriptions.filter((s) => s.status === 'trial');
+    expect(trials.map((s) => s.orgId)).toEqual([orgId('Contoso Dental')]);
+    expect(Date.parse(trials[0]!.trialEnd!) - nowMs).toBeGreaterThan(0);
+    expect(Date.parse(trials[0]!.trialEnd!) - nowMs).toBeLessThanOrEqual(7 * day);
+    const renewing = data.subscriptions.filter((s) => s.status === 'active' && s.contractEnd?.startsWith('2027-01'));
+    expect(renewing.map((s) => s.orgId)).toContain(orgId('Contoso Dental'));
+    const overdue = data.invoices.filter((invoice) => invoice.status === 'overdue');
+    expect(overdue).toHaveLength(1);
+    expect(overdue[0]).toMatchObject({ orgId: orgId('Lucerne Publishing'), periodEnd: '2026-10-31' });
+    expect(Date.parse(overdue[0]!.dueAt)).toBeLessThan(nowMs);
+    const scheduled = data.subscriptions.filter((s) => s.status === 'cancel_scheduled');
+    expect(scheduled.length).toBeGreaterThanOrEqual(1);
+    for (const subscription of scheduled) expect(Date.parse(subscription.cancelAt!)).toBeGreaterThan(nowMs);
+    expect(scheduled.some((s) => s.orgId === orgId('Adventure Works Legal') && s.cancelAt!.startsWith('2027-01-31'))).toBe(true);
+  });
+
+  it('keeps one overdue invoice late in the month too: the latest invoices are paid once due', () => {
+    const data = generateDemoDataset({ now: '2026-12-20T00:00:00Z' });
+    expect(data.invoices.filter((invoice) => invoice.status === 'overdue')).toHaveLength(1);
+    expect(data.invoices.filter((invoice) => invoice.periodEnd === '2026-11-30').every((invoice) => invoice.status === 'paid')).toBe(true);
   });
 
   it('keeps ids unique and references inside their organization', () => {

@@ -49,7 +49,10 @@ export interface SeedDataset {
 export interface DemoDatasetOptions {
   /** PRNG seed; the default gives the documented demo. */
   seed?: number | string;
-  /** The fixed "now" the data is built around (ISO 8601 UTC). Default DEFAULT_SEED_NOW. */
+  /**
+   * The "now" the data is built around (ISO 8601 UTC): the service passes the start of its
+   * clock's day (seedDayOf), so a demo started today shows today's months. Default DEFAULT_SEED_NOW.
+   */
   now?: string;
 }
 
@@ -62,7 +65,13 @@ export interface ScaleDatasetOptions {
   now?: string;
 }
 
+/** What tests seed around (their clock is test/support DEMO_NOW, the day after). */
 export const DEFAULT_SEED_NOW = '2026-11-01T00:00:00Z';
+
+/** The day of an instant as the seed's "now": its 00:00Z, so one day always gives the same data. */
+export function seedDayOf(now: Date): string {
+  return `${now.toISOString().slice(0, 10)}T00:00:00Z`;
+}
 export const DEFAULT_SEED = 'seatdesk-demo';
 /** Months of invoices each organization gets, ending with the last month closed by "now". */
 export const INVOICE_MONTHS = 12;
@@ -410,23 +419,6 @@ function address(prng: Prng, country: CountryCode, place?: Place): Address {
     region: chosen.region,
     country: ADDRESS_COUNTRY[country],
   };
-}
-
-/**
- * The status a subscription had when a period closed, as far as its dates tell: it was on trial
- * before its trial end, and a cancelled subscription ran until it was cancelled. Used to bill the
- * seed's past months as the billing run would have billed them then.
- */
-function statusWhen(subscription: Subscription, instantMs: number): SubscriptionStatus {
-  const trialUntil = subscription.trialEnd === null ? null : parseMs(subscription.trialEnd);
-  if (subscription.status === 'cancelled' && subscription.cancelAt !== null && instantMs < parseMs(subscription.cancelAt)) {
-    return trialUntil !== null && instantMs < trialUntil ? 'trial' : 'active';
-  }
-  if (subscription.status === 'cancel_scheduled' && subscription.cancelAt !== null && instantMs >= parseMs(subscription.cancelAt)) {
-    return 'cancelled';
-  }
-  if (trialUntil !== null && instantMs < trialUntil) return 'trial';
-  return subscription.status;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -852,17 +844,16 @@ function issueInvoices(ctx: Context): void {
     for (const job of ctx.invoiceJobs) {
       const activeUsers = job.activeCounts[periodIndex];
       if (activeUsers === null || activeUsers === undefined) continue;
-      const asThen = job.subscriptions.map((subscription) => {
-        const status = statusWhen(subscription, closesMs);
-        return status === subscription.status ? subscription : { ...subscription, status };
-      });
-      const lines = computeInvoiceLines(asThen, activeUsers, period, job.currency);
+      // The rule bills the periods each subscription ran in (from its trial end to its cancellation), whatever its status today.
+      const lines = computeInvoiceLines(job.subscriptions, activeUsers, period, job.currency);
       const totals = computeInvoiceTotals(lines, job.org.taxRate, job.currency);
       sequence += 1;
       const issuedAt = at(closesMs);
       const dueAt = dueDate(issuedAt);
       const override = job.statuses[last - periodIndex];
-      const status: InvoiceStatus = override ?? (periodIndex === last ? (parseMs(dueAt) > ctx.nowMs ? 'open' : 'overdue') : 'paid');
+      // Customers pay by the due date: the latest invoice is open until then, paid after; the
+      // overdue ones are the plan's (statuses), so the demo shows the same few on any day of the month.
+      const status: InvoiceStatus = override ?? (periodIndex === last && parseMs(dueAt) > ctx.nowMs ? 'open' : 'paid');
       const dueMs = parseMs(dueAt);
       let updatedMs = closesMs; // open: untouched since issued
       if (status === 'paid') updatedMs = between(job.prng, closesMs + DAY_MS, Math.min(dueMs, ctx.nowMs));
@@ -980,10 +971,11 @@ function demoPlans(): OrgPlan[] {
       createdAt: '2024-02-20T11:00:00Z',
       userCount: 18,
       customRoles: ['helpdesk', 'financeReviewer'],
+      // Its contract ends next month (and renews); its trial ends next week.
       subscriptions: [
-        { product: 'pro', status: 'active', contractMonths: 4 },
+        { product: 'pro', status: 'active', contractMonths: 1 },
         { product: 'backup', status: 'active', quantity: 20 },
-        { product: 'endpoint', status: 'trial', trialDays: 14 },
+        { product: 'endpoint', status: 'trial', trialDays: 6 },
       ],
       contacts: ['billing-user', 'accounts', 'it'],
       paymentMethods: [
@@ -999,6 +991,7 @@ function demoPlans(): OrgPlan[] {
       createdAt: '2024-09-02T08:20:00Z',
       userCount: 9,
       customRoles: ['financeReviewer'],
+      // A cancellation ahead: it takes effect when the contract ends, next month.
       subscriptions: [
         { product: 'pro', plan: 'Standard', status: 'active' },
         { product: 'archive', status: 'cancel_scheduled', quantity: 1, contractMonths: 1 },
@@ -1069,6 +1062,7 @@ function demoPlans(): OrgPlan[] {
       ],
       contacts: ['accounts', 'billing-user'],
       paymentMethods: [{ type: 'sepa_debit', brand: 'BNP Paribas', isDefault: true }],
+      // The one overdue invoice: the month before the latest, long past its due date.
       invoiceStatuses: { 1: 'overdue' },
     }),
     customer({

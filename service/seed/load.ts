@@ -4,9 +4,13 @@ import { hashPassword } from '../auth/passwords';
 import { MIGRATION_LOCK } from '../db/migrate';
 import type { Sql, Store } from '../db/store';
 import { roleNameKey } from '@shared/domain/role';
-import { generateDemoDataset, generateScaleDataset, type SeedDataset } from './dataset';
+import { generateDemoDataset, generateScaleDataset, seedDayOf, type SeedDataset } from './dataset';
 
-export type SeedOptions = { kind: 'demo' } | { kind: 'scale'; customers: number; usersPerCustomer: number };
+/**
+ * now: the service clock; the data is built around its day (seedDayOf). Without it, around
+ * DEFAULT_SEED_NOW, as the tests expect.
+ */
+export type SeedOptions = ({ kind: 'demo' } | { kind: 'scale'; customers: number; usersPerCustomer: number }) & { now?: Date };
 
 export const DEMO_PASSWORD = 'seatdesk-demo';
 
@@ -232,9 +236,10 @@ async function writeDataset(tx: Sql, data: SeedDataset, passwordHash: string): P
 }
 
 export function generateSeedDataset(options: SeedOptions): SeedDataset {
+  const now = options.now === undefined ? {} : { now: seedDayOf(options.now) };
   return options.kind === 'demo'
-    ? generateDemoDataset()
-    : generateScaleDataset({ customers: options.customers, usersPerCustomer: options.usersPerCustomer });
+    ? generateDemoDataset(now)
+    : generateScaleDataset({ customers: options.customers, usersPerCustomer: options.usersPerCustomer, ...now });
 }
 
 /**
