@@ -122,7 +122,7 @@ export function ChangeSubscriptionDialog({
             setErrors({});
           }}
           options={choices.map((offer) => ({ value: offer.plan, label: `${offer.plan}: ${formatAmount(offer.prices[subscription.currency] ?? 0, subscription.currency)} per seat` }))}
-          error={errorFor(errors, 'plan') ?? (choices.length === 0 ? `${subscription.product} has no other plan to move to.` : undefined)}
+          error={errorFor(errors, 'plan') ?? (choices.length === 0 ? planChangeRefusal(subscription, '')?.message : undefined)}
         />
       )}
       <p className={`next-invoice${preview === null ? ' is-empty' : ''}`} role="status" aria-live="polite">
