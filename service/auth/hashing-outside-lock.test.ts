@@ -21,11 +21,11 @@ vi.mock('@node-rs/argon2', async (importOriginal) => {
 
 /**
  * argon2 (about 30 ms of CPU each, deliberately) never runs inside a write transaction, where it
- * would hold its provider tree's lock: new users' random passwords are hashed before the
- * transaction (REST commands, each push chunk), and so is an accepted invitation's password.
- * One database kind is enough: the code path is the same on both.
+ * would hold its provider tree's lock: users an admin creates have no password at all until they
+ * choose one (no hash to make), and an accepted invitation's password is hashed before the
+ * transaction. One database kind is enough: the code path is the same on both.
  */
-describe('password hashing happens before the write lock', () => {
+describe('password hashing never happens under the write lock', () => {
   let kit: CommandKit;
   beforeAll(async () => {
     kit = await startCommandKit('pglite');
@@ -49,7 +49,7 @@ describe('password hashing happens before the write lock', () => {
     await kit?.close();
   });
 
-  it('hashes for createUser, createOrg, a push of creates and an accepted invitation outside every transaction', async () => {
+  it('creates users without hashing (no password until they choose one) and hashes an accepted invitation outside every transaction', async () => {
     const wingtip = await kit.orgId('Wingtip Toys');
     const provider = await kit.orgId('Northwind MSP');
     const before = hashing.total;
@@ -82,16 +82,19 @@ describe('password hashing happens before the write lock', () => {
     const accepted = await kit.test.call('POST', '/v1/invitations/accept', { body: { token, password: 'a password of my own' } });
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
 
-    // 1 REST user, 1 organization's administrator, 5 pushed users, 1 accepted password.
-    expect(hashing.total - before).toBe(8);
+    // Only the accepted password is hashed: creating users hashes nothing.
+    expect(hashing.total - before).toBe(1);
     expect(hashing.insideWrite).toBe(0);
-    // Every user made has a hash nobody knows until they choose their own.
+    // Every user made has no password until they choose their own, so none can sign in yet.
     const users = await kit.rows("SELECT password_hash, must_reset_password FROM users WHERE email LIKE 'pushed-%' OR email = 'ann@hashing-outside.example'");
     expect(users).toHaveLength(6);
-    for (const user of users) {
-      expect(String(user['password_hash'])).toMatch(/^\$argon2id\$/);
-      expect(user['must_reset_password']).toBe(true);
+    for (const user of users) expect(user).toEqual({ password_hash: null, must_reset_password: true });
+    for (const password of ['x', 'a password of my own', 'null']) {
+      const login = await kit.test.call('POST', '/v1/auth/login', { body: { email: 'pushed-0@wingtip-toys.example', password } });
+      expect(login.status).toBe(401);
     }
-    expect(new Set(users.map((user) => user['password_hash'])).size).toBe(6);
+    // The one who chose a password signs in with it.
+    const signedIn = await kit.test.call('POST', '/v1/auth/login', { body: { email: 'rest-created@wingtip-toys.example', password: 'a password of my own' } });
+    expect(signedIn.status, JSON.stringify(signedIn.body)).toBe(200);
   });
 });

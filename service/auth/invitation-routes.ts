@@ -6,7 +6,7 @@ import type { Sql } from '../db/store';
 import { providerTreeOf } from '../db/trees';
 import { defineRoute } from '../http/route';
 import { recordAudit, type CommandContext } from '../commands/context';
-import { hashPassword, passwordHashSupply } from './passwords';
+import { hashPassword } from './passwords';
 import { sessionResponseSchema } from './routes';
 import { hashToken } from './tokens';
 
@@ -76,7 +76,6 @@ export const invitationRoutes = [
           now,
           origin: { kind: 'online' },
           changedOrgs,
-          passwordHashes: passwordHashSupply([]),
         };
         await recordAudit(ctx, { orgId: after.orgId, entity: 'user', entityId: after.id, action: 'acceptInvitation', before, after });
         return { ...(await deps.tokens.issue(tx, after.id, now)), user: after };

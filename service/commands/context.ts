@@ -3,7 +3,6 @@ import { SeatdeskError } from '@shared/errors';
 import type { AuditOrigin } from '@shared/domain/audit';
 import type { EntityName } from '@shared/domain/entities';
 import type { Actor } from '../auth/actor';
-import type { NewPasswordHashes } from '../auth/passwords';
 import type { Sql } from '../db/store';
 
 /** Everything a command function needs; one per command, inside the write transaction. */
@@ -22,8 +21,6 @@ export interface CommandContext {
    * whole transaction's worth in one statement.
    */
   pendingAudit?: AuditRow[];
-  /** Password hashes for the users this command creates, made before the transaction (passwordHashesNeeded). */
-  passwordHashes: NewPasswordHashes;
 }
 
 export interface AuditEntry {

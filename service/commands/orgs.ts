@@ -43,8 +43,8 @@ export async function createOrg(ctx: CommandContext, args: CommandArgs<'createOr
   const [userRow] = await ctx.tx.query<Row>(
     `INSERT INTO users (id, org_id, first_name, last_name, email, email_key, status, role_ids, permissions,
                         password_hash, must_reset_password, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, '{}', $8, true, $9, $9) RETURNING *`,
-    [adminId, org.id, admin.firstName, admin.lastName, admin.email, emailKey(admin.email), [administrator.id], ctx.passwordHashes.take(), ctx.now],
+     VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, '{}', NULL, true, $8, $8) RETURNING *`,
+    [adminId, org.id, admin.firstName, admin.lastName, admin.email, emailKey(admin.email), [administrator.id], ctx.now],
   );
   const user = toUser(userRow!);
   const token = await issueInvitationToken(ctx.tx, user.id, ctx.now);

@@ -1,7 +1,6 @@
 import { COMMANDS, targetOrgOf, type Command } from '@shared/commands/catalogue';
 import type { AuditOrigin } from '@shared/domain/audit';
 import { authorize, type Actor } from '../auth/actor';
-import { passwordHashSupply, randomPasswordHashes } from '../auth/passwords';
 import { providerTreeOf } from '../db/trees';
 import type { ServiceDeps } from '../deps';
 import type { CommandContext } from './context';
@@ -14,11 +13,6 @@ export async function runCommand(ctx: CommandContext, command: Command): Promise
   return handler(ctx, command.args as never);
 }
 
-/** The users a command creates with a random password (createOrg: its first administrator), hashed before its transaction. */
-export function passwordHashesNeeded(name: string): number {
-  return name === 'createUser' || name === 'createOrg' ? 1 : 0;
-}
-
 /**
  * An online command: its own write transaction, in the actor's provider tree (every organization
  * a command may act on is in the actor's scope, which lies inside that tree); subscribers are
@@ -26,10 +20,9 @@ export function passwordHashesNeeded(name: string): number {
  */
 export async function executeCommand(deps: ServiceDeps, actor: Actor, command: Command, origin: AuditOrigin = { kind: 'online' }): Promise<unknown> {
   const changedOrgs = new Set<string>();
-  const hashes = await randomPasswordHashes(passwordHashesNeeded(command.name));
   const tree = await providerTreeOf(deps.store, actor.user.orgId);
   const result = await deps.store.write(
-    (tx) => runCommand({ tx, actor, now: deps.now(), origin, changedOrgs, passwordHashes: passwordHashSupply(hashes) }, command),
+    (tx) => runCommand({ tx, actor, now: deps.now(), origin, changedOrgs }, command),
     [tree],
   );
   deps.notifier.changed(changedOrgs);

@@ -87,12 +87,13 @@ export async function createUser(ctx: CommandContext, args: CommandArgs<'createU
   const [row] = await ctx.tx.query<Row>(
     `INSERT INTO users (id, org_id, first_name, last_name, email, email_key, status, role_ids, permissions,
                         password_hash, must_reset_password, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true, $11, $11) RETURNING *`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, true, $10, $10) RETURNING *`,
     [id, args.orgId, args.firstName, args.lastName, args.email, emailKey(args.email), args.active ? 'active' : 'deactivated',
-      args.roleIds, args.permissions, ctx.passwordHashes.take(), ctx.now],
+      args.roleIds, args.permissions, ctx.now],
   );
   const user = toUser(row!);
-  // New users get a random password they must replace: they choose one through the emailed link.
+  // New users have no password (none can sign in, as with a random one nobody knows) until they
+  // choose one through the emailed link: no argon2 per created user.
   const token = await issueInvitationToken(ctx.tx, user.id, ctx.now);
   await queueMail(ctx.tx, {
     orgId: user.orgId,

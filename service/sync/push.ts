@@ -4,12 +4,11 @@ import { SeatdeskError, isSeatdeskError, validationErrorFromZod } from '@shared/
 import { withTextProblemsReplaced } from '@shared/text';
 import { SCHEMA_VERSION, type Mutation, type MutationOutcome, type PushRequest, type PushResponse } from '@shared/sync/protocol';
 import { loadActor, type Actor } from '../auth/actor';
-import { passwordHashSupply, randomPasswordHashes, type NewPasswordHashes } from '../auth/passwords';
 import type { Sql } from '../db/store';
 import { providerTreeOf } from '../db/trees';
 import type { ServiceDeps } from '../deps';
 import { writeAuditEvents, type AuditRow } from '../commands/context';
-import { passwordHashesNeeded, runCommand } from '../commands/run';
+import { runCommand } from '../commands/run';
 import { lockSyncClient, readMutations, readSyncClient, recordMutations, type MutationRecord, type RecordedMutation } from './clients';
 
 /** JSON with object keys sorted, so the same mutation hashes the same however it was serialised. */
@@ -180,8 +179,6 @@ interface ChunkWrite {
    * commit: slower, but a database failure in that write is then the mutation's own (see push).
    */
   auditEachMutation: boolean;
-  /** Hashes for the users the chunk's mutations create, made before its transaction. */
-  passwordHashes: NewPasswordHashes;
 }
 
 interface Applied {
@@ -225,7 +222,6 @@ async function applyMutation(chunk: ChunkWrite, deps: ServiceDeps, log: PushLog,
           ...(mutation.baseVersion === undefined ? {} : { baseVersion: mutation.baseVersion }),
           changedOrgs,
           pendingAudit,
-          passwordHashes: chunk.passwordHashes,
         },
         parsed.command,
       );
@@ -288,7 +284,7 @@ export async function push(deps: ServiceDeps, requestActor: Actor, request: Push
   const tree = await providerTreeOf(deps.store, requestActor.user.orgId);
 
   /** One transaction's worth of mutations, committed with their audit events and outcomes. */
-  const writeChunk = (chunk: typeof pending, auditEachMutation: boolean, hashes: readonly string[]) =>
+  const writeChunk = (chunk: typeof pending, auditEachMutation: boolean) =>
     deps.store.write(async (tx) => {
       // Checked again under the write lock: another push of the same client may have run meanwhile.
       const write: ChunkWrite = {
@@ -296,7 +292,6 @@ export async function push(deps: ServiceDeps, requestActor: Actor, request: Push
         lastMutationId: await lockSyncClient(tx, clientId, actor, deps.now()),
         pendingAudit: [],
         auditEachMutation,
-        passwordHashes: passwordHashSupply(hashes),
       };
       const results: Applied[] = [];
       // Permissions are the actor's as of this transaction, which holds the write lock: a demotion,
@@ -333,16 +328,14 @@ export async function push(deps: ServiceDeps, requestActor: Actor, request: Push
     // chunk are skipped, so every mutation still applies exactly once.
     for (let start = 0; start < pending.length; start += MUTATIONS_PER_TRANSACTION) {
       const chunk = pending.slice(start, start + MUTATIONS_PER_TRANSACTION);
-      // argon2 for the chunk's new users runs here, before the transaction and its lock.
-      const hashes = await randomPasswordHashes(chunk.reduce((count, { mutation }) => count + passwordHashesNeeded(mutation.name), 0));
       let applied: Applied[];
       try {
-        applied = await writeChunk(chunk, false, hashes);
+        applied = await writeChunk(chunk, false);
       } catch (error) {
         if (isTransientFailure(error) || isSeatdeskError(error)) throw error;
         // A failure outside every mutation's savepoint (the chunk's one audit statement): once
         // more with each mutation's audit written in its savepoint, where a failure is its own.
-        applied = await writeChunk(chunk, true, hashes);
+        applied = await writeChunk(chunk, true);
       }
       for (const [index, result] of applied.entries()) {
         outcomes.push(result.outcome);
