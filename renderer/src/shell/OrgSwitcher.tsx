@@ -5,6 +5,7 @@ import { formatCount } from '../format/format';
 import { useScopeStore } from '../state/scope-store';
 import { orgRows } from './org-tree';
 import { kindLabel } from './ScreenHeader';
+import { NewOrgDialog, parentChoices } from './NewOrgDialog';
 
 const MAX_ROWS = 300;
 
@@ -14,6 +15,8 @@ export function OrgSwitcher({ orgs, current }: { orgs: readonly OrgNode[]; curre
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
+  const [creating, setCreating] = useState(false);
+  const canCreate = useMemo(() => parentChoices(orgs).length > 0, [orgs]);
   const listId = useId();
   const buttonRef = useRef<HTMLButtonElement>(null);
   const panelRef = useRef<HTMLDivElement>(null);
@@ -132,8 +135,24 @@ export function OrgSwitcher({ orgs, current }: { orgs: readonly OrgNode[]; curre
           </ul>
           {shown.length === 0 && <p className="org-empty muted">No organization matches “{query}”.</p>}
           {rows.length > MAX_ROWS && <p className="org-more muted">{formatCount(rows.length - MAX_ROWS)} more: type to narrow down.</p>}
+          {canCreate && (
+            <div className="org-switcher-footer">
+              <button
+                type="button"
+                className="button ghost"
+                onClick={() => {
+                  setOpen(false);
+                  setQuery('');
+                  setCreating(true);
+                }}
+              >
+                <Icon name="plus" /> New organization…
+              </button>
+            </div>
+          )}
         </div>
       )}
+      {creating && <NewOrgDialog orgs={orgs} current={current} onClose={() => setCreating(false)} />}
     </div>
   );
 }

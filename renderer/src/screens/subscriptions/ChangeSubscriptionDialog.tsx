@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { planChoicesFor } from '@shared/domain/plans';
 import { prorate } from '@shared/domain/proration';
 import { planChangeEffect, planChangeRefusal, quantityChangeRefusal } from '@shared/domain/subscription-change';
@@ -37,6 +37,9 @@ export function ChangeSubscriptionDialog({
   const [plan, setPlan] = useState(choices[0]?.plan ?? '');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
+  const seatsRef = useRef<HTMLInputElement>(null);
+  // After the dialog opens (its effect runs first and focuses its first control): start at the seats.
+  useEffect(() => seatsRef.current?.focus(), []);
   const ids = { orgId: subscription.orgId, subscriptionId: subscription.id };
 
   // The figure shown is for what the fields say now; nothing is shown for input the rules refuse.
@@ -111,7 +114,7 @@ export function ChangeSubscriptionDialog({
           }}
           error={errorFor(errors, 'quantity') ?? (seats === String(subscription.quantity) ? undefined : checked.ok ? refusal?.message : errorFor(checked.errors, 'quantity'))}
           required
-          autoFocus
+          inputRef={seatsRef}
         />
       ) : (
         <SelectField

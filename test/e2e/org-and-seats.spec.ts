@@ -1,0 +1,124 @@
+import { expect, test, type Page } from '@playwright/test';
+import { prorate } from '@shared/domain/proration';
+import { formatPeriod } from '../../renderer/src/format/format';
+import { signedInForSpec, type E2eEnvironment, openScreen as openScreenIn, syncUntilNothingPending as syncAllIn } from '../support/e2e-env';
+
+// Issue 15: an MSP creates a customer organization (its first plan included) from the
+// organization switcher, then changes that subscription's seats, seeing what the next invoice
+// says before confirming. Against the real core and service, signed in as Northwind's owner.
+
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
+
+let env: E2eEnvironment;
+let page: Page;
+let token: string;
+
+signedInForSpec(
+  (started) => ({ env, page } = started),
+  async () => {
+    token = (await env.service.signIn('owner@northwind.example')).accessToken;
+  },
+);
+
+const shot = (name: string) => page.screenshot({ path: `test-results/screens/${name}.png` });
+const NAME = 'Harbor Bakery';
+
+async function api<T>(method: string, path: string): Promise<T> {
+  const response = await env.service.call(method, path, { token });
+  expect(response.status, `${method} ${path}: ${JSON.stringify(response.body)}`).toBeLessThan(300);
+  return response.body as T;
+}
+
+test('creates a customer organization from the switcher: the schema speaks under the fields, it shows at once and after sync', async () => {
+  await page.locator('.org-switcher-button').click();
+  const panel = page.getByRole('dialog', { name: 'Switch organization' });
+  await panel.getByRole('button', { name: 'New organization…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New organization' });
+  await expect(dialog).toBeVisible();
+  // Keyboard: the first field has focus, and Escape closes without creating anything.
+  await expect(dialog.getByRole('textbox', { name: 'Name', exact: true })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+
+  await page.locator('.org-switcher-button').click();
+  await page.getByRole('dialog', { name: 'Switch organization' }).getByRole('button', { name: 'New organization…' }).click();
+  await dialog.getByRole('textbox', { name: 'Account email', exact: true }).fill('not an address');
+  await dialog.getByRole('textbox', { name: 'Country', exact: true }).fill('N');
+  await dialog.getByRole('button', { name: 'Create organization' }).click();
+  await expect(dialog.getByText('Enter the organization name.')).toBeVisible();
+  await expect(dialog.getByRole('textbox', { name: 'Account email', exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(dialog.getByRole('textbox', { name: 'Street and number', exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await shot('new-org-errors');
+
+  await dialog.getByRole('combobox', { name: 'Kind', exact: true }).selectOption('customer');
+  await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill(NAME);
+  await dialog.getByRole('textbox', { name: 'Account email', exact: true }).fill('office@harbor-bakery.example');
+  await dialog.getByRole('textbox', { name: 'First name', exact: true }).fill('Hana');
+  await dialog.getByRole('textbox', { name: 'Last name', exact: true }).fill('Baker');
+  await dialog.getByRole('textbox', { name: 'Administrator email', exact: true }).fill('hana@harbor-bakery.example');
+  await dialog.getByRole('textbox', { name: 'Billing email', exact: true }).fill('invoices@harbor-bakery.example');
+  await dialog.getByRole('textbox', { name: 'Street and number', exact: true }).fill('Havenstraat 12');
+  await dialog.getByRole('textbox', { name: 'Postal code', exact: true }).fill('3011 AB');
+  await dialog.getByRole('textbox', { name: 'City', exact: true }).fill('Rotterdam');
+  await dialog.getByRole('textbox', { name: 'Country', exact: true }).fill('NL');
+  await dialog.getByRole('combobox', { name: 'Currency', exact: true }).selectOption('EUR');
+  await dialog.getByRole('combobox', { name: 'Plan', exact: true }).selectOption({ label: 'Seatdesk Backup (Business): €3.00 per seat a month' });
+  await dialog.getByRole('spinbutton', { name: 'Seats', exact: true }).fill('10');
+  await shot('new-org-filled');
+  await dialog.getByRole('button', { name: 'Create organization' }).click();
+  await expect(dialog).toBeHidden();
+
+  // At once, from the outbox: the switcher lists it.
+  await page.locator('.org-switcher-button').click();
+  await page.getByRole('combobox', { name: 'Search organizations' }).fill('Harbor');
+  await expect(page.getByRole('dialog', { name: 'Switch organization' }).getByRole('option', { name: new RegExp(NAME) })).toBeVisible();
+  await shot('new-org-in-switcher');
+  await page.keyboard.press('Escape');
+
+  // And after sync, from the service: its roles, its billing details and its plan.
+  await syncAllIn(page);
+  const me = await api<{ orgs: { id: string; name: string; parentId: string | null }[] }>('GET', '/v1/me');
+  const id = me.orgs.find((org) => org.name === NAME)?.id;
+  expect(id, "the service has the organization, in the owner's scope").toBeTruthy();
+  const org = await api<{ billingEmail: string; billingAddress: { country: string } }>('GET', `/v1/orgs/${id!}`);
+  expect(org).toMatchObject({ billingEmail: 'invoices@harbor-bakery.example', billingAddress: { country: 'NL' } });
+  const roles = await api<{ items: { builtIn: boolean }[] }>('GET', `/v1/orgs/${id!}/roles`);
+  expect(roles.items.filter((role) => role.builtIn)).toHaveLength(5);
+  const subscriptions = await api<{ items: { product: string; quantity: number; unitPrice: number }[] }>('GET', `/v1/orgs/${id!}/subscriptions`);
+  expect(subscriptions.items).toEqual([expect.objectContaining({ product: 'Seatdesk Backup', quantity: 10, unitPrice: 300 })]);
+  await page.locator('.org-switcher-button').click();
+  await page.getByRole('combobox', { name: 'Search organizations' }).fill('Harbor');
+  await page.getByRole('dialog', { name: 'Switch organization' }).getByRole('option', { name: new RegExp(NAME) }).click();
+  await expect(page.locator('.screen-org-name')).toHaveText(NAME);
+});
+
+test('changes the seats of its subscription, with the next invoice shown before Confirm', async () => {
+  await openScreenIn(page, 'Subscriptions');
+  await page.getByRole('button', { name: `Actions for Seatdesk Backup (${NAME})` }).click();
+  await page.getByRole('menuitem', { name: 'Change seats…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Change seats of Seatdesk Backup' });
+  const seats = dialog.getByRole('spinbutton', { name: 'Seats', exact: true });
+  await expect(seats).toBeFocused();
+  await seats.fill('0');
+  await expect(dialog.getByText('Enter at least 1 seat; to stop, cancel the subscription.')).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Confirm' })).toBeDisabled();
+  await seats.fill('12');
+  // The same rule as the service: 2 seats at 3.00 for the rest of this month.
+  const expected = prorate(
+    { basis: 'fixed_quantity', quantity: 10, unitPrice: 300, currency: 'EUR', interval: 'monthly', status: 'active', trialEnd: null },
+    { quantity: 12 },
+    new Date().toISOString(),
+  );
+  const euros = (expected.amount.amount / 100).toFixed(2);
+  const status = dialog.getByRole('status');
+  await expect(status).toContainText(`Next invoice: +€${euros} prorated for`);
+  await expect(status).toContainText('then €36.00 a month');
+  expect((await status.innerText()).replace(/\s/gu, ' ')).toContain(formatPeriod(expected.from, expected.to, 'en-US').replace(/\s/gu, ' '));
+  await shot('change-seats-next-invoice');
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect(dialog).toBeHidden();
+  const row = page.getByRole('row').filter({ hasText: NAME }).filter({ hasText: 'Seatdesk Backup' });
+  await expect(row.getByRole('cell').nth(3)).toContainText('12');
+  await shot('change-seats-done');
+  await syncAllIn(page);
+});
