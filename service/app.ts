@@ -1,3 +1,5 @@
+// Every zod message in the service in plain words; first, before any schema is used.
+import '@shared/install-plain-messages';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { argon2Verifier } from './auth/passwords';
 import { createLoginLimiter } from './auth/rate-limit';

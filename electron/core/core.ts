@@ -1,3 +1,5 @@
+// Every zod message in the core in plain words; first, before any schema is used.
+import '@shared/install-plain-messages';
 import type { AppInfo } from '@shared/ipc/channels';
 import { ipcContract } from '@shared/ipc/channels';
 import { SeatdeskError } from '@shared/errors';

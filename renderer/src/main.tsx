@@ -1,3 +1,5 @@
+// Every zod message in the renderer in plain words; first, before any schema is used.
+import '@shared/install-plain-messages';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClientProvider } from '@tanstack/react-query';

@@ -96,7 +96,7 @@ describe.each(testDatabases())('bad input is refused with a useful error and cha
       send: () => json('POST', users(), [newUser]),
       status: 400,
       code: 'VALIDATION',
-      message: /expected object/,
+      message: /must be a group of fields/,
       paths: [''],
     },
     {

@@ -34,7 +34,8 @@ const form = () => page.getByRole('form', { name: /Account details of/ });
 const billingAddress = () => form().getByRole('group', { name: 'Billing address' });
 const country = () => billingAddress().getByRole('combobox', { name: 'Country' });
 const save = () => form().getByRole('button', { name: 'Save account details' });
-const shot = (name: string) => page.screenshot({ path: `test-results/screens/${name}.png` });
+// SCREENSHOT_DIR: somewhere a concurrent Playwright run does not empty (it empties test-results).
+const shot = (name: string) => page.screenshot({ path: `${process.env['SCREENSHOT_DIR'] ?? 'test-results/screens'}/${name}.png` });
 
 async function saveAndSync(): Promise<void> {
   await save().click();

@@ -164,17 +164,40 @@ describe('previewUsersImport', () => {
     expect(plan.rows[0]!.values).toMatchObject({ firstName: '=Ann', lastName: '+Lee' });
   });
 
-  it('needs the header row, naming the missing columns', () => {
+  it('needs the header row, naming the missing columns and the header it expects', () => {
     const noHeader = validationOf(() => previewUsersImport('Ann,Lee,ann@x.example\n', options()));
     expect(noHeader.code).toBe('VALIDATION');
     expect(noHeader.message).toBe(
-      'The first row must name the columns: first_name, last_name, email, roles, active (roles and active may be left out). Missing: first_name, last_name, email.',
+      'The first row has no first_name, last_name and email columns. It must be the header row: first_name,last_name,email,roles,active (roles and active may be left out; other columns are ignored).',
     );
-    expect(validationOf(() => previewUsersImport('first_name,last_name\nAnn,Lee\n', options())).message).toMatch(/Missing: email\.$/);
-    expect(validationOf(() => previewUsersImport('first_name,last_name,email,E-mail\n', options())).message).toBe(
-      'The header row has the column email twice.',
+    expect(noHeader.details).toEqual([{ path: 'csv', line: 1, reason: 'missing_columns', message: noHeader.message }]);
+    expect(validationOf(() => previewUsersImport('first_name,last_name\nAnn,Lee\n', options())).message).toMatch(/^The first row has no email column\. It must be the header row: first_name,last_name,email,roles,active/);
+    expect(validationOf(() => previewUsersImport('first_name,last_name,email,E-mail\nAnn,Lee,a@x.example,\n', options())).message).toBe(
+      'The first row names the column email twice. Keep one and choose the file again.',
     );
-    expect(validationOf(() => previewUsersImport('\ufeff\n\n', options())).message).toMatch(/^The file is empty\./);
+  });
+
+  it('names an empty file, and a header with no users below it', () => {
+    for (const empty of ['', '\ufeff', '\ufeff\n\n', '\r\n']) {
+      const error = validationOf(() => previewUsersImport(empty, options()));
+      expect(error.message).toBe('The file is empty. Its first row must be the header row: first_name,last_name,email,roles,active, and each row after it one user.');
+      expect(error.details).toEqual([{ path: 'csv', line: 1, reason: 'empty', message: error.message }]);
+    }
+    expect(validationOf(() => previewUsersImport('first_name,last_name,email\n,,\n\n', options())).message).toBe(
+      'The file has a header row but no users. Add one row per user below it and choose the file again.',
+    );
+  });
+
+  it('names a file that is not text (a workbook, an image, UTF-16) before reading its rows', () => {
+    const notText = /^This file is not a CSV text file: it looks like a workbook, an image or a file saved as UTF-16\. Save it from your spreadsheet as “CSV UTF-8 \(comma delimited\)” and choose it again\.$/;
+    // An .xlsx is a ZIP archive; a PNG; both decoded as UTF-8 by the renderer's File.text().
+    const zip = new TextDecoder().decode(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00, 0xd4, 0xfe, 0x8a, 0x01, 0x00, 0x00, 0x9c, 0x05, 0x00, 0x00, 0x13, 0x00, 0x08, 0x02]));
+    const png = new TextDecoder().decode(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x08, 0x06, 0x00, 0x00, 0x00, 0x5c, 0x72, 0xa8, 0x66]));
+    for (const file of [zip, png]) {
+      const error = validationOf(() => previewUsersImport(file, options()));
+      expect(error.message).toMatch(notText);
+      expect(error.details).toEqual([{ path: 'csv', line: 1, reason: 'not_text', message: error.message }]);
+    }
   });
 
   it('passes on a broken quote as VALIDATION with the line number', () => {
@@ -187,14 +210,14 @@ describe('previewUsersImport', () => {
     const rows = (count: number) => ['first_name,last_name,email', ...Array.from({ length: count }, (_, i) => `A,B,u${i}@x.example`)].join('\n');
     expect(previewUsersImport(rows(20), options({ maxRows: 20 })).validCount).toBe(20);
     const error = validationOf(() => previewUsersImport(rows(21), options({ maxRows: 20 })));
-    expect(error.message).toBe('The file has more than 20 users. Import at most 20 at a time.');
+    expect(error.message).toBe('The file has more than 20 rows of users. Import at most 20 at a time: split the file and import each part.');
   });
 
   it(`refuses a file of more than ${MAX_IMPORT_ROWS.toLocaleString('en')} rows by default`, () => {
     const csv = 'first_name,last_name,email\n' + 'A,B,a@x.example\n'.repeat(MAX_IMPORT_ROWS + 1);
     const error = validationOf(() => previewUsersImport(csv, options()));
     expect(error.code).toBe('VALIDATION');
-    expect(error.message).toBe('The file has more than 50,000 users. Import at most 50,000 at a time.');
+    expect(error.message).toBe('The file has more than 50,000 rows of users. Import at most 50,000 at a time: split the file and import each part.');
   });
 
   it('becomes a CsvImportPreview under the caller’s previewId', () => {
@@ -250,17 +273,20 @@ describe('previewUsersImport', () => {
       expect(error.message).toBe(
         'CSV files cannot contain control characters. Line 3 has one in the column “notes”. Save the file as “CSV UTF-8” and choose it again.',
       );
-      expect(error.details).toEqual([{ path: 'csv', line: 3, message: error.message }]);
+      expect(error.details).toEqual([{ path: 'csv', line: 3, reason: 'not_text', message: error.message }]);
     });
 
     it('names a file that is not UTF-8 text (NUL bytes from the first row on) as a problem of the file', () => {
       // A UTF-16 file read as UTF-8: every other character is a NUL.
       const utf16 = [...'first_name,last_name,email\nAnn,Lee,ann@x.example\n'].map((c) => `${c}\u0000`).join('');
       const error = validationOf(() => previewUsersImport(utf16, options()));
-      expect(error.message).toBe(
+      expect(error.message).toMatch(/^This file is not a CSV text file/);
+      expect(error.details).toEqual([{ path: 'csv', line: 1, reason: 'not_text', message: error.message }]);
+      // One stray control character in the header of a text file says where it is.
+      const header = validationOf(() => previewUsersImport('first_name,last_name,email\u0001\nAnn,Lee,ann@x.example\n', options()));
+      expect(header.message).toBe(
         'CSV files cannot contain control characters. The first row has one, so the file is probably not saved as text. Save the file as “CSV UTF-8” and choose it again.',
       );
-      expect(error.details).toEqual([{ path: 'csv', line: 1, message: error.message }]);
     });
 
     it('names a value past the last column that breaks the rule as a problem of the file', () => {

@@ -45,7 +45,34 @@ const COLUMN_NAMES: Readonly<Record<ImportField, string>> = {
   active: 'active',
 };
 
-const EXPECTED_HEADER = 'first_name, last_name, email, roles, active';
+const EXPECTED_HEADER = 'first_name,last_name,email,roles,active';
+
+/**
+ * A problem of the file as a whole: one sentence saying what is wrong and what to do, as the
+ * message and as the one detail (path "csv"), so whatever shows the error shows the sentence.
+ */
+function fileProblem(message: string, line: number, reason: string): SeatdeskError {
+  return new SeatdeskError('VALIDATION', message, [{ path: 'csv', line, reason, message }]);
+}
+
+/** How much of the file's start is looked at to tell text from a binary file. */
+const SNIFF_CHARACTERS = 64 * 1024;
+
+/**
+ * A binary file (a workbook, an image) or one saved as UTF-16, read as UTF-8: more than 2 % of
+ * its start are control characters or characters that were not UTF-8 (U+FFFD). A stray control
+ * character in one cell is that row's problem, not the file's.
+ */
+function looksBinary(csvText: string): boolean {
+  const start = csvText.slice(0, SNIFF_CHARACTERS);
+  // eslint-disable-next-line no-control-regex -- counting control characters is the point
+  const odd = start.match(/[\ufffd\u0000-\u0008\u000b\u000c\u000e-\u001f]/g)?.length ?? 0;
+  return odd >= 8 && odd / start.length > 0.02;
+}
+
+const NOT_TEXT =
+  'This file is not a CSV text file: it looks like a workbook, an image or a file saved as UTF-16. ' +
+  'Save it from your spreadsheet as “CSV UTF-8 (comma delimited)” and choose it again.';
 
 /**
  * What the text rule calls the cells the createUser schema does not see (names and email go
@@ -59,8 +86,7 @@ const CELL_SUBJECTS = { roles: 'Role names', active: 'Active values' } as const;
  * UTF-16 or a binary file, whose NUL bytes are everywhere. Tab and line breaks are fine there.
  */
 function refuseFile(line: number, where: string, problem: NonNullable<ReturnType<typeof textProblem>>): never {
-  const message = `${textProblemMessage('CSV files', problem)} ${where}. Save the file as “CSV UTF-8” and choose it again.`;
-  throw new SeatdeskError('VALIDATION', message, [{ path: 'csv', line, message }]);
+  throw fileProblem(`${textProblemMessage('CSV files', problem)} ${where}. Save the file as “CSV UTF-8” and choose it again.`, line, 'not_text');
 }
 
 function checkHeaderText(cells: readonly string[]): void {
@@ -176,7 +202,8 @@ function parseFile(csvText: string, maxRows: number) {
   } catch (error) {
     const issue = isSeatdeskError(error) ? (error.details as CsvIssue[] | undefined)?.[0] : undefined;
     if (issue?.reason === 'too_many_records') {
-      const message = `The file has more than ${maxRows.toLocaleString('en')} users. Import at most ${maxRows.toLocaleString('en')} at a time.`;
+      const limit = maxRows.toLocaleString('en');
+      const message = `The file has more than ${limit} rows of users. Import at most ${limit} at a time: split the file and import each part.`;
       throw new SeatdeskError('VALIDATION', message, [{ ...issue, message }], { cause: error });
     }
     throw error;
@@ -190,34 +217,35 @@ function readHeader(cells: readonly string[]): Map<ImportField, number> {
     const field = HEADER_ALIASES[headerKey(cell)];
     if (field === undefined) return; // other columns (status, organization, ...) are ignored
     if (columns.has(field)) {
-      throw new SeatdeskError('VALIDATION', `The header row has the column ${COLUMN_NAMES[field]} twice.`, [
-        { path: 'csv', line: 1, message: `Column ${COLUMN_NAMES[field]} is repeated` },
-      ]);
+      throw fileProblem(`The first row names the column ${COLUMN_NAMES[field]} twice. Keep one and choose the file again.`, 1, 'repeated_column');
     }
     columns.set(field, index);
   });
   const missing = REQUIRED.filter((field) => !columns.has(field));
   if (missing.length > 0) {
-    const names = missing.map((field) => COLUMN_NAMES[field]).join(', ');
+    const names = missing.map((field) => COLUMN_NAMES[field]);
+    const list = names.length === 1 ? `${names[0]} column` : `${names.slice(0, -1).join(', ')} and ${names.at(-1)} columns`;
     const message =
-      `The first row must name the columns: ${EXPECTED_HEADER} (roles and active may be left out). ` +
-      `Missing: ${names}.`;
-    throw new SeatdeskError('VALIDATION', message, [{ path: 'csv', line: 1, message: `Missing columns: ${names}` }]);
+      `The first row has no ${list}. It must be the header row: ${EXPECTED_HEADER} ` +
+      `(roles and active may be left out; other columns are ignored).`;
+    throw fileProblem(message, 1, 'missing_columns');
   }
   return columns;
 }
 
 export function previewUsersImport(csvText: string, options: UsersImportOptions): UsersImportPlan {
   const maxRows = options.maxRows ?? MAX_IMPORT_ROWS;
+  if (looksBinary(csvText)) throw fileProblem(NOT_TEXT, 1, 'not_text');
   const records = parseFile(csvText, maxRows);
   const [header, ...data] = records;
   if (header === undefined) {
-    throw new SeatdeskError('VALIDATION', `The file is empty. The first row must name the columns: ${EXPECTED_HEADER}.`, [
-      { path: 'csv', line: 1, message: 'Empty file' },
-    ]);
+    throw fileProblem(`The file is empty. Its first row must be the header row: ${EXPECTED_HEADER}, and each row after it one user.`, 1, 'empty');
   }
   checkHeaderText(header.fields);
   const columns = readHeader(header.fields);
+  if (data.every((record) => record.fields.every((cell) => cell.trim() === ''))) {
+    throw fileProblem('The file has a header row but no users. Add one row per user below it and choose the file again.', 2, 'no_rows');
+  }
   const imported = new Set(columns.values());
   const width = header.fields.length;
 

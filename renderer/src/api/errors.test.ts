@@ -18,6 +18,23 @@ describe('errors as sentences', () => {
     expect(errorSentence(new IpcCallError({ code: 'LAST_ADMIN', message: 'LAST_ADMIN' }))).toBe(ERROR_CODES.LAST_ADMIN.summary);
   });
 
+  it('shows what a VALIDATION error says, in its own words, and the summary when it says nothing usable', () => {
+    const csv = new IpcCallError({
+      code: 'VALIDATION',
+      message: 'The file is empty. The first row must name the columns: first_name, last_name, email, roles, active.',
+      details: [{ path: 'csv', message: 'Empty file' }],
+    });
+    expect(errorSentence(csv)).toBe('The file is empty. The first row must name the columns: first_name, last_name, email, roles, active.');
+    expect(errorSentence(new IpcCallError({ code: 'VALIDATION', message: 'First name can be at most 100 characters.' }))).toBe('First name can be at most 100 characters.');
+    expect(errorSentence(new IpcCallError({ code: 'VALIDATION', message: 'args.firstName: Names cannot contain control characters.' }))).toBe(
+      'Names cannot contain control characters.',
+    );
+    expect(errorSentence(new IpcCallError({ code: 'VALIDATION', message: 'firstName: First name can be at most 100 characters. (and 2 more)' }))).toBe(
+      'First name can be at most 100 characters. 2 more fields need attention.',
+    );
+    expect(errorSentence(new IpcCallError({ code: 'VALIDATION', message: '' }))).toBe(ERROR_CODES.VALIDATION.summary);
+  });
+
   it('says what went wrong when signing in', () => {
     expect(errorSentence(new IpcCallError({ code: 'UNAUTHENTICATED', message: '' }), 'sign-in')).toMatch(/email and password do not match/);
     expect(errorSentence(new IpcCallError({ code: 'OFFLINE', message: '' }), 'sign-in')).toMatch(/Check the Service URL/);

@@ -41,6 +41,23 @@ function looksLikeSentence(message: string): boolean {
   return message.trim().length > 0 && /[.!?]$/.test(message.trim()) && !/^[A-Z_]+$/.test(message.trim());
 }
 
+/**
+ * A VALIDATION message as people read it. It names its field in plain words (shared/errors.ts:
+ * plainMessage) and is often about no field of the form (a CSV file's header, an unclosed
+ * quote), so it is shown; the "path: " before it and the "(and N more)" after it are for API
+ * clients and become words.
+ */
+function validationSentence(message: string): string | null {
+  const more = /\s*\(and (\d+) more\)$/.exec(message);
+  const plain = message
+    .slice(0, more?.index ?? message.length)
+    .replace(/^[A-Za-z0-9_.]+: /, '')
+    .trim();
+  if (!looksLikeSentence(plain)) return null;
+  const count = Number(more?.[1] ?? 0);
+  return count === 0 ? plain : `${plain} ${count === 1 ? 'One more field needs' : `${count} more fields need`} attention.`;
+}
+
 export function errorSentence(error: unknown, context: ErrorContext = 'general'): string {
   const code = errorCodeOf(error);
   if (code === null) return ERROR_CODES.INTERNAL.summary;
@@ -50,6 +67,10 @@ export function errorSentence(error: unknown, context: ErrorContext = 'general')
   }
   const message = error instanceof Error ? error.message : '';
   if (SPECIFIC_MESSAGE_CODES.has(code) && looksLikeSentence(message)) return message;
+  if (code === 'VALIDATION') {
+    const plain = validationSentence(message);
+    if (plain !== null) return plain;
+  }
   return ERROR_CODES[code].summary;
 }
 

@@ -11,7 +11,8 @@ export interface DialogProps {
   footer: ReactNode;
   /** Called on submit (Enter or the submit button); the dialog does not close by itself. */
   onSubmit?: () => void;
-  size?: 'small' | 'medium' | 'large';
+  /** wide: a table with a column of reasons (the CSV import check). */
+  size?: 'small' | 'medium' | 'large' | 'wide';
   /** Alert dialogs (confirmations) announce themselves as such. */
   role?: 'dialog' | 'alertdialog';
 }

@@ -63,7 +63,7 @@ export function ImportDialog({ orgId, orgName, onClose }: { orgId: string; orgNa
   return (
     <Dialog
       title={preview === null ? 'Import users from CSV' : 'Check the import'}
-      size={preview === null ? 'medium' : 'large'}
+      size={preview === null ? 'medium' : 'wide'}
       onClose={onClose}
       onSubmit={() => void (preview === null ? check() : confirm())}
       footer={
@@ -120,7 +120,7 @@ export function ImportDialog({ orgId, orgName, onClose }: { orgId: string; orgNa
           </p>
           <Checkbox label="Show only rows with problems" checked={onlyProblems} onChecked={setOnlyProblems} />
           <div className="table-scroll import-preview">
-            <table className="table top-aligned">
+            <table className="table top-aligned import-table">
               <caption className="visually-hidden">Rows of the file and their problems</caption>
               <thead>
                 <tr>

@@ -8,6 +8,7 @@ import { Dialog } from '../../components/Dialog';
 import { SelectField, TextAreaField } from '../../forms/fields';
 import { countOf } from '../../format/format';
 import { toast } from '../../state/toast-store';
+import { inviteSummary } from './invite-report';
 import { RoleChecklist } from './RoleChecklist';
 import { useRoles } from './use-users';
 import { FormError } from '../../components/bits';
@@ -36,15 +37,14 @@ export function InviteDialog({ orgs, defaultOrgId, onClose }: { orgs: readonly O
     if (parsed.valid.length === 0 || tooMany) return;
     try {
       const result = await change(() => core.bulk.invite({ orgId, emails: parsed.valid, roleIds }), [{ entity: 'user', orgId }]);
-      const invited = parsed.valid.length - result.skipped.filter((skip) => parsed.valid.includes(skip.id)).length;
-      const detail =
-        result.skipped.length === 0
-          ? 'Each gets an email with a link to accept. They show as Invited until then.'
-          : `Left out: ${result.skipped
-              .slice(0, 3)
-              .map((skip) => `${skip.id} (${skip.reason})`)
-              .join('; ')}${result.skipped.length > 3 ? ` and ${result.skipped.length - 3} more` : ''}.`;
-      toast.success(`${countOf(invited, 'person', 'people')} invited.`, detail);
+      // Every entry left out is named with its reason (invite-report.ts); nobody invited keeps the dialog open.
+      const summary = inviteSummary(parsed.valid, parsed, result);
+      if (summary.invited === 0) {
+        setFormError(`Nobody was invited. ${summary.detail ?? ''}`.trim());
+        return;
+      }
+      if (summary.detail === undefined) toast.success(summary.text, 'Each gets an email with a link to accept. They show as Invited until then.');
+      else toast.info(summary.text, summary.detail);
       onClose();
     } catch (error) {
       setFormError(errorSentence(error));

@@ -14,6 +14,7 @@ import { problemOf } from '../../forms/field-errors';
 import type { ScreenProps } from '../../shell/Shell';
 import { ScreenHeader } from '../../shell/ScreenHeader';
 import { toast } from '../../state/toast-store';
+import { bulkSummary } from './bulk-report';
 import { BulkDeactivateDialog, DeactivateAdminDialog, RemoveUsersDialog, SetRolesDialog } from './BulkDialogs';
 import { ImportDialog } from './ImportDialog';
 import { InviteDialog } from './InviteDialog';
@@ -102,8 +103,10 @@ export function UsersScreen({ org, scope }: ScreenProps) {
   const bulkActivate = async () => {
     try {
       const result = await core.bulk.activate({ userIds: selectedIds });
-      const skipped = result.skipped.length;
-      toast.success(`${countOf(selectedIds.length - skipped, 'user', 'users')} activated.`, skipped > 0 ? `${countOf(skipped, 'user was', 'users were')} left alone: ${result.skipped[0]?.reason ?? ''}` : undefined);
+      // Every user left alone, by name and why (bulk-report.ts).
+      const summary = bulkSummary(selectedIds.length, result, 'activated');
+      if (summary.detail === undefined) toast.success(summary.text);
+      else toast.info(summary.text, summary.detail);
       setSelected(new Set());
     } catch (error) {
       toast.error(errorSentence(error));

@@ -3,16 +3,15 @@ import { countOf } from '../../format/format';
 
 /**
  * What a bulk action did, in words: how many users it changed and, when some were left alone,
- * why (the core's reasons: sentences that name the user, the rule's own words), the first few.
+ * every one of them and why (the core's reasons: sentences that name the user, the rule's own
+ * words), all of them after "N users were left alone:".
  */
 export function bulkSummary(requested: number, result: Pick<QueuedResult, 'skipped'>, pastTense: string): { text: string; detail?: string } {
   const skipped = new Map(result.skipped.map((skip) => [skip.id, skip.reason]));
   const changed = Math.max(0, requested - skipped.size);
   const text = `${countOf(changed, 'user', 'users')} ${pastTense}.`;
   if (skipped.size === 0) return { text };
-  const shown = [...skipped.values()].slice(0, 3);
-  const more = skipped.size > 3 ? ` And ${skipped.size - 3} more.` : '';
-  return { text, detail: `${countOf(skipped.size, 'user was', 'users were')} left alone. ${shown.join(' ')}${more}` };
+  return { text, detail: `${countOf(skipped.size, 'user was', 'users were')} left alone: ${[...skipped.values()].join(' ')}` };
 }
 
 /** Nothing was queued and someone was left alone: the dialog stays open with the reasons instead of a toast. */

@@ -91,7 +91,7 @@ describe('users screen logic', () => {
     );
     expect(summary.text).toBe('1 user deactivated.');
     expect(summary.detail).toBe(
-      '4 users were left alone. Ann Smith is already deactivated. Bob Jones has not accepted the invitation yet: remove the user to revoke the invitation. Cat Lee is already deactivated. And 1 more.',
+      '4 users were left alone: Ann Smith is already deactivated. Bob Jones has not accepted the invitation yet: remove the user to revoke the invitation. Cat Lee is already deactivated. Dan Wu is already deactivated.',
     );
   });
 
