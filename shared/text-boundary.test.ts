@@ -102,6 +102,8 @@ const CHANNEL_EXAMPLES: Record<string, unknown> = {
   'importExport.invoicesCsv': { ...LIST, from: '2026-01-01' },
   'importExport.invoicePdf': { invoiceId: OTHER },
   'importExport.auditCsv': { ...LIST, entity: 'user', q: 'ann', from: '2026-01-01T00:00:00.000Z', actorEmail: 'ann@x.example', entityId: USER },
+  'pendingChanges.list': { limit: 50 },
+  'pendingChanges.discard': { mutationIds: [1] },
   'syncIssues.list': { includeResolved: true },
   'syncIssues.resolve': { issueId: 3, resolution: 'keep_mine' },
 };

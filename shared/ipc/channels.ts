@@ -4,6 +4,7 @@ import { channel, type IpcBridge, type IpcClient, type IpcHandlers } from './con
 import { uuidSchema } from '../domain/ids';
 import { emailSchema } from '../email';
 import { commandNameSchema } from '../commands/catalogue';
+import { discardQueuedSchema, queuedChangesQuerySchema, type DiscardResult, type QueuedChanges } from './queued-changes';
 import type { User } from '../domain/user';
 import {
   auditQuerySchema,
@@ -150,6 +151,12 @@ export const ipcContract = {
     invoicesCsv: channel(invoiceListQuerySchema).returns<ExportedFile>(),
     invoicePdf: channel(z.strictObject({ invoiceId: uuidSchema })).returns<ExportedFile>(),
     auditCsv: channel(auditQuerySchema.omit({ offset: true, limit: true })).returns<ExportedFile>(),
+  },
+  pendingChanges: {
+    /** The queued changes (what, where, when, batch) and how the last sync ended: the status bar's panel. */
+    list: channel(queuedChangesQuerySchema).returns<QueuedChanges>(),
+    /** Discards queued changes never sent, one by one or a whole bulk action; the rest are replayed. */
+    discard: channel(discardQueuedSchema).returns<DiscardResult>(),
   },
   syncIssues: {
     list: channel(z.strictObject({ includeResolved: z.boolean().default(false) })).returns<SyncIssue[]>(),

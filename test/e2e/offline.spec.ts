@@ -21,6 +21,8 @@ let page: Page;
 let orgId: string;
 let token: string;
 const chosen: string[] = [];
+/** The one of `chosen` whose queued deactivation is discarded in the pending-changes panel. */
+let discarded = '';
 
 // The machine runs other suites at the same time: generous timeouts, no fixed sleeps.
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
@@ -62,6 +64,8 @@ test('signed in and online, nothing pending', async () => {
   const session = await env.service.signIn('owner@northwind.example');
   orgId = session.user.orgId;
   token = session.accessToken;
+  // The Users screen, whichever screen the app opens on.
+  await goTo('Users');
   await expect(statusBar().getByText('Online', { exact: true })).toBeVisible();
   await expect(statusBar().getByText('0 pending changes')).toBeVisible();
   await expect(grid().getByRole('row').nth(1)).toBeVisible();
@@ -69,7 +73,8 @@ test('signed in and online, nothing pending', async () => {
 });
 
 test('with the link cut the status bar says Offline, calmly, not as an error', async () => {
-  env.link.cut();
+  // Refused, as with no network: the app knows that nothing it tries to send arrives.
+  env.link.cut('refuse');
   // The next contact with the service finds it unreachable; "Sync now" makes that contact now.
   await statusBar().getByRole('button', { name: 'Sync now' }).click();
   await expect(statusBar().getByText('Offline', { exact: true })).toBeVisible({ timeout: 30_000 });
@@ -77,6 +82,8 @@ test('with the link cut the status bar says Offline, calmly, not as an error', a
   await expect(page.getByRole('dialog')).toHaveCount(0);
   await expect(page.getByRole('alertdialog')).toHaveCount(0);
   await expect(page.getByRole('alert').filter({ hasText: /\S/ })).toHaveCount(0);
+  // "Sync now" did nothing it could: it says why.
+  await expect(page.getByRole('status').getByText('Seatdesk cannot reach the billing service. Your changes are kept and sent when you are back online.')).toBeVisible();
   await shot('offline-1-status');
 });
 
@@ -142,6 +149,45 @@ test('offline, a bulk deactivation of two users is queued: pending count and row
   for (const name of chosen) expect(stillActive.find((u) => `${u.firstName} ${u.lastName}` === name)?.status).toBe('active');
 });
 
+test('the pending counter opens the queued changes (what, where, when, batch): one discarded, the rest kept', async () => {
+  const counter = statusBar().getByRole('button', { name: /^\d+ pending changes?$/ });
+  const before = Number((await counter.innerText()).replace(/\D/g, ''));
+  expect(before).toBeGreaterThanOrEqual(2);
+  await counter.click();
+  const panel = page.getByRole('dialog', { name: /^Pending changes/ });
+  await expect(panel).toBeVisible();
+  await expect(panel.getByRole('heading', { name: `Pending changes (${before})` })).toBeFocused();
+  await expect(counter).toHaveAttribute('aria-expanded', 'true');
+  const org = await env.service.call('GET', `/v1/orgs/${orgId}`, { token });
+  await expect(panel).toContainText('Bulk action: 2 changes');
+  await expect(panel.getByText((org.body as { name: string }).name).first()).toBeVisible();
+  await expect(panel).toContainText(/Last sync .* failed\. Seatdesk cannot reach the billing service/);
+  await expect(panel.getByRole('button', { name: 'Discard all 2' })).toBeEnabled();
+  await shot('offline-5b-pending-panel');
+
+  discarded = chosen[0]!;
+  const email = (await serviceUsers()).find((u) => `${u.firstName} ${u.lastName}` === discarded)!.email;
+  await panel.getByRole('button', { name: `Discard Deactivate user (${email})` }).click();
+  await expect(page.getByRole('status').getByText(`Discarded: Deactivate user (${email}).`)).toBeVisible();
+  await expect(counter).toHaveText(`${before - 1} pending change${before - 1 === 1 ? '' : 's'}`);
+  await expect(panel).toContainText('Bulk action: 1 change');
+  // Gone as if never made: active again, not pending; the other stays queued.
+  await expect(rowOf(discarded).getByRole('switch')).toHaveAttribute('aria-checked', 'true');
+  await expect(rowOf(discarded).getByTitle('Changed here; not synced yet')).toHaveCount(0);
+  await expect(rowOf(chosen[1]!).getByRole('switch')).toHaveAttribute('aria-checked', 'false');
+  await shot('offline-5c-discarded');
+
+  // Keyboard: Escape closes it and gives the focus back to the counter.
+  await page.keyboard.press('Escape');
+  await expect(panel).toBeHidden();
+  await expect(counter).toBeFocused();
+  await expect(counter).toHaveAttribute('aria-expanded', 'false');
+  await page.keyboard.press('Enter');
+  await expect(panel).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(panel).toBeHidden();
+});
+
 test('back online the queued change is sent: pending 0, the service has it', async () => {
   env.link.restore();
   // The core retries with backoff; "Sync now" does not wait for the next attempt.
@@ -151,12 +197,15 @@ test('back online the queued change is sent: pending 0, the service has it', asy
     await expect(statusBar().getByText('0 pending changes')).toBeVisible({ timeout: 3_000 });
   }).toPass({ timeout: 60_000 });
   await expect(statusBar().getByText('Online', { exact: true })).toBeVisible();
-  for (const name of chosen) {
+  const sent = chosen.filter((name) => name !== discarded);
+  for (const name of sent) {
     await expect(rowOf(name).getByTitle('Changed here; not synced yet')).toHaveCount(0);
     await expect(rowOf(name).getByRole('switch')).toHaveAttribute('aria-checked', 'false');
   }
   const after = await serviceUsers();
-  for (const name of chosen) expect(after.find((u) => `${u.firstName} ${u.lastName}` === name)?.status).toBe('deactivated');
+  for (const name of sent) expect(after.find((u) => `${u.firstName} ${u.lastName}` === name)?.status).toBe('deactivated');
+  // The discarded change never reached the service.
+  expect(after.find((u) => `${u.firstName} ${u.lastName}` === discarded)?.status).toBe('active');
   await expect(statusBar().getByRole('button', { name: '0 sync issues' })).toBeVisible();
   await shot('offline-6-synced');
 });

@@ -80,7 +80,13 @@ export async function startServiceProcess(dataDir: string): Promise<ServiceProce
  */
 export interface NetworkLink {
   url: string;
-  cut(): void;
+  /**
+   * reset (default): connections are taken and dropped at once, which the app cannot tell from a
+   * request lost on its way. refuse: connections are refused, as with no network or the service
+   * down: the app knows nothing it sent arrived.
+   */
+  cut(mode?: 'reset' | 'refuse'): void;
+  /** Connections are taken again (after refuse, within a moment: the port is listened on again). */
   restore(): void;
   close(): Promise<void>;
 }
@@ -112,13 +118,16 @@ export async function startNetworkLink(target: string): Promise<NetworkLink> {
   if (address === null || typeof address === 'string') throw new Error('no proxy address');
   return {
     url: `http://127.0.0.1:${address.port}`,
-    cut() {
+    cut(mode = 'reset') {
       connected = false;
       for (const socket of sockets) socket.destroy();
       sockets.clear();
+      if (mode === 'refuse' && server.listening) server.close();
     },
     restore() {
       connected = true;
+      // The port was ours a moment ago; it is taken again so the app's address stays the same.
+      if (!server.listening) server.listen(address.port, '127.0.0.1');
     },
     close: () =>
       new Promise<void>((done) => {

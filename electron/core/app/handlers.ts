@@ -131,6 +131,10 @@ export function createHandlers(): SeatdeskHandlers<CoreContext> {
     commands: {
       run: (input, ctx) => ctx.account().engine.queue([{ name: input.name, args: input.args }]),
     },
+    pendingChanges: {
+      list: (input, ctx) => ctx.account().engine.queued(input.limit),
+      discard: (input, ctx) => ctx.account().engine.discard(input),
+    },
     bulk: {
       setRoles: (input, ctx) => {
         const account = ctx.account();

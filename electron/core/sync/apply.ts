@@ -7,8 +7,8 @@ import type { Change, MutationOutcome, PullResponse, SyncedEntityName } from '@s
 import { EntityRows, tableOf } from '../cache/rows';
 import type { CacheDatabase } from '../db/open';
 import { LocalView } from '../outbox/local-view';
-import { applyLocally } from '../outbox/mutators';
-import { outboxRow, outboxRows } from '../outbox/queue';
+import { applyLocally, targetOf } from '../outbox/mutators';
+import { outboxRow, outboxRows, type OutboxRow } from '../outbox/queue';
 import { recordIssue, type IssueContext } from './issues';
 
 export type SyncLog = (level: 'info' | 'warn' | 'error', message: string, details?: unknown) => void;
@@ -158,13 +158,16 @@ export function recordPushOutcomes(db: CacheDatabase, outcomes: readonly Mutatio
   return recordPushAnswer(db, outcomes, now).length;
 }
 
+/** Told each queued command as a rebase replays it, with its target row's version just before. */
+export type ReplayObserver = (command: OutboxRow, versionBefore: number | null) => void;
+
 /**
  * Rebase: every confirmed copy goes back into the view (data NULL: the row is deleted), then the
  * queued commands are replayed in order by their local mutators, each at the time it was queued
  * and in its own savepoint; one that no longer applies is skipped (the service will decide, and a
  * refusal comes back as an issue). Runs in the caller's transaction.
  */
-export function rebase(db: CacheDatabase, tracker: ChangeTracker, log: SyncLog): void {
+export function rebase(db: CacheDatabase, tracker: ChangeTracker, log: SyncLog, observe?: ReplayObserver): void {
   const statements = Statements.of(db);
   const rows = EntityRows.of(db);
   const confirmed = statements.get('SELECT entity, id, org_id, version, data FROM confirmed_rows').all() as ConfirmedRaw[];
@@ -178,6 +181,10 @@ export function rebase(db: CacheDatabase, tracker: ChangeTracker, log: SyncLog):
   const view = new LocalView(db);
   const replay = db.transaction((ctx: { now: Date }, name: string, args: unknown) => applyLocally({ view, now: ctx.now }, name as never, args as never));
   for (const command of outboxRows(db)) {
+    if (observe !== undefined) {
+      const target = targetOf(command.name, command.args as never);
+      observe(command, target.id === null ? null : view.versionOf(target.entity, target.id));
+    }
     try {
       replay({ now: new Date(command.queuedAt) }, command.name, command.args);
     } catch (error) {

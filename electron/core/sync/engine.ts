@@ -3,6 +3,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ERROR_CODES, SeatdeskError, isSeatdeskError } from '@shared/errors';
 import type { SettledRefusal } from '@shared/ipc/contract';
 import type { QueuedResult, SyncIssue, SyncState, SyncStatus } from '@shared/ipc/models';
+import type { DiscardQueued, DiscardResult, LastSyncOutcome, QueuedChanges } from '@shared/ipc/queued-changes';
 import { MAX_MUTATIONS_PER_PUSH, MAX_PULL_LIMIT, SCHEMA_VERSION, type PullResponse, type SyncedEntityName } from '@shared/sync/protocol';
 import { EntityRows } from '../cache/rows';
 import { ENTITY_TABLES } from '../db/entity-tables';
@@ -12,7 +13,8 @@ import { outboxBatch, parseCommands, pendingCount, queueCommandsDetailed, queueI
 import { ApplyThreadUnavailable, startApplyThread, type ApplyThread } from './apply-thread';
 import { ChangeTracker, applyPullPage, hasPending, recordPushAnswer, type ApplyResult, type ChangedScope, type SyncLog } from './apply';
 import { getIssue, listIssues, markResolved, openIssueCount } from './issues';
-import { ensureSyncState, readSyncState } from './state';
+import { discardQueued, listQueued } from './pending';
+import { ensureSyncState, initSentThrough, readSentThrough, readSyncState, setSentThrough, writeSentThrough } from './state';
 import type { SyncTransport } from './transport';
 
 export interface SyncEngineOptions {
@@ -75,6 +77,13 @@ export interface SyncEngine {
   resolveIssue(issueId: number, resolution: 'keep_mine' | 'take_theirs'): SyncIssue;
   /** The session layer tells a new scope (after /v1/me); a different one re-bootstraps. */
   setScope(scope: string): void;
+  /** The queue in words (the oldest `limit`, default 200), and how the last sync ended. */
+  queued(limit?: number): QueuedChanges;
+  /**
+   * Discards queued changes that have never been sent (or refuses, changing nothing): the rest
+   * are replayed over the confirmed rows and renumbered without a gap.
+   */
+  discard(selection: DiscardQueued): DiscardResult;
 }
 
 class Aborted extends Error {
@@ -104,6 +113,16 @@ function isGap(error: unknown): error is SeatdeskError & { details: { reason: 'g
   if (!isSeatdeskError(error) || error.code !== 'INVALID_TRANSITION') return false;
   const details = error.details as { reason?: unknown; expected?: unknown } | undefined;
   return details?.reason === 'gap' && typeof details.expected === 'number';
+}
+
+/** Failures that prove a request never reached the service: no connection was made, or it was refused whole for its size. */
+const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'ENETDOWN', 'EHOSTUNREACH']);
+
+function neverDelivered(error: unknown): boolean {
+  if (!isSeatdeskError(error)) return false;
+  if (error.code === 'PAYLOAD_TOO_LARGE') return true;
+  const reason = (error.details as { reason?: unknown } | undefined)?.reason;
+  return error.code === 'OFFLINE' && typeof reason === 'string' && NOT_DELIVERED.has(reason);
 }
 
 function lastErrorSentence(error: unknown): string {
@@ -186,6 +205,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let scope = options.scope ?? null;
 
   const clientId = ensureSyncState(db, options.clientId).clientId;
+  // A cache from before sent_through was kept: what it queued may have been sent.
+  initSentThrough(db);
   if (scope !== null && readSyncState(db).scope === null) db.prepare('UPDATE sync_state SET scope = ? WHERE id = 1').run(scope);
 
   let state: SyncState = 'offline';
@@ -213,6 +234,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    */
   let pushNotBefore = 0;
   let pushNow = false;
+  /** How the last sync ended, and what the one in progress has had answered so far. */
+  let lastSync: LastSyncOutcome | null = null;
+  let cycleAnswered = 0;
+  let cycleRefused = 0;
 
   function status(): SyncStatus {
     const sync = readSyncState(db);
@@ -245,6 +270,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   /** The service has answered every queued change up to `through`; `refused` became sync issues. */
   function emitSettled(through: number, refused: readonly SettledRefusal[]): void {
+    cycleRefused += refused.length;
     events.emit({ type: 'sync.settled', through, refused: [...refused] });
   }
 
@@ -536,11 +562,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     for (;;) {
       const mutations = outboxBatch(db, afterId, batchSize);
       if (mutations.length === 0) break;
+      // Before it leaves: from now on these changes may be on the service, never to be discarded.
+      const sentBefore = readSentThrough(db);
+      durably(db, () => writeSentThrough(db, mutations.at(-1)!.id));
       let response;
       try {
         response = await call(() => transport.push({ clientId, schemaVersion: SCHEMA_VERSION, mutations }));
         reachable = true;
       } catch (error) {
+        // The request never reached the service: its changes are still only here.
+        if (neverDelivered(error)) durably(db, () => setSentThrough(db, sentBefore));
         if (isSeatdeskError(error) && error.code === 'PAYLOAD_TOO_LARGE' && batchSize > 1) {
           batchSize = Math.ceil(batchSize / 2);
           continue;
@@ -557,6 +588,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         throw error;
       }
       const refused = durably(db, () => db.transaction(() => recordPushAnswer(db, response.outcomes, now())).immediate());
+      cycleAnswered += response.outcomes.length;
       if (refused.length > 0) emitChanges([{ entity: 'sync_issue', orgId: null }]);
       emitSettled(response.lastMutationId, refused);
       afterId = mutations.at(-1)!.id;
@@ -628,7 +660,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
   }
 
+  /** How this sync ended, for the pending-changes panel. */
+  function endSync(result: LastSyncOutcome['result']): void {
+    lastSync = { at: now().toISOString(), result, sent: cycleAnswered, refused: cycleRefused, message: result === 'synced' ? null : lastError };
+  }
+
   async function cycle(): Promise<void> {
+    cycleAnswered = 0;
+    cycleRefused = 0;
     try {
       let sync = readSyncState(db);
       if (scope !== null && sync.scope !== null && sync.scope !== scope) {
@@ -656,6 +695,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         // not at the next poke or poll (an hour away, or never, for a quiet organization).
         if (!pushDue && pendingCount(db) > 0) again = true;
       }
+      endSync(pushFailure === null ? 'synced' : 'push-failed');
       setState('online');
     } catch (error) {
       progress = null;
@@ -668,6 +708,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         return;
       }
       lastError = lastErrorSentence(error);
+      endSync('failed');
       if (isSeatdeskError(error) && RETRYABLE.has(error.code)) {
         log(error.code === 'OFFLINE' ? 'info' : 'warn', `Sync failed (${error.code}); retrying with backoff.`, error);
         reachable = false;
@@ -844,6 +885,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     queue,
     status,
     listIssues: (includeResolved = false) => listIssues(db, includeResolved),
+    queued: (limit = 200) => ({ ...listQueued(db, limit), lastSync }),
+    discard(selection) {
+      const { discarded, changed } = durably(db, () => discardQueued(db, selection, log));
+      emitChanges(changed);
+      emitStatus();
+      return { discarded };
+    },
     resolveIssue,
     setScope(next) {
       if (next === scope) return;

@@ -52,9 +52,14 @@ function subjectOf(row: unknown, args: unknown): string | null {
   return null;
 }
 
-export function issueMessage(kind: 'conflict' | 'rejected', code: ErrorCode | null, serviceMessage: string | undefined, command: CommandName, row: unknown, args: unknown): string {
+/** A command in words, with the row it is about: "Deactivate user (ann@contoso.example)". */
+export function describeCommand(command: CommandName, row: unknown, args: unknown): string {
   const subject = subjectOf(row, args);
-  const what = `${COMMAND_LABELS[command]}${subject === null ? '' : ` (${subject})`}`;
+  return `${COMMAND_LABELS[command]}${subject === null ? '' : ` (${subject})`}`;
+}
+
+export function issueMessage(kind: 'conflict' | 'rejected', code: ErrorCode | null, serviceMessage: string | undefined, command: CommandName, row: unknown, args: unknown): string {
+  const what = describeCommand(command, row, args);
   const reason =
     kind === 'conflict'
       ? ERROR_CODES.VERSION_CONFLICT.summary

@@ -53,3 +53,34 @@ export function readSyncState(db: CacheDatabase): SyncStateRow {
     lastSyncedAt: raw.last_synced_at,
   };
 }
+
+/**
+ * The highest mutation id ever put in a push request (kv 'sent_through'), written durably before
+ * the request goes: a change at or below it may be applied on the service already, so it is never
+ * discarded or renumbered; one above it has never left this computer.
+ */
+export function readSentThrough(db: CacheDatabase): number {
+  const row = db.prepare("SELECT value FROM kv WHERE key = 'sent_through'").get() as { value: string } | undefined;
+  const value = row === undefined ? 0 : (JSON.parse(row.value) as unknown);
+  return typeof value === 'number' ? value : 0;
+}
+
+export function writeSentThrough(db: CacheDatabase, mutationId: number): void {
+  db.prepare(
+    `INSERT INTO kv (key, value) VALUES ('sent_through', json(?))
+     ON CONFLICT (key) DO UPDATE SET value = json(max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)))`,
+  ).run(String(mutationId));
+}
+
+/** Sets sent_through back (a push that provably never reached the service). */
+export function setSentThrough(db: CacheDatabase, mutationId: number): void {
+  db.prepare("INSERT INTO kv (key, value) VALUES ('sent_through', json(?)) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(mutationId));
+}
+
+/** Where no sent_through was kept yet (a cache from before it was), everything queued counts as sent. */
+export function initSentThrough(db: CacheDatabase): void {
+  const known = db.prepare("SELECT 1 FROM kv WHERE key = 'sent_through'").get();
+  if (known !== undefined) return;
+  const { n } = db.prepare('SELECT coalesce(max(mutation_id), 0) AS n FROM outbox').get() as { n: number };
+  writeSentThrough(db, n);
+}

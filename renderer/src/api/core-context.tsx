@@ -40,6 +40,8 @@ export function applyCoreEvent(queryClient: QueryClient, event: CoreEvent): void
       return;
     case 'sync.status':
       queryClient.setQueryData<SyncStatus>(queryKeys.syncStatus, event.status);
+      // The queue and the last sync's outcome move with the status (fetched only while the panel is open).
+      void queryClient.invalidateQueries({ queryKey: queryKeys.pendingChanges });
       return;
     case 'data.changed': {
       const tree = queryClient.getQueryData<OrgNode[]>(queryKeys.orgTree);

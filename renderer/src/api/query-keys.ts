@@ -39,6 +39,8 @@ export const queryKeys = {
   session: ['session', null] as const,
   syncStatus: ['sync', null, 'status'] as const,
   orgTree: ['orgs', null, 'tree'] as const,
+  /** The pending-changes panel: refetched with every sync status. */
+  pendingChanges: ['sync', null, 'pending'] as const,
   userPage: (scope: QueryScope, filters: UserFilters, page: number, pageSize: number) =>
     ['user', scope, 'page', filters, page, pageSize] as const,
   userPages: (scope: QueryScope) => ['user', scope, 'page'] as const,

@@ -1,12 +1,17 @@
+import { useCallback, useRef, useState } from 'react';
 import type { SyncStatus } from '@shared/ipc/models';
 import { countOf, formatCount, formatDateTime, formatRelative } from '../format/format';
 import { useNavStore } from '../state/nav-store';
 import { Icon } from '../components/Icon';
+import { PendingPanel } from './PendingPanel';
 import { modifierLabel } from './shortcuts';
 import { useNow, useSyncNow, useSyncStatus } from './sync-status';
 import { summarizeSync } from './sync-summary';
 
-/** Online or offline, last sync, pending changes, sync issues, and progress. Offline is a state, not an error. */
+/**
+ * Online or offline, last sync, pending changes (a button: the panel of queued changes), sync
+ * issues, and progress. Offline is a state, not an error.
+ */
 export function StatusBar() {
   const status = useSyncStatus();
   const syncNow = useSyncNow();
@@ -15,6 +20,9 @@ export function StatusBar() {
   const data: SyncStatus | undefined = status.data;
   const summary = data === undefined ? null : summarizeSync(data, (n) => formatCount(n));
   const mod = modifierLabel(navigator.platform);
+  const [panelOpen, setPanelOpen] = useState(false);
+  const counterRef = useRef<HTMLButtonElement>(null);
+  const closePanel = useCallback(() => setPanelOpen(false), []);
 
   return (
     <footer className="status-bar" aria-label="Sync status">
@@ -36,9 +44,16 @@ export function StatusBar() {
             <span className="status-item muted" title={data?.lastSyncedAt == null ? undefined : formatDateTime(data.lastSyncedAt)}>
               {data?.lastSyncedAt == null ? 'Not synced yet' : `Synced ${formatRelative(data.lastSyncedAt, now)}`}
             </span>
-            <span className={`status-item${(data?.pendingCount ?? 0) > 0 ? ' status-pending' : ' muted'}`}>
+            <button
+              ref={counterRef}
+              type="button"
+              className={`status-link pending-counter${(data?.pendingCount ?? 0) > 0 ? ' status-pending' : ''}`}
+              aria-expanded={panelOpen}
+              aria-haspopup="dialog"
+              onClick={() => setPanelOpen(!panelOpen)}
+            >
               {countOf(data?.pendingCount ?? 0, 'pending change', 'pending changes')}
-            </span>
+            </button>
           </>
         )}
       </div>
@@ -48,6 +63,7 @@ export function StatusBar() {
           <span className="muted">{summary.progress.label}</span>
         </div>
       )}
+      {panelOpen && <PendingPanel onClose={closePanel} opener={counterRef} />}
       <div className="status-actions">
         {data !== undefined && (
           <button

@@ -3,6 +3,7 @@ import type { OrgNode, SyncStatus } from '@shared/ipc/models';
 import { orgRows } from './org-tree';
 import { modifierLabel, shortcutFor } from './shortcuts';
 import { ERROR_CODES } from '@shared/errors';
+import { lastSyncSentence, pendingEntries } from './pending-summary';
 import { summarizeSync, syncNowFeedback } from './sync-summary';
 
 const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }> = {}) => ({
@@ -97,5 +98,32 @@ describe('what "Sync now" says', () => {
     expect(syncNowFeedback(status({ state: 'online' }))).toBeNull();
     expect(syncNowFeedback(status({ state: 'online', lastError: 'The queue waits.' }))).toEqual({ text: 'The queue waits.' });
     expect(syncNowFeedback(status({ state: 'signed-out', lastError: 'x' }))).toBeNull();
+  });
+});
+
+describe('the pending-changes panel', () => {
+  const change = (mutationId: number, batchId: string | null = null) => ({
+    mutationId,
+    commandName: 'updateUser' as const,
+    what: `Edit user (u${mutationId}@x.example)`,
+    orgId: 'o1',
+    orgName: 'Contoso',
+    queuedAt: '2026-11-02T09:00:00.000Z',
+    batchId,
+    queuedOffline: true,
+    sending: false,
+  });
+
+  it('groups a bulk action where its first change is, with its full count', () => {
+    const entries = pendingEntries({ items: [change(1), change(2, 'b'), change(3), change(4, 'b')], batches: [{ batchId: 'b', count: 600 }] });
+    expect(entries.map((entry) => (entry.kind === 'change' ? entry.change.mutationId : `${entry.batchId}:${entry.count}:${entry.changes.length}`))).toEqual([1, 'b:600:2', 3]);
+  });
+
+  it('says how the last sync ended', () => {
+    const at = () => '09:00';
+    expect(lastSyncSentence(null, at)).toBe('No sync has ended since Seatdesk started.');
+    expect(lastSyncSentence({ at: 'x', result: 'synced', sent: 3, refused: 1, message: null }, at)).toBe('Last sync 09:00: 3 changes sent, 1 not applied (see Sync issues).');
+    expect(lastSyncSentence({ at: 'x', result: 'synced', sent: 0, refused: 0, message: null }, at)).toBe('Last sync 09:00: nothing to send.');
+    expect(lastSyncSentence({ at: 'x', result: 'failed', sent: 0, refused: 0, message: ERROR_CODES.OFFLINE.summary }, at)).toBe(`Last sync 09:00 failed. ${ERROR_CODES.OFFLINE.summary}`);
   });
 });
