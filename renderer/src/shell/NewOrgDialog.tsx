@@ -5,6 +5,7 @@ import type { OrgNode } from '@shared/ipc/models';
 import { checkCommand, useCommand } from '../api/commands';
 import { errorSentence, fieldErrorsOfError } from '../api/errors';
 import { FormError } from '../components/bits';
+import { CountryCombobox } from '../components/CountryCombobox';
 import { Dialog } from '../components/Dialog';
 import { errorFor, type FieldErrors } from '../forms/field-errors';
 import { SelectField, TextField } from '../forms/fields';
@@ -49,6 +50,11 @@ export function NewOrgDialog({ orgs, current, onClose }: { orgs: readonly OrgNod
   const nameRef = useRef<HTMLInputElement>(null);
   // After the dialog opens (its effect runs first and focuses its first control): start at the name.
   useEffect(() => nameRef.current?.focus(), []);
+  // A field's message goes once it is edited; the rest stay until the next check.
+  const edit = (field: string, set: (value: string) => void) => (value: string) => {
+    set(value);
+    setErrors((current) => Object.fromEntries(Object.entries(current).filter(([path]) => path !== field)));
+  };
   const offer = planIndex === 'none' ? undefined : PLAN_OFFERS[Number(planIndex)];
   const chosenKind = kinds.includes(kind) ? kind : (kinds[0] ?? 'customer');
 
@@ -109,29 +115,29 @@ export function NewOrgDialog({ orgs, current, onClose }: { orgs: readonly OrgNod
         <SelectField label="Below" value={parentId} onValue={setParentId} options={parents.map((org) => ({ value: org.id, label: `${org.name} (${KIND_LABELS[org.kind]})` }))} error={errors['parentId']} />
         <SelectField label="Kind" value={chosenKind} onValue={(value) => setKind(value)} options={kinds.map((value) => ({ value, label: KIND_LABELS[value] }))} error={errors['kind']} />
       </div>
-      <TextField label="Name" value={name} onValue={setName} error={errors['name']} required inputRef={nameRef} />
-      <TextField label="Account email" type="email" value={accountEmail} onValue={setAccountEmail} error={errors['accountEmail']} required spellCheck={false} />
+      <TextField label="Name" value={name} onValue={edit('name', setName)} error={errors['name']} required inputRef={nameRef} />
+      <TextField label="Account email" type="email" value={accountEmail} onValue={edit('accountEmail', setAccountEmail)} error={errors['accountEmail']} required spellCheck={false} />
       <fieldset className="fieldset">
         <legend>Administrator</legend>
         <div className="new-org-grid">
-          <TextField label="First name" value={firstName} onValue={setFirstName} error={errors['admin.firstName']} required />
-          <TextField label="Last name" value={lastName} onValue={setLastName} error={errors['admin.lastName']} required />
+          <TextField label="First name" value={firstName} onValue={edit('admin.firstName', setFirstName)} error={errors['admin.firstName']} required />
+          <TextField label="Last name" value={lastName} onValue={edit('admin.lastName', setLastName)} error={errors['admin.lastName']} required />
         </div>
-        <TextField label="Administrator email" type="email" value={adminEmail} onValue={setAdminEmail} error={errors['admin.email']} required spellCheck={false} />
+        <TextField label="Administrator email" type="email" value={adminEmail} onValue={edit('admin.email', setAdminEmail)} error={errors['admin.email']} required spellCheck={false} />
       </fieldset>
       <fieldset className="fieldset">
         <legend>Billing</legend>
-        <TextField label="Billing email" type="email" value={billingEmail} onValue={setBillingEmail} error={errors['billingEmail']} hint="Optional: where invoices go." spellCheck={false} />
-        <TextField label="Street and number" value={line1} onValue={setLine1} error={errors['billingAddress.line1']} hint="Optional: the billing address." />
+        <TextField label="Billing email" type="email" value={billingEmail} onValue={edit('billingEmail', setBillingEmail)} error={errors['billingEmail']} hint="Optional: where invoices go." spellCheck={false} />
+        <TextField label="Street and number" value={line1} onValue={edit('billingAddress.line1', setLine1)} error={errors['billingAddress.line1']} hint="Optional: the billing address." />
         <div className="new-org-grid">
-          <TextField label="Postal code" value={postalCode} onValue={setPostalCode} error={errors['billingAddress.postalCode']} />
-          <TextField label="City" value={city} onValue={setCity} error={errors['billingAddress.city']} />
+          <TextField label="Postal code" value={postalCode} onValue={edit('billingAddress.postalCode', setPostalCode)} error={errors['billingAddress.postalCode']} />
+          <TextField label="City" value={city} onValue={edit('billingAddress.city', setCity)} error={errors['billingAddress.city']} />
         </div>
-        <TextField label="Country" value={country} onValue={setCountry} error={errorFor(errors, 'billingAddress.country')} hint="Two-letter ISO code, such as NL or GB." maxLength={2} spellCheck={false} />
+        <CountryCombobox label="Country" value={country} onValue={edit('billingAddress.country', setCountry)} error={errorFor(errors, 'billingAddress.country')} />
       </fieldset>
       <fieldset className="fieldset">
         <legend>First plan</legend>
-        <div className="new-org-grid">
+        <div>
           <SelectField label="Currency" value={currency} onValue={setCurrency} options={PLAN_CURRENCIES.map((code) => ({ value: code, label: code }))} error={errors['subscription.currency']} />
           <SelectField
             label="Plan"
@@ -148,7 +154,7 @@ export function NewOrgDialog({ orgs, current, onClose }: { orgs: readonly OrgNod
           />
         </div>
         {offer?.basis === 'fixed_quantity' && (
-          <TextField label="Seats" type="number" inputMode="numeric" min={1} step={1} value={seats} onValue={setSeats} error={errors['subscription.quantity']} required />
+          <TextField label="Seats" type="number" inputMode="numeric" min={1} step={1} value={seats} onValue={edit('subscription.quantity', setSeats)} error={errors['subscription.quantity']} required />
         )}
       </fieldset>
     </Dialog>
