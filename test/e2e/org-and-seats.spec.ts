@@ -131,6 +131,30 @@ test('changes the seats of its subscription, with the next invoice shown before 
   await syncAllIn(page);
 });
 
+test('changes its plan to another of the product, the price difference shown before Confirm', async () => {
+  await page.getByRole('button', { name: `Actions for Seatdesk Backup (${NAME})` }).click();
+  await page.getByRole('menuitem', { name: 'Change plan…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Change plan of Seatdesk Backup' });
+  await expect(dialog.getByRole('combobox', { name: 'New plan' })).toHaveValue('Enterprise');
+  const expected = prorate(
+    { basis: 'fixed_quantity', quantity: 12, unitPrice: 300, currency: 'EUR', interval: 'monthly', status: 'active', trialEnd: null },
+    { unitPrice: 450 },
+    new Date().toISOString(),
+  );
+  const status = dialog.getByRole('status');
+  await expect(status).toContainText(`Next invoice: +€${(expected.amount.amount / 100).toFixed(2)} prorated for`);
+  await expect(status).toContainText('then €54.00 a month');
+  await shot('change-plan-next-invoice');
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect(dialog).toBeHidden();
+  const row = page.getByRole('row').filter({ hasText: NAME }).filter({ hasText: 'Seatdesk Backup' });
+  await expect(row).toContainText('Enterprise');
+  await syncAllIn(page);
+  const id = (await api<{ orgs: { id: string; name: string }[] }>('GET', '/v1/me')).orgs.find((org) => org.name === NAME)!.id;
+  const subscriptions = await api<{ items: { plan: string; unitPrice: number; quantity: number }[] }>('GET', `/v1/orgs/${id}/subscriptions`);
+  expect(subscriptions.items).toEqual([expect.objectContaining({ plan: 'Enterprise', unitPrice: 450, quantity: 12 })]);
+});
+
 test('offline: a new organization is queued, listed in the switcher at once, and created when the app is back online', async () => {
   env.link.cut();
   await page.locator('.org-switcher-button').click();
