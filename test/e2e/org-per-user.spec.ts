@@ -60,12 +60,13 @@ async function signInHere(email: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Screens' }).waitFor({ timeout: 60_000 });
 }
 
-/** The workspace shows the organization, its Users screen is not refused, and no refusal showed on the way. */
+/** The workspace shows the organization, its Home screen, and no refusal showed on the way. */
 async function expectOpenedIn(name: string): Promise<void> {
   await expect(page.locator('.screen-org-name')).toHaveText(name, { timeout: 60_000 });
   await expect(switcher()).toContainText(name);
-  await expect(page.getByRole('main').getByRole('heading', { level: 1, name: 'Users', exact: true })).toBeVisible();
-  await expect(page.getByRole('grid', { name: 'Users' })).toBeVisible();
+  // The app opens on Home, which everyone may see: its sections, no refusal.
+  await expect(page.getByRole('main').getByRole('heading', { level: 1, name: 'Home', exact: true })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Needs attention' })).toBeVisible();
   expect(await refusalsSeen()).toEqual([]);
 }
 

@@ -2,7 +2,7 @@ import { expect as baseExpect, test, type BrowserContext, type Page } from '@pla
 import { expectNoSeriousA11yViolations } from '../support/axe';
 import { signInAllowingOneReload, startE2eEnvironment, type E2eEnvironment, statusBar as statusBarOf } from '../support/e2e-env';
 
-const SCREENS = ['Users', 'Roles', 'Billing contacts', 'Subscriptions', 'Invoices', 'Account', 'Sync issues', 'Audit log'] as const;
+const SCREENS = ['Home', 'Users', 'Roles', 'Billing contacts', 'Subscriptions', 'Invoices', 'Account', 'Sync issues', 'Audit log'] as const;
 
 let env: E2eEnvironment;
 let context: BrowserContext;

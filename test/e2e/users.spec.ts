@@ -89,6 +89,8 @@ async function seatCount(): Promise<number> {
 
 test('signs in; the billed seats (active users) match the service', async () => {
   await signInAllowingOneReload(page, env);
+  // The app opens on Home: go to Users.
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Users', exact: true }).click();
   const session = await env.service.signIn('owner@northwind.example');
   orgId = session.user.orgId;
   token = session.accessToken;

@@ -26,8 +26,17 @@ describe('which queries a data.changed event touches', () => {
     expect(isAffected(queryKeys.roles('reseller'), event, ancestors)).toBe(true);
     expect(isAffected(queryKeys.orgTree, event, ancestors)).toBe(true);
     expect(isAffected(queryKeys.invoices({ orgId: 'reseller', includeChildren: false }, {}), event, ancestors)).toBe(false);
-    expect(rootsAffectedBy('invoice')).toEqual(['invoice', 'spend', 'projected']);
+    expect(rootsAffectedBy('invoice')).toEqual(['invoice', 'spend', 'projected', 'home']);
     expect(rootsAffectedBy('unknown')).toEqual([]);
+  });
+
+  it('refreshes Home for a change anywhere below the organization it shows, never for one beside it', () => {
+    for (const entity of ['user', 'subscription', 'invoice', 'organization', 'audit_event', 'sync_issue']) {
+      expect(isAffected(queryKeys.home('provider'), { entity, orgId: 'reseller' }, ancestors), entity).toBe(true);
+    }
+    expect(isAffected(queryKeys.home('reseller'), { entity: 'invoice', orgId: 'direct' }, ancestors)).toBe(false);
+    expect(isAffected(queryKeys.home('provider'), { entity: 'role', orgId: 'provider' }, ancestors)).toBe(false);
+    expect(isAffected(queryKeys.home('provider'), { entity: 'sync_issue', orgId: null }, ancestors)).toBe(true);
   });
 
   it('touches every scope when the event names no organization or the tree is not known', () => {

@@ -8,17 +8,18 @@ import type { QueryRoot, QueryScope } from './query-keys';
 
 /** The query roots each entity's rows feed, beyond its own. */
 const DEPENDENTS: Readonly<Record<string, readonly QueryRoot[]>> = {
-  // Users: role member counts, the switcher's active users, seats in the projected invoice, the contact picker.
-  user: ['user', 'role', 'orgs', 'projected', 'billing-viewers', 'organization'],
+  // Users: role member counts, the switcher's active users, seats in the projected invoice, the contact picker, Home.
+  user: ['user', 'role', 'orgs', 'projected', 'billing-viewers', 'organization', 'home'],
   // Roles: users show role names, filter by role, and who may see billing follows from roles.
   role: ['role', 'user', 'billing-viewers'],
-  organization: ['organization', 'orgs', 'user', 'subscription', 'invoice', 'projected'],
+  organization: ['organization', 'orgs', 'user', 'subscription', 'invoice', 'projected', 'home'],
   billing_contact: ['billing_contact'],
-  subscription: ['subscription', 'projected', 'spend'],
-  invoice: ['invoice', 'spend', 'projected'],
+  subscription: ['subscription', 'projected', 'spend', 'home'],
+  invoice: ['invoice', 'spend', 'projected', 'home'],
   payment_method: ['payment_method'],
-  audit_event: ['audit_event'],
-  sync_issue: ['sync_issue'],
+  // Home counts a resent invitation as a new one (its audit event).
+  audit_event: ['audit_event', 'home'],
+  sync_issue: ['sync_issue', 'home'],
 };
 
 export function rootsAffectedBy(entity: string): readonly QueryRoot[] {

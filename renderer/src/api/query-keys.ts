@@ -26,7 +26,8 @@ export type QueryRoot =
   | 'organization'
   | 'payment_method'
   | 'audit_event'
-  | 'sync_issue';
+  | 'sync_issue'
+  | 'home';
 
 export type UserFilters = Omit<UserListQuery, 'orgId' | 'includeChildren' | 'offset' | 'limit'>;
 export type InvoiceFilters = Omit<InvoiceListQuery, 'orgId' | 'includeChildren'>;
@@ -38,9 +39,11 @@ export const queryKeys = {
   appInfo: ['app', null, 'version'] as const,
   session: ['session', null] as const,
   syncStatus: ['sync', null, 'status'] as const,
-  orgTree: ['orgs', null, 'tree'] as const,
   /** The pending-changes panel: refetched with every sync status. */
   pendingChanges: ['sync', null, 'pending'] as const,
+  orgTree: ['orgs', null, 'tree'] as const,
+  /** The Home screen: always the organization and everything below it. */
+  home: (orgId: string) => ['home', { orgId, includeChildren: true }] as const,
   userPage: (scope: QueryScope, filters: UserFilters, page: number, pageSize: number) =>
     ['user', scope, 'page', filters, page, pageSize] as const,
   userPages: (scope: QueryScope) => ['user', scope, 'page'] as const,
@@ -57,5 +60,6 @@ export const queryKeys = {
   account: (orgId: string) => ['organization', one(orgId)] as const,
   paymentMethods: (orgId: string) => ['payment_method', one(orgId)] as const,
   audit: (scope: QueryScope, filters: AuditFilters) => ['audit_event', scope, filters] as const,
+  auditActors: (scope: QueryScope) => ['audit_event', scope, 'actors'] as const,
   syncIssues: (includeResolved: boolean) => ['sync_issue', null, includeResolved] as const,
 };

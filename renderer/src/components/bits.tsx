@@ -116,3 +116,15 @@ export function Notice({ tone = 'info', children, action }: { tone?: 'info' | 'w
     </div>
   );
 }
+
+/** A filter a link opened the screen with ("Trials ending within 14 days"), removable. */
+export function FilterChip({ label, onRemove }: { label: string; onRemove(): void }) {
+  return (
+    <span className="filter-chip">
+      <span>{label}</span>
+      <button type="button" className="filter-chip-remove" aria-label={`Remove filter: ${label}`} title="Remove this filter" onClick={onRemove}>
+        <Icon name="close" size={12} />
+      </button>
+    </span>
+  );
+}

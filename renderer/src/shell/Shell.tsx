@@ -13,6 +13,7 @@ import { useToastStore } from '../state/toast-store';
 import { AccountScreen } from '../screens/account/AccountScreen';
 import { AuditScreen } from '../screens/audit/AuditScreen';
 import { BillingContactsScreen } from '../screens/billing-contacts/BillingContactsScreen';
+import { HomeScreen } from '../screens/home/HomeScreen';
 import { InvoicesScreen } from '../screens/invoices/InvoicesScreen';
 import { RolesScreen } from '../screens/roles/RolesScreen';
 import { SubscriptionsScreen } from '../screens/subscriptions/SubscriptionsScreen';
@@ -32,6 +33,7 @@ export interface ScreenProps {
 }
 
 const SCREEN_COMPONENTS: Record<ScreenId, (props: ScreenProps) => ReactNode> = {
+  home: HomeScreen,
   users: UsersScreen,
   roles: RolesScreen,
   'billing-contacts': BillingContactsScreen,

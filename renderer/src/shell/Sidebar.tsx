@@ -12,6 +12,7 @@ import { OrgSwitcher } from './OrgSwitcher';
 import { useSyncStatus } from './sync-status';
 
 const SCREEN_ICONS: Record<ScreenId, IconName> = {
+  home: 'home',
   users: 'users',
   roles: 'shield',
   'billing-contacts': 'mail',

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { Permission } from '@shared/domain/permissions';
 
-export type ScreenId = 'users' | 'roles' | 'billing-contacts' | 'subscriptions' | 'invoices' | 'account' | 'sync-issues' | 'audit';
+export type ScreenId = 'home' | 'users' | 'roles' | 'billing-contacts' | 'subscriptions' | 'invoices' | 'account' | 'sync-issues' | 'audit';
 
 export interface ScreenInfo {
   id: ScreenId;
@@ -13,6 +13,7 @@ export interface ScreenInfo {
 }
 
 export const SCREENS: readonly ScreenInfo[] = [
+  { id: 'home', label: 'Home', view: null, children: 'rows' },
   { id: 'users', label: 'Users', view: 'users.view', children: 'rows' },
   { id: 'roles', label: 'Roles', view: 'users.view', children: 'sections' },
   { id: 'billing-contacts', label: 'Billing contacts', view: 'billing.view', children: 'sections' },
@@ -27,21 +28,39 @@ export function screenInfo(id: ScreenId): ScreenInfo {
   return SCREENS.find((screen) => screen.id === id) ?? SCREENS[0]!;
 }
 
-function screenFromHash(): ScreenId {
-  const id = location.hash.replace(/^#\/?/, '');
-  return SCREENS.some((screen) => screen.id === id) ? (id as ScreenId) : 'users';
+/**
+ * Filters a screen is opened with (the Home screen's links: invoices that are overdue, trials
+ * ending ...), mirrored in the hash as a query ("#/invoices?status=overdue") so a reload keeps them.
+ * A screen reads them once, when it opens, as the starting point of its own filters.
+ */
+export type ScreenParams = Readonly<Record<string, string>>;
+
+const NO_PARAMS: ScreenParams = {};
+
+export function parseHash(hash: string): { screen: ScreenId; params: ScreenParams } {
+  const [path = '', query = ''] = hash.replace(/^#\/?/, '').split('?', 2);
+  const screen = SCREENS.some((info) => info.id === path) ? (path as ScreenId) : 'home';
+  const params = Object.fromEntries(new URLSearchParams(query));
+  return { screen, params: Object.keys(params).length === 0 ? NO_PARAMS : params };
+}
+
+export function hashOf(screen: ScreenId, params: ScreenParams = NO_PARAMS): string {
+  const query = new URLSearchParams(params).toString();
+  return `#/${screen}${query === '' ? '' : `?${query}`}`;
 }
 
 interface NavState {
   screen: ScreenId;
-  go(screen: ScreenId): void;
+  params: ScreenParams;
+  go(screen: ScreenId, params?: ScreenParams): void;
 }
 
-/** The current screen, mirrored in the URL hash so a reload stays on it. */
+/** The current screen and the filters it was opened with, mirrored in the URL hash so a reload stays on it. */
 export const useNavStore = create<NavState>((set) => ({
-  screen: screenFromHash(),
-  go(screen) {
-    set({ screen });
-    if (location.hash !== `#/${screen}`) history.replaceState(null, '', `#/${screen}`);
+  ...parseHash(typeof location === 'undefined' ? '' : location.hash),
+  go(screen, params = NO_PARAMS) {
+    set({ screen, params });
+    const hash = hashOf(screen, params);
+    if (location.hash !== hash) history.replaceState(null, '', hash);
   },
 }));

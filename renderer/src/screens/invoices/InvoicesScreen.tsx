@@ -9,6 +9,7 @@ import { Icon } from '../../components/Icon';
 import { formatAmount, formatDate, formatPeriod } from '../../format/format';
 import type { ScreenProps } from '../../shell/Shell';
 import { ScreenHeader } from '../../shell/ScreenHeader';
+import { useNavStore } from '../../state/nav-store';
 import { toast } from '../../state/toast-store';
 import { INVOICE_STATUS, InvoiceDialog } from './InvoiceDialog';
 import { ProjectedInvoiceCard } from './ProjectedInvoiceCard';
@@ -21,7 +22,9 @@ type StatusFilter = InvoiceStatus | 'all';
 
 export function InvoicesScreen({ org, scope }: ScreenProps) {
   const core = useCore();
-  const [status, setStatus] = useState<StatusFilter>('all');
+  // A link (Home's "overdue invoices") opens the screen with its status.
+  const opened = useNavStore((state) => state.params);
+  const [status, setStatus] = useState<StatusFilter>(() => (opened['status'] !== undefined && Object.hasOwn(INVOICE_STATUS, opened['status']) ? (opened['status'] as InvoiceStatus) : 'all'));
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [openId, setOpenId] = useState<string | null>(null);

@@ -13,15 +13,16 @@ import { useCore } from '../../api/core-context';
 import { errorSentence } from '../../api/errors';
 import { useOrgIndex } from '../../api/orgs';
 import { queryKeys } from '../../api/query-keys';
-import { Badge, CopyButton, EmptyState, LoadError, Loading, PendingMark, type BadgeTone } from '../../components/bits';
+import { Badge, CopyButton, EmptyState, FilterChip, LoadError, Loading, PendingMark, type BadgeTone } from '../../components/bits';
 import { ConfirmDialog } from '../../components/Dialog';
 import { Icon } from '../../components/Icon';
 import { Menu } from '../../components/Menu';
 import { formatAmount, formatCount, formatDate } from '../../format/format';
 import type { ScreenProps } from '../../shell/Shell';
 import { ScreenHeader } from '../../shell/ScreenHeader';
+import { useNavStore } from '../../state/nav-store';
 import { toast } from '../../state/toast-store';
-import { figuresOf, matchesText, totalsByCurrency } from './subscription-logic';
+import { dueFilterFrom, dueFilterLabel, figuresOf, matchesDue, matchesText, totalsByCurrency, type DueFilter } from './subscription-logic';
 import { ChangeSubscriptionDialog, type ChangeKind } from './ChangeSubscriptionDialog';
 import { planChoicesFor } from '@shared/domain/plans';
 
@@ -45,7 +46,10 @@ export function SubscriptionsScreen({ org, scope }: ScreenProps) {
   const core = useCore();
   const index = useOrgIndex();
   const subscriptions = useQuery({ queryKey: queryKeys.subscriptions(scope), queryFn: () => core.subscriptions.list(scope) });
-  const [status, setStatus] = useState<StatusFilter>('all');
+  // A link (Home's "trials ending", "scheduled cancellations") opens the screen with its filter.
+  const opened = useNavStore((state) => state.params);
+  const [status, setStatus] = useState<StatusFilter>(() => (opened['status'] !== undefined && Object.hasOwn(STATUS, opened['status']) ? (opened['status'] as SubscriptionStatus) : 'all'));
+  const [due, setDue] = useState<DueFilter | null>(() => dueFilterFrom(opened));
   const [text, setText] = useState('');
   const [cancelling, setCancelling] = useState<SubscriptionRow | null>(null);
   const [changing, setChanging] = useState<{ subscription: SubscriptionRow; kind: ChangeKind } | null>(null);
@@ -59,7 +63,10 @@ export function SubscriptionsScreen({ org, scope }: ScreenProps) {
       }),
     [subscriptions.data, index],
   );
-  const shown = rows.filter(({ subscription }) => (status === 'all' || subscription.status === status) && matchesText(subscription, text));
+  const now = new Date();
+  const shown = rows.filter(
+    ({ subscription }) => (status === 'all' || subscription.status === status) && matchesText(subscription, text) && matchesDue(subscription, due, now),
+  );
   const totals = totalsByCurrency(rows.map(({ subscription, amount }) => ({ ...subscription, amount: amount.amount })));
   const canManage = (orgId: string) => index?.byId.get(orgId)?.permissions.includes('subscriptions.manage') ?? false;
 
@@ -106,6 +113,7 @@ export function SubscriptionsScreen({ org, scope }: ScreenProps) {
             ))}
           </select>
         </label>
+        {due !== null && <FilterChip label={dueFilterLabel(due)} onRemove={() => setDue(null)} />}
       </div>
       <div className="screen-body">
         {subscriptions.isError ? (

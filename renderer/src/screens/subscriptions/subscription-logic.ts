@@ -1,3 +1,4 @@
+import { contractEndsWithin, trialEndsWithin } from '@shared/domain/attention';
 import { intervalAmount, seatCount, type Subscription } from '@shared/domain/subscription';
 import type { Money } from '@shared/money';
 
@@ -32,4 +33,27 @@ export function matchesText(subscription: Pick<Subscription, 'product' | 'plan' 
   const words = text.toLowerCase().split(/\s+/).filter((word) => word !== '');
   const haystack = `${subscription.product} ${subscription.plan} ${subscription.orgName} ${subscription.licenseKey}`.toLowerCase();
   return words.every((word) => haystack.includes(word));
+}
+
+/**
+ * "Ending within N days", as the Home screen's links open the screen: trials ending (or past their
+ * end, still on trial) and contracts ending or renewing, by the shared rules Home counts with.
+ */
+export type DueFilter = { kind: 'trial' | 'contract'; days: number };
+
+/** The due filter a link's parameters ask for ({due: 'trial', days: '14'}), or null. */
+export function dueFilterFrom(params: Readonly<Record<string, string>>): DueFilter | null {
+  const kind = params['due'];
+  const days = Number(params['days']);
+  if ((kind !== 'trial' && kind !== 'contract') || !Number.isInteger(days) || days < 1 || days > 3650) return null;
+  return { kind, days };
+}
+
+export function matchesDue(subscription: Pick<Subscription, 'status' | 'trialEnd' | 'contractEnd'>, due: DueFilter | null, now: Date): boolean {
+  if (due === null) return true;
+  return due.kind === 'trial' ? trialEndsWithin(subscription, now, due.days) : contractEndsWithin(subscription, now, due.days);
+}
+
+export function dueFilterLabel(due: DueFilter): string {
+  return due.kind === 'trial' ? `Trials ending within ${due.days} days` : `Contracts ending or renewing within ${due.days} days`;
 }

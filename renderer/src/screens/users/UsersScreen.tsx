@@ -13,6 +13,7 @@ import { countOf, formatCount } from '../../format/format';
 import { problemOf } from '../../forms/field-errors';
 import type { ScreenProps } from '../../shell/Shell';
 import { ScreenHeader } from '../../shell/ScreenHeader';
+import { useNavStore } from '../../state/nav-store';
 import { toast } from '../../state/toast-store';
 import { bulkSummary } from './bulk-report';
 import { BulkDeactivateDialog, DeactivateAdminDialog, RemoveUsersDialog, SetRolesDialog } from './BulkDialogs';
@@ -45,6 +46,12 @@ export function UsersScreen({ org, scope }: ScreenProps) {
   const searchError = problemOf(userListQuerySchema.shape.q, search);
 
   useEffect(() => resetFor(org.id), [org.id, resetFor]);
+  // A link (Home's "pending invitations", a seat change) opens the screen with a status.
+  const opened = useNavStore((state) => state.params);
+  useEffect(() => {
+    const status = opened['status'];
+    if (status === 'pending' || status === 'active' || status === 'deactivated') setFilters({ status });
+  }, [opened, setFilters]);
   // Typing narrows the list after a short pause, not on every key.
   useEffect(() => {
     const timer = setTimeout(() => {
