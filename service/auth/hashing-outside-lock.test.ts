@@ -1,3 +1,4 @@
+import type * as Argon2 from '@node-rs/argon2';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SCHEMA_VERSION } from '@shared/sync/protocol';
@@ -8,7 +9,7 @@ import { startCommandKit, type CommandKit } from '../../test/support/commands';
 const hashing = vi.hoisted(() => ({ insideWrite: 0, total: 0, writesOpen: 0 }));
 
 vi.mock('@node-rs/argon2', async (importOriginal) => {
-  const original = await importOriginal<typeof import('@node-rs/argon2')>();
+  const original = await importOriginal<typeof Argon2>();
   return {
     ...original,
     hash: (...args: Parameters<typeof original.hash>) => {
