@@ -9,7 +9,8 @@ import { subscriptionSchema } from '../domain/subscription';
 import { MAX_SEATS } from '../domain/subscription-change';
 import type { EntityName } from '../domain/entities';
 import { emailSchema } from '../email';
-import { currencyCodeSchema } from '../money';
+import { isKnownCurrency } from '../money';
+import { text } from '../text';
 import { vatNumberSchema } from '../vat';
 import type { ErrorCode } from '../errors';
 
@@ -49,6 +50,8 @@ const emailKinds = emailKindListSchema;
 const roleName = roleSchema.shape.name;
 const roleDescription = roleSchema.shape.description;
 const orgName = organizationSchema.shape.name;
+/** A currency as typed: the text rule first (a control character is refused in its words), then the ISO 4217 code. */
+const currency = text('Currencies').regex(/^[A-Z]{3}$/, 'A currency is a 3-letter ISO 4217 code in capitals, such as EUR.').refine(isKnownCurrency, 'Unknown currency code.');
 /** Strict in a command (the entity's address is not): an unknown field is a mistake to report, not drop. */
 const address = z.strictObject(addressSchema.shape);
 /** Records created offline carry a client-made id, so later queued commands can refer to them. */
@@ -290,7 +293,7 @@ export const COMMANDS = {
         .strictObject({
           product: subscriptionSchema.shape.product,
           plan: subscriptionSchema.shape.plan,
-          currency: currencyCodeSchema,
+          currency,
           quantity: z.int('Enter a whole number of seats.').min(1, 'Enter at least 1 seat.').max(MAX_SEATS, `Enter at most ${MAX_SEATS.toLocaleString('en')} seats.`).default(1),
         })
         .nullable()
