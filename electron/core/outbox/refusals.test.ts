@@ -160,4 +160,26 @@ describe('changes refused before they are queued', () => {
     const [after] = await service.store.query<{ status: string }>('SELECT status FROM users WHERE id = $1', [admin.id]);
     expect(after?.status).toBe('deactivated');
   });
+
+  it("seats of a per-user plan, the same seats, a plan not on offer: the service's sentences, before anything is queued", async () => {
+    const [perUser] = await service.store.query<{ id: string; org_id: string; product: string; plan: string }>(
+      "SELECT id, org_id, product, plan FROM subscriptions WHERE basis = 'per_active_user' AND status = 'active' AND product = 'Seatdesk Pro' ORDER BY id LIMIT 1",
+    );
+    const [fixed] = await service.store.query<{ id: string; org_id: string; product: string; plan: string; quantity: number }>(
+      "SELECT id, org_id, product, plan, quantity FROM subscriptions WHERE basis = 'fixed_quantity' AND status = 'active' ORDER BY id LIMIT 1",
+    );
+    const path = (row: { id: string; org_id: string }) => `/v1/orgs/${row.org_id}/subscriptions/${row.id}`;
+    const seatsMessage = `${perUser!.product} (${perUser!.plan}) is billed per active user: its seats follow the active users and cannot be set.`;
+    expectRefusedLocally({ name: 'changeSubscriptionQuantity', args: { orgId: perUser!.org_id, subscriptionId: perUser!.id, quantity: 40 } }, 'INVALID_TRANSITION', seatsMessage);
+    await expectServiceAnswers('POST', `${path(perUser!)}/quantity`, { quantity: 40 }, 'INVALID_TRANSITION', seatsMessage);
+
+    const same = `${fixed!.product} (${fixed!.plan}) already has ${fixed!.quantity} ${fixed!.quantity === 1 ? 'seat' : 'seats'}.`;
+    expectRefusedLocally({ name: 'changeSubscriptionQuantity', args: { orgId: fixed!.org_id, subscriptionId: fixed!.id, quantity: fixed!.quantity } }, 'VALIDATION', same);
+    await expectServiceAnswers('POST', `${path(fixed!)}/quantity`, { quantity: fixed!.quantity }, 'VALIDATION', same);
+
+    const gold = 'Seatdesk Pro can move to Standard or Partner, not to Gold.';
+    expect(perUser!.plan).toBe('Business');
+    expectRefusedLocally({ name: 'changeSubscriptionPlan', args: { orgId: perUser!.org_id, subscriptionId: perUser!.id, plan: 'Gold' } }, 'VALIDATION', gold);
+    await expectServiceAnswers('POST', `${path(perUser!)}/plan`, { plan: 'Gold' }, 'VALIDATION', gold);
+  });
 });
