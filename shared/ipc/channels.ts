@@ -63,6 +63,21 @@ export const signInSchema = z.strictObject({
 
 const orgId = z.strictObject({ orgId: uuidSchema });
 
+/**
+ * Commands with a channel of their own are not taken by commands.run: deactivating goes through
+ * bulk.deactivate for one user or many, whatever their roles (it takes the Administrator role
+ * away first where asked), so there is one contract for it.
+ */
+const OWN_CHANNEL = ['deactivateUser'] as const;
+export const runnableCommandNameSchema = commandNameSchema.exclude([...OWN_CHANNEL], {
+  error: 'Deactivate users through bulk.deactivate, for one user or many.',
+});
+export type RunnableCommandName = z.infer<typeof runnableCommandNameSchema>;
+
+export function isRunnableCommand(name: string): name is RunnableCommandName {
+  return runnableCommandNameSchema.safeParse(name).success;
+}
+
 /** A whole CSV file: the one string input checked cell by cell (electron/core/csv) instead of here. */
 export const CSV_FILE = z.string().max(20_000_000);
 const userIds = z.array(uuidSchema).min(1).max(10_000);
@@ -125,7 +140,7 @@ export const ipcContract = {
   },
   commands: {
     /** Queues one command of the catalogue; its args are checked against the command's schema. */
-    run: channel(z.strictObject({ name: commandNameSchema, args: z.unknown().optional() })).returns<QueuedResult>(),
+    run: channel(z.strictObject({ name: runnableCommandNameSchema, args: z.unknown().optional() })).returns<QueuedResult>(),
   },
   bulk: {
     /** Gives every listed user exactly these roles (replace), or adds or removes them. */
@@ -133,7 +148,10 @@ export const ipcContract = {
       z.strictObject({ userIds, roleIds: z.array(uuidSchema).max(50), mode: z.enum(['replace', 'add', 'remove']) }),
     ).returns<QueuedResult>(),
     activate: channel(z.strictObject({ userIds })).returns<QueuedResult>(),
-    /** removeAdminRole: take the Administrator role away first where a user holds it. */
+    /**
+     * Deactivates one user or many, whatever their roles: the one way to deactivate.
+     * removeAdminRole: take the Administrator role away first where a user holds it.
+     */
     deactivate: channel(z.strictObject({ userIds, removeAdminRole: z.boolean().default(false) })).returns<QueuedResult>(),
     remove: channel(z.strictObject({ userIds })).returns<QueuedResult>(),
     invite: channel(
@@ -164,8 +182,6 @@ export const ipcContract = {
   },
 };
 
-/** Entities the core names in data.changed events, so the renderer invalidates the right queries. */
-export type ChangedEntity = 'organization' | 'user' | 'role' | 'billing_contact' | 'subscription' | 'invoice' | 'payment_method' | 'audit_event' | 'sync_issue';
 
 export type IpcContract = typeof ipcContract;
 export type SeatdeskBridge = IpcBridge<IpcContract>;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { text } from '../text';
 import { errorCodeSchema, type ErrorCode } from '../errors';
 import { commandNameSchema } from '../commands/catalogue';
 import { uuidSchema } from '../domain/ids';
+import { SYNCED_ENTITY_NAMES } from '../sync/protocol';
 import type { SyncStatus } from './models';
 
 /**
@@ -117,6 +117,23 @@ export function unwrapBridge<C extends Contract>(contract: C, bridge: IpcBridge<
   }) as unknown as IpcClient<C>;
 }
 
+/** What a data.changed event names: a synced entity's rows, or the sync issues. */
+export const changedEntitySchema = z.enum([...SYNCED_ENTITY_NAMES, 'sync_issue']);
+export type ChangedEntity = z.infer<typeof changedEntitySchema>;
+
+/** The status bar's SyncStatus (models.ts), checked as it crosses into the page. */
+export const syncStatusSchema: z.ZodType<SyncStatus> = z.object({
+  state: z.enum(['signed-out', 'offline', 'online', 'syncing', 'bootstrapping']),
+  lastSyncedAt: z.iso.datetime().nullable(),
+  pendingCount: z.number().int().min(0),
+  issueCount: z.number().int().min(0),
+  progress: z
+    .object({ phase: z.enum(['bootstrap', 'push']), done: z.number().int().min(0), total: z.number().int().min(0) })
+    .nullable(),
+  // A sentence the core wrote, which may quote the service: not under the text rule.
+  lastError: z.string().nullable(),
+});
+
 /** A queued change the service refused (rejected) or found in conflict: it is now the sync issue `issueId`. */
 export const settledRefusalSchema = z.object({
   issueId: z.number().int().min(1),
@@ -134,13 +151,9 @@ export type SettledRefusal = z.infer<typeof settledRefusalSchema>;
 export const coreEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session.changed') }),
   /** Rows of an entity changed (orgId null: in many organizations); the renderer refetches. */
-  z.object({
-    type: z.literal('data.changed'),
-    entity: text('Kinds of item'),
-    orgId: text('Ids').nullable(),
-  }),
+  z.object({ type: z.literal('data.changed'), entity: changedEntitySchema, orgId: uuidSchema.nullable() }),
   /** Online / offline / syncing, counts and progress: the status bar. */
-  z.object({ type: z.literal('sync.status'), status: z.custom<SyncStatus>((value) => typeof value === 'object' && value !== null) }),
+  z.object({ type: z.literal('sync.status'), status: syncStatusSchema }),
   /**
    * The service has answered every queued change with a mutation id up to `through` (a push's
    * answer, or a pull after an answer was lost). `refused` lists those of them it refused or

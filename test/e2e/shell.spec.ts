@@ -128,6 +128,79 @@ test('Ctrl+K and "/" focus the screen\'s search field', async () => {
   await shot('shell-search-focused');
 });
 
+async function switchOrg(name: string): Promise<void> {
+  await page.getByRole('button', { name: /^Organization: / }).click();
+  const panel = page.getByRole('dialog', { name: 'Switch organization' });
+  await panel.getByRole('combobox', { name: 'Search organizations' }).fill(name);
+  await panel.getByRole('option').filter({ hasText: name }).first().click();
+  await expect(page.getByRole('button', { name: new RegExp(`^Organization: ${name}`) })).toBeVisible();
+}
+
+const toasts = () => page.locator('.toasts');
+
+test('a change\'s confirmation waits for the service: shown once it is applied', async () => {
+  await switchOrg('Northwind MSP');
+  await goTo('Users');
+  await page.getByRole('main').locator('[data-search]').fill('emma.hoffmann');
+  const row = page.getByRole('grid', { name: 'Users' }).getByRole('row').filter({ hasText: 'emma.hoffmann@northwind.example' });
+  const active = row.getByRole('switch');
+  await expect(active).toHaveAttribute('aria-checked', 'true');
+  // A member: the one deactivate channel, without a dialog.
+  await active.click();
+  const confirmation = toasts().getByRole('status').locator('.toast').filter({ hasText: 'Emma Hoffmann was deactivated.' });
+  await expect(confirmation).toBeVisible();
+  // Once the service has answered, nothing says it is still on its way.
+  await expect(confirmation).not.toContainText('Saved; sending');
+  await expect(confirmation).not.toContainText('Saved on this computer');
+  const session = await env.service.signIn('owner@northwind.example');
+  await expect
+    .poll(async () => {
+      const users = await env.service.call('GET', `/v1/orgs/${session.user.orgId}/users?q=emma.hoffmann`, { token: session.accessToken });
+      return (users.body as { items: { status: string }[] }).items[0]?.status;
+    })
+    .toBe('deactivated');
+  await shot('shell-toast-applied');
+  await active.click();
+  await expect(toasts().getByText('Emma Hoffmann was activated.')).toBeVisible();
+  await expect(active).toHaveAttribute('aria-checked', 'true');
+});
+
+test('a change the service refuses when the app is back online says why, with a link to the sync issue', async () => {
+  const session = await env.service.signIn('owner@northwind.example');
+  const listed = await env.service.call('GET', `/v1/orgs/${session.user.orgId}/subscriptions?includeChildren=true`, { token: session.accessToken });
+  const subscription = (listed.body as { items: { id: string; orgId: string; orgName: string; product: string; status: string; contractEnd: string | null; trialEnd: string | null; licenseKey: string }[] }).items.find(
+    (item) => item.status === 'active' && item.contractEnd === null && item.trialEnd === null,
+  )!;
+  expect(subscription).toBeDefined();
+  await switchOrg(subscription.orgName);
+  await goTo('Subscriptions');
+
+  env.link.cut('refuse');
+  await statusBar().getByRole('button', { name: 'Sync now' }).click();
+  await expect(statusBar().getByText('Offline', { exact: true })).toBeVisible({ timeout: 30_000 });
+  // Meanwhile someone else cancels it.
+  const cancelled = await env.service.call('POST', `/v1/orgs/${subscription.orgId}/subscriptions/${subscription.id}/cancel`, { token: session.accessToken });
+  expect(cancelled.status).toBe(200);
+
+  const row = page.getByRole('table').locator('tbody tr').filter({ hasText: subscription.licenseKey });
+  await row.getByRole('button', { name: `Actions for ${subscription.product} (${subscription.orgName})` }).click();
+  await page.getByRole('menuitem', { name: 'Cancel subscription…' }).click();
+  await page.getByRole('alertdialog', { name: `Cancel ${subscription.product}?` }).getByRole('button', { name: 'Cancel now' }).click();
+  await expect(toasts().getByText('Saved on this computer: it is sent when Seatdesk is back online.').first()).toBeVisible();
+
+  env.link.restore();
+  // Back within seconds (the event stream reconnects); the refusal comes with its reason.
+  const refusal = toasts().getByRole('alert').locator('.toast').filter({ hasText: `Cancel subscription (${subscription.product}) was not applied.` });
+  await expect(refusal).toBeVisible({ timeout: 30_000 });
+  await expect(statusBar().getByText('Online', { exact: true })).toBeVisible();
+  await expect(statusBar().getByRole('button', { name: '1 sync issue' })).toBeVisible();
+  await shot('shell-toast-refused');
+  await refusal.getByRole('button', { name: 'Open in Sync issues' }).click();
+  await expect(page.getByRole('main').getByRole('heading', { level: 1, name: 'Sync issues', exact: true })).toBeVisible();
+  await expect(page.getByRole('main').getByRole('article').filter({ hasText: subscription.product }).first()).toBeVisible();
+  await shot('shell-toast-refused-issue');
+});
+
 test('the "signed in as" menu signs out, back to the sign-in screen', async () => {
   const menuButton = page.getByRole('button', { name: 'Signed in as owner@northwind.example' });
   await menuButton.click();

@@ -2,7 +2,7 @@ import type { Statement as BetterStatement } from 'better-sqlite3';
 import type { z } from 'zod';
 import { ENTITY_SCHEMAS } from '@shared/domain/entities';
 import { auditEventSchema } from '@shared/domain/audit';
-import type { SettledRefusal } from '@shared/ipc/contract';
+import type { ChangedEntity, SettledRefusal } from '@shared/ipc/contract';
 import type { Change, MutationOutcome, PullResponse, SyncedEntityName } from '@shared/sync/protocol';
 import { EntityRows, tableOf } from '../cache/rows';
 import type { CacheDatabase } from '../db/open';
@@ -15,16 +15,16 @@ export type SyncLog = (level: 'info' | 'warn' | 'error', message: string, detail
 
 /** Which entities changed in which organizations; orgId null when too many to list. */
 export interface ChangedScope {
-  entity: string;
+  entity: ChangedEntity;
   orgId: string | null;
 }
 
 /** Collects the (entity, organization) pairs a transaction changed, for data.changed events. */
 export class ChangeTracker {
-  private readonly byEntity = new Map<string, Set<string> | 'many'>();
+  private readonly byEntity = new Map<ChangedEntity, Set<string> | 'many'>();
 
   /** orgId null: the entity changed in organizations not worth listing (issues, a fresh copy). */
-  add(entity: string, orgId: string | null): void {
+  add(entity: ChangedEntity, orgId: string | null): void {
     const orgs = this.byEntity.get(entity);
     if (orgs === 'many') return;
     if (orgId === null) this.byEntity.set(entity, 'many');

@@ -4,7 +4,7 @@ import { ERROR_CODES, SeatdeskError, isSeatdeskError } from '@shared/errors';
 import type { SettledRefusal } from '@shared/ipc/contract';
 import type { QueuedResult, SyncIssue, SyncState, SyncStatus } from '@shared/ipc/models';
 import type { DiscardQueued, DiscardResult, LastSyncOutcome, QueuedChanges } from '@shared/ipc/queued-changes';
-import { MAX_MUTATIONS_PER_PUSH, MAX_PULL_LIMIT, SCHEMA_VERSION, type PullResponse, type SyncedEntityName } from '@shared/sync/protocol';
+import { MAX_MUTATIONS_PER_PUSH, MAX_PULL_LIMIT, SCHEMA_VERSION, SYNCED_ENTITY_NAMES, type PullResponse, type SyncedEntityName } from '@shared/sync/protocol';
 import { EntityRows } from '../cache/rows';
 import { ENTITY_TABLES } from '../db/entity-tables';
 import { durably, type CacheDatabase } from '../db/open';
@@ -525,7 +525,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function rebootstrap(reason: string): Promise<void> {
     log('info', `Downloading a fresh copy: ${reason}. Queued changes are kept.`);
     resetForBootstrap(db, scope);
-    emitChanges(Object.keys(ENTITY_TABLES).map((entity) => ({ entity, orgId: null })));
+    emitChanges(SYNCED_ENTITY_NAMES.map((entity) => ({ entity, orgId: null })));
     await bootstrap();
   }
 

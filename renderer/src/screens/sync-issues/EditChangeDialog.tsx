@@ -15,6 +15,7 @@ import { Checkbox, CheckboxGroup, TextAreaField, TextField } from '../../forms/f
 import { RoleChecklist } from '../users/RoleChecklist';
 import { useRoles } from '../users/use-users';
 import { editableFields, editedArgs, initialValues, type EditField, type EditValue } from './edit-change';
+import { isRunnableCommand } from '@shared/ipc/channels';
 
 /** The row's version as this computer now shows it (what an edit made now would name). */
 async function currentVersion(core: SeatdeskClient, issue: SyncIssue): Promise<number | null> {
@@ -54,13 +55,16 @@ export function EditChangeDialog({ issue, onClose, onSaved }: { issue: SyncIssue
     setFormError(null);
     try {
       const args = editedArgs(issue.args, fields, values, await currentVersion(core, issue));
-      const checked = checkCommand(issue.commandName, args);
+      const name = issue.commandName;
+      // canEdit offers no Edit for a deactivation (nothing to edit): it has a channel of its own.
+      if (!isRunnableCommand(name)) throw new Error(`${name} cannot be edited.`);
+      const checked = checkCommand(name, args);
       if (!checked.ok) {
         setErrors(checked.errors);
         return;
       }
       setErrors({});
-      await run(issue.commandName, checked.value);
+      await run(name, checked.value);
       await core.syncIssues.resolve({ issueId: issue.id, resolution: 'take_theirs' });
       onSaved();
     } catch (error) {

@@ -1,7 +1,6 @@
 import { useMemo, useState } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import type { SyncIssue } from '@shared/ipc/models';
-import { refreshAfterChange } from '../../api/commands';
 import { useCore } from '../../api/core-context';
 import { errorSentence } from '../../api/errors';
 import { descendants, useOrgIndex } from '../../api/orgs';
@@ -65,7 +64,6 @@ export function SyncIssuesScreen({ org }: ScreenProps) {
 
 function IssueCard({ issue, orgName }: { issue: SyncIssue; orgName: string }) {
   const core = useCore();
-  const queryClient = useQueryClient();
   const [pending, setPending] = useState(false);
   const [showAll, setShowAll] = useState(false);
   const [editing, setEditing] = useState(false);
@@ -79,9 +77,8 @@ function IssueCard({ issue, orgName }: { issue: SyncIssue; orgName: string }) {
   const resolve = async (resolution: 'keep_mine' | 'take_theirs') => {
     setPending(true);
     try {
+      // The core's data.changed events refresh the issues and the rows (core-context.tsx).
       await core.syncIssues.resolve({ issueId: issue.id, resolution });
-      refreshAfterChange(queryClient, 'sync_issue', null);
-      refreshAfterChange(queryClient, issue.entity, issue.orgId);
       toast.success(
         resolution === 'keep_mine'
           ? 'Your change was queued again.'
@@ -184,7 +181,6 @@ function IssueCard({ issue, orgName }: { issue: SyncIssue; orgName: string }) {
           onClose={() => setEditing(false)}
           onSaved={() => {
             setEditing(false);
-            refreshAfterChange(queryClient, 'sync_issue', null);
             toast.success('Your corrected change was saved and will be sent.');
           }}
         />

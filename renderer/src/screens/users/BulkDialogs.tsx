@@ -49,7 +49,7 @@ export function SetRolesDialog({ orgId, userIds, onClose, onDone }: { orgId: str
       return;
     }
     try {
-      const result = await change(() => core.bulk.setRoles({ userIds, roleIds, mode }), [{ entity: 'user', orgId: null }]);
+      const result = await change(() => core.bulk.setRoles({ userIds, roleIds, mode }));
       const refused = reportResult(userIds.length, result, 'updated');
       if (refused !== null) setError(refused);
       else onDone();
@@ -107,7 +107,7 @@ export function DeactivateAdminDialog({ user, roleNames, onClose }: { user: User
   const name = fullName(user);
   const roles = roleNames.join(' and ');
   const confirm = () =>
-    void change(() => core.bulk.deactivate({ userIds: [user.id], removeAdminRole: true }), [{ entity: 'user', orgId: null }]).then(
+    void change(() => core.bulk.deactivate({ userIds: [user.id], removeAdminRole: true })).then(
       (result) => {
         const notDone = reportResult(1, result, 'deactivated');
         if (notDone !== null) setError(notDone);
@@ -169,7 +169,7 @@ export function BulkDeactivateDialog({ userIds, onClose, onDone }: { userIds: st
       error={error}
       onClose={onClose}
       onConfirm={() =>
-        void change(() => core.bulk.deactivate({ userIds, removeAdminRole }), [{ entity: 'user', orgId: null }]).then(
+        void change(() => core.bulk.deactivate({ userIds, removeAdminRole })).then(
           (result) => {
             const refused = reportResult(userIds.length, result, 'deactivated');
             if (refused !== null) setError(refused);
@@ -217,7 +217,7 @@ export function RemoveUsersDialog({ userIds, user, onClose, onDone }: { userIds:
       onClose={onClose}
       onConfirm={() =>
         refused === null &&
-        void change(() => core.bulk.remove({ userIds }), [{ entity: 'user', orgId: null }]).then(
+        void change(() => core.bulk.remove({ userIds })).then(
           (result) => {
             const notDone = reportResult(userIds.length, result, 'removed');
             if (notDone !== null) setError(notDone);

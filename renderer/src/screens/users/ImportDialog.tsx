@@ -50,7 +50,7 @@ export function ImportDialog({ orgId, orgName, onClose }: { orgId: string; orgNa
     if (preview === null) return;
     setError(null);
     try {
-      const result = await change(() => core.importExport.confirmUsers({ previewId: preview.previewId }), [{ entity: 'user', orgId }]);
+      const result = await change(() => core.importExport.confirmUsers({ previewId: preview.previewId }));
       toast.success(`${countOf(Math.max(0, preview.validCount - result.skipped.length), 'user', 'users')} imported into ${orgName}.`);
       onClose();
     } catch (failure) {

@@ -36,7 +36,7 @@ export function InviteDialog({ orgs, defaultOrgId, onClose }: { orgs: readonly O
     setFormError(null);
     if (parsed.valid.length === 0 || tooMany) return;
     try {
-      const result = await change(() => core.bulk.invite({ orgId, emails: parsed.valid, roleIds }), [{ entity: 'user', orgId }]);
+      const result = await change(() => core.bulk.invite({ orgId, emails: parsed.valid, roleIds }));
       // Every entry left out is named with its reason (invite-report.ts); nobody invited keeps the dialog open.
       const summary = inviteSummary(parsed.valid, parsed, result);
       if (summary.invited === 0) {

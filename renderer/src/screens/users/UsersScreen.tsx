@@ -84,8 +84,13 @@ export function UsersScreen({ org, scope }: ScreenProps) {
       setSingle({ kind: 'deactivate-admin', user, roleNames: adminRoles });
       return;
     }
-    run('deactivateUser', { orgId: user.orgId, userId: user.id }).then(
-      () => toast.success(`${fullName(user)} was deactivated.`),
+    // The one deactivate channel, for one user or many, whatever their roles.
+    core.bulk.deactivate({ userIds: [user.id], removeAdminRole: false }).then(
+      (result) => {
+        const [left] = result.skipped;
+        if (left === undefined) toast.success(`${fullName(user)} was deactivated.`);
+        else toast.error(left.reason);
+      },
       (error: unknown) => toast.error(errorSentence(error)),
     );
   };
