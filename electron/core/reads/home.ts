@@ -9,6 +9,7 @@ import {
   isScheduledCancellation,
   trialEndsWithin,
 } from '@shared/domain/attention';
+import type { InvoiceLine } from '@shared/domain/invoice';
 import type { Subscription } from '@shared/domain/subscription';
 import type { HomeSubscriptionItem, HomeSummary } from '@shared/ipc/models';
 import { addMoney, money, multiplyMoney, roundHalfEven, type Money } from '@shared/money';
@@ -28,11 +29,27 @@ interface OrgFacts {
   name: string;
   tax_rate: number | null;
   active_users: number;
-  /** The last day of the latest invoiced period (any status), for the projection. */
-  latest_period_end: string | null;
-  /** Seats billed per active user on the latest invoice that is not void; null without one. */
-  invoiced_seats: number | null;
-  invoiced_month: string | null;
+}
+
+/** An organization's latest invoices: those of its latest period (any status) and of its latest period not void. */
+interface LatestInvoiceRow {
+  org_id: string;
+  period_start: string;
+  status: string;
+  latest: 0 | 1;
+  billed: 0 | 1;
+  /** json_extract(data, '$.periodEnd', '$.lines'): one parse of the row for both. */
+  facts: string;
+}
+
+/** An open or overdue invoice, its amount fields read in one parse. */
+interface UnpaidRow {
+  id: string;
+  org_id: string;
+  number: string;
+  status: 'open' | 'overdue';
+  /** json_extract(data, '$.currency', '$.total', '$.dueAt'). */
+  facts: string;
 }
 
 /** Per-currency sums, kept exact (money() refuses anything but safe integers). */
@@ -58,10 +75,11 @@ const byDate = (a: HomeSubscriptionItem, b: HomeSubscriptionItem) => when(a) - w
  * The Home screen of an organization and everything below it, from the offline cache, as of `now`
  * (the core's clock, as every read takes it). What is counted follows shared/domain/attention.ts.
  *
- * Built for thousands of organizations: users and invoices (the large tables) are only counted
- * and summed in SQL over their indexed columns (users_org_status, invoices_org_period, the status
- * column), and only the few rows listed are read whole. Subscriptions, a few per organization,
- * are read whole, since the projection and the recurring revenue need most of their fields.
+ * Built for thousands of organizations: users and invoices (the large tables) are only counted on
+ * their indexes (users_org_status, invoices_org_period, and migration 4's users_pending_since and
+ * invoices_unpaid), and the only rows read are each organization's latest invoices, the unpaid
+ * ones and the few listed. Subscriptions, a few per organization, are read whole, since the
+ * projection and the recurring revenue need most of their fields.
  */
 export function homeSummary(db: CacheDatabase, query: { orgId: string }, now: Date = new Date()): HomeSummary {
   const q = parseQuery(homeQuerySchema, query);
@@ -70,26 +88,43 @@ export function homeSummary(db: CacheDatabase, query: { orgId: string }, now: Da
   const params = { orgIds: scope.json };
   const nowIso = now.toISOString();
 
+  // Per organization: its name, tax rate and active users (counted on users_org_status).
   const orgs = all<OrgFacts>(
     db,
     `SELECT o.id, o.name, json_extract(o.data, '$.taxRate') AS tax_rate,
-            (SELECT count(*) FROM users u WHERE u.org_id = o.id AND u.status = 'active') AS active_users,
-            (SELECT max(json_extract(i.data, '$.periodEnd')) FROM invoices i
-              WHERE i.org_id = o.id AND i.period_start = (SELECT max(period_start) FROM invoices WHERE org_id = o.id)) AS latest_period_end,
-            last.seats AS invoiced_seats, substr(last.period_start, 1, 7) AS invoiced_month
-     FROM organizations o
-     LEFT JOIN (
-       SELECT i.org_id, i.period_start, max(json_extract(line.value, '$.quantity')) AS seats
-       FROM invoices i, json_each(i.data, '$.lines') AS line
-       JOIN subscriptions s ON s.id = json_extract(line.value, '$.subscriptionId')
-       WHERE ${inScope('i.org_id')} AND i.status <> 'void'
-         AND i.period_start = (SELECT max(period_start) FROM invoices WHERE org_id = i.org_id AND status <> 'void')
-         AND json_extract(s.data, '$.basis') = 'per_active_user'
-       GROUP BY i.org_id, i.period_start
-     ) AS last ON last.org_id = o.id
-     WHERE ${inScope('o.id')}`,
+            (SELECT count(*) FROM users u WHERE u.org_id = o.id AND u.status = 'active') AS active_users
+     FROM organizations o WHERE ${inScope('o.id')}`,
     params,
   );
+  // Its latest invoices, found on invoices_org_period: the latest period's (for the projection's
+  // period) and, when those are all void, the latest period not void (for the seats last billed).
+  // Only these rows are read, one JSON parse each; every other invoice stays on disk.
+  const latestPeriodEnd = new Map<string, string>();
+  const latestLines = new Map<string, { month: string; lines: InvoiceLine[] }>();
+  for (const row of all<LatestInvoiceRow>(
+    db,
+    `WITH latest AS MATERIALIZED (
+       SELECT org_id, max(period_start) AS any_start FROM invoices INDEXED BY invoices_org_period WHERE ${inScope('org_id')} GROUP BY org_id
+     ), periods AS MATERIALIZED (
+       SELECT org_id, any_start,
+              CASE WHEN EXISTS (SELECT 1 FROM invoices i WHERE i.org_id = latest.org_id AND i.period_start = latest.any_start AND i.status <> 'void')
+                   THEN any_start
+                   ELSE (SELECT max(i.period_start) FROM invoices i WHERE i.org_id = latest.org_id AND i.status <> 'void') END AS billed_start
+       FROM latest
+     )
+     SELECT i.org_id, i.period_start, i.status, i.period_start = p.any_start AS latest, (i.period_start = p.billed_start AND i.status <> 'void') AS billed,
+            json_extract(i.data, '$.periodEnd', '$.lines') AS facts
+     FROM periods p JOIN invoices i ON i.org_id = p.org_id AND i.period_start IN (p.any_start, p.billed_start)`,
+    params,
+  )) {
+    const [periodEnd, lines] = JSON.parse(row.facts) as [string, InvoiceLine[]];
+    if (row.latest === 1 && periodEnd > (latestPeriodEnd.get(row.org_id) ?? '')) latestPeriodEnd.set(row.org_id, periodEnd);
+    if (row.billed === 1) {
+      const billed = latestLines.get(row.org_id);
+      if (billed === undefined) latestLines.set(row.org_id, { month: row.period_start.slice(0, 7), lines: [...lines] });
+      else billed.lines.push(...lines);
+    }
+  }
   const orgById = new Map(orgs.map((org) => [org.id, org]));
   const orgName = (orgId: string) => orgById.get(orgId)?.name ?? '';
 
@@ -141,7 +176,7 @@ export function homeSummary(db: CacheDatabase, query: { orgId: string }, now: Da
   let periodEnd: string | null = null;
   for (const org of orgs) {
     const invoice = projectInvoice(
-      { orgId: org.id, taxRate: org.tax_rate ?? 0, latestPeriodEnd: org.latest_period_end, activeSeats: org.active_users },
+      { orgId: org.id, taxRate: org.tax_rate ?? 0, latestPeriodEnd: latestPeriodEnd.get(org.id) ?? null, activeSeats: org.active_users },
       byOrg.get(org.id) ?? [],
       now,
     );
@@ -152,64 +187,88 @@ export function homeSummary(db: CacheDatabase, query: { orgId: string }, now: Da
     if (periodEnd === null || invoice.periodEnd > periodEnd) periodEnd = invoice.periodEnd;
   }
 
-  // Invoices: summed in SQL; only the listed overdue ones are read.
+  // Unpaid invoices: found on invoices_unpaid (migration 4); each is read once, for its amount and due date.
   const outstanding = new CurrencyTotals();
   const overdue = new CurrencyTotals();
-  let overdueCount = 0;
-  for (const row of all<{ status: string; currency: string; total: number; n: number }>(
+  const overdueInvoices: HomeSummary['attention']['overdueInvoices']['items'] = [];
+  for (const row of all<UnpaidRow>(
     db,
-    `SELECT i.status, json_extract(i.data, '$.currency') AS currency, sum(json_extract(i.data, '$.total')) AS total, count(*) AS n
-     FROM invoices i WHERE ${inScope('i.org_id')} AND i.status IN ('open', 'overdue')
-     GROUP BY i.status, currency`,
+    `SELECT i.id, i.org_id, i.number, i.status, json_extract(i.data, '$.currency', '$.total', '$.dueAt') AS facts
+     FROM invoices i WHERE ${inScope('i.org_id')} AND i.status IN ('open', 'overdue')`,
     params,
   )) {
-    outstanding.add(row.total, row.currency);
-    if (row.status === 'overdue') {
-      overdue.add(row.total, row.currency);
-      overdueCount += row.n;
-    }
+    const [currency, total, dueAt] = JSON.parse(row.facts) as [string, number, string];
+    outstanding.add(total, currency);
+    if (row.status !== 'overdue') continue;
+    overdue.add(total, currency);
+    overdueInvoices.push({ invoiceId: row.id, orgId: row.org_id, orgName: orgName(row.org_id), number: row.number, dueAt, total, currency });
   }
-  const overdueItems = all<{ id: string; org_id: string; number: string; due_at: string; total: number; currency: string }>(
-    db,
-    `SELECT i.id, i.org_id, i.number, json_extract(i.data, '$.dueAt') AS due_at, json_extract(i.data, '$.total') AS total,
-            json_extract(i.data, '$.currency') AS currency
-     FROM invoices i WHERE ${inScope('i.org_id')} AND i.status = 'overdue'
-     ORDER BY julianday(due_at), i.number LIMIT ${HOME_LIST_LENGTH}`,
-    params,
-  ).map((row) => ({ invoiceId: row.id, orgId: row.org_id, orgName: orgName(row.org_id), number: row.number, dueAt: row.due_at, total: row.total, currency: row.currency }));
+  // Oldest first.
+  overdueInvoices.sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt) || a.number.localeCompare(b.number));
 
-  // Invitations: pending users (users_org_status) sent before the cutoff and not resent since.
-  const cutoff = new Date(now.getTime() - STALE_INVITATION_DAYS * DAY_MS).toISOString();
-  const staleWhere = `${inScope('u.org_id')} AND u.status = 'pending'
-       AND julianday(json_extract(u.data, '$.createdAt')) <= julianday(@cutoff)
-       AND u.id NOT IN (SELECT a.entity_id FROM audit_events a
-                        WHERE ${inScope('a.org_id')} AND a.at > @cutoff AND a.action = 'resendInvitation')`;
-  const staleCount = one<{ n: number }>(db, `SELECT count(*) AS n FROM users u WHERE ${staleWhere}`, { ...params, cutoff })?.n ?? 0;
-  const staleItems = all<{ id: string; org_id: string; email: string; sent_at: string }>(
+  // Invitations: pending users invited (createdAt) before the cutoff and not resent since (a
+  // resend's audit event, found on audit_events(org_id, at)). Counted and the oldest listed on
+  // users_pending_since (migration 4), whose expression the queries repeat word for word. Instants
+  // (UTC, Z) are compared to the second as text: "…00Z" and "…00.000Z" agree on their first 19.
+  const cutoff = new Date(Math.floor(now.getTime() / 1000) * 1000 - STALE_INVITATION_DAYS * DAY_MS);
+  const stale = {
+    ...params,
+    // Sent at or before the cutoff's second: created before the next second begins.
+    sentBefore: new Date(cutoff.getTime() + 1000).toISOString().slice(0, 19),
+    cutoff: cutoff.toISOString().slice(0, 19),
+  };
+  // Recent resends first (a few rows on audit_events(org_id, at), searched organization by
+  // organization), so that counting the rest stays on the index and reads no user row.
+  const resent = JSON.stringify(
+    all<{ id: string }>(
+      db,
+      `SELECT DISTINCT a.entity_id AS id FROM audit_events a
+       WHERE a.org_id IN (SELECT value FROM json_each(@orgIds)) AND a.at >= @cutoff AND substr(a.at, 1, 19) > @cutoff AND a.action = 'resendInvitation'`,
+      stale,
+    ).map((row) => row.id),
+  );
+  const sentBeforeCutoff = `${inScope('u.org_id')} AND u.status = 'pending' AND json_extract(u.data, '$.createdAt') < @sentBefore`;
+  const count = (where: string) => one<{ n: number }>(db, `SELECT count(*) AS n FROM users u WHERE ${where}`, { ...stale, resent })?.n ?? 0;
+  const staleCount = count(sentBeforeCutoff) - (resent === '[]' ? 0 : count(`${sentBeforeCutoff} AND u.id IN (SELECT value FROM json_each(@resent))`));
+  const staleWhere = `${sentBeforeCutoff} AND u.id NOT IN (SELECT value FROM json_each(@resent))`;
+  const staleRows = all<{ id: string; org_id: string; email: string; created_at: string; resent_at: string | null }>(
     db,
-    `SELECT u.id, u.org_id, u.email,
-            max(json_extract(u.data, '$.createdAt'),
-                coalesce((SELECT max(a.at) FROM audit_events a WHERE a.org_id = u.org_id AND a.entity_id = u.id AND a.action = 'resendInvitation'), '')) AS sent_at
-     FROM users u WHERE ${staleWhere}
-     ORDER BY julianday(sent_at), u.email LIMIT ${HOME_LIST_LENGTH}`,
-    { ...params, cutoff },
-  ).map((row) => ({ userId: row.id, orgId: row.org_id, orgName: orgName(row.org_id), email: row.email, sentAt: row.sent_at }));
+    `WITH oldest AS (
+       SELECT u.id, u.org_id, u.email, json_extract(u.data, '$.createdAt') AS created_at FROM users u WHERE ${staleWhere}
+       ORDER BY json_extract(u.data, '$.createdAt'), u.email LIMIT ${HOME_LIST_LENGTH}
+     )
+     SELECT oldest.*, (SELECT max(a.at) FROM audit_events a WHERE a.org_id = oldest.org_id AND a.entity_id = oldest.id AND a.action = 'resendInvitation') AS resent_at
+     FROM oldest ORDER BY created_at, email`,
+    { ...stale, resent },
+  );
+  const staleItems = staleRows.map((row) => ({
+    userId: row.id,
+    orgId: row.org_id,
+    orgName: orgName(row.org_id),
+    email: row.email,
+    sentAt: row.resent_at !== null && Date.parse(row.resent_at) > Date.parse(row.created_at) ? row.resent_at : row.created_at,
+  }));
 
   // Seats: the organizations billed per seat now, against their latest invoice.
   let activeNow = 0;
   let lastInvoiced = 0;
   let lastInvoicedMonth: string | null = null;
   const changes: HomeSummary['seats']['changes'] = [];
+  const perSeatSubscriptions = new Set(subscriptions.filter((s) => s.basis === 'per_active_user').map((s) => s.id));
   for (const org of orgs) {
     const billedNow = perSeatOrgs.has(org.id);
     if (billedNow) activeNow += org.active_users;
-    if (org.invoiced_seats !== null) {
-      lastInvoiced += org.invoiced_seats;
-      if (lastInvoicedMonth === null || (org.invoiced_month !== null && org.invoiced_month > lastInvoicedMonth)) lastInvoicedMonth = org.invoiced_month;
+    // Two per-seat subscriptions bill the same people twice over: the seats count once (as spend.ts).
+    const last = latestLines.get(org.id);
+    const seatLines = (last?.lines ?? []).filter((line) => line.subscriptionId !== null && perSeatSubscriptions.has(line.subscriptionId));
+    const invoicedSeats = seatLines.length === 0 ? null : Math.max(...seatLines.map((line) => line.quantity));
+    if (invoicedSeats !== null) {
+      lastInvoiced += invoicedSeats;
+      if (last !== undefined && (lastInvoicedMonth === null || last.month > lastInvoicedMonth)) lastInvoicedMonth = last.month;
     }
-    if (!billedNow && org.invoiced_seats === null) continue;
+    if (!billedNow && invoicedSeats === null) continue;
     const nowSeats = billedNow ? org.active_users : 0;
-    const invoiced = org.invoiced_seats ?? 0;
+    const invoiced = invoicedSeats ?? 0;
     if (nowSeats !== invoiced) changes.push({ orgId: org.id, orgName: org.name, now: nowSeats, invoiced, change: nowSeats - invoiced });
   }
   changes.sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || b.change - a.change || a.orgName.localeCompare(b.orgName));
@@ -221,7 +280,7 @@ export function homeSummary(db: CacheDatabase, query: { orgId: string }, now: Da
     asOf: nowIso,
     organizations: scope.orgIds.length,
     attention: {
-      overdueInvoices: { count: overdueCount, totals: overdue.list(), items: overdueItems },
+      overdueInvoices: { count: overdueInvoices.length, totals: overdue.list(), items: overdueInvoices.slice(0, HOME_LIST_LENGTH) },
       trialsEnding: { days: TRIAL_ENDING_DAYS, count: trials.length, items: trials.sort(byDate).slice(0, HOME_LIST_LENGTH) },
       contracts: {
         windows: CONTRACT_WINDOWS_DAYS.map((days) => {
