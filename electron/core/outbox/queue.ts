@@ -5,7 +5,7 @@ import type { QueuedResult } from '@shared/ipc/models';
 import type { Mutation } from '@shared/sync/protocol';
 import { durably, type CacheDatabase } from '../db/open';
 import { statement } from '../db/statements';
-import { ensureSyncState } from '../sync/state';
+import { ensureSyncState, setNextMutationId } from '../sync/state';
 import { LocalView, type TouchedRow } from './local-view';
 import { applyLocally, targetOf, withClientIds } from './mutators';
 
@@ -145,7 +145,7 @@ export function queueInTransaction(db: CacheDatabase, commands: readonly Command
     mutationIds.push(next);
     next += 1;
   }
-  statement(db, 'UPDATE sync_state SET next_mutation_id = ? WHERE id = 1').run(next);
+  setNextMutationId(db, next);
   const single = commands.length === 1 ? commands[0]! : null;
   const entityId =
     single !== null && mutationIds.length === 1 && clientIdFieldOf(single.name) === 'id'

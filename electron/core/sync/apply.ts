@@ -10,6 +10,7 @@ import { LocalView } from '../outbox/local-view';
 import { applyLocally, targetOf } from '../outbox/mutators';
 import { outboxRow, outboxRows, type OutboxRow } from '../outbox/queue';
 import { recordIssue, type IssueContext } from './issues';
+import { advanceCursor, saveBootstrapProgress, settleThrough } from './state';
 
 export type SyncLog = (level: 'info' | 'warn' | 'error', message: string, details?: unknown) => void;
 
@@ -289,10 +290,7 @@ export function applyPullPage(db: CacheDatabase, page: PullResponse, options: Ap
       let refused: SettledRefusal[] = [];
       if (settle) {
         dropped = statements.get('DELETE FROM outbox WHERE mutation_id <= ?').run(page.lastMutationId).changes;
-        // Ids are never reused: the next one stays above what the service has seen.
-        statements
-          .get('UPDATE sync_state SET last_mutation_id = ?, next_mutation_id = max(next_mutation_id, ? + 1) WHERE id = 1')
-          .run(page.lastMutationId, page.lastMutationId);
+        settleThrough(db, page.lastMutationId);
         refused = recordOutcomes(
           db,
           page.outcomes,
@@ -306,12 +304,8 @@ export function applyPullPage(db: CacheDatabase, page: PullResponse, options: Ap
         if (wanted && hasPending(db)) rebase(db, tracker, options.log);
       }
 
-      statements.get('UPDATE sync_state SET cursor = ?, last_synced_at = ? WHERE id = 1').run(page.cursor, options.now.toISOString());
-      if (options.bootstrap !== undefined) {
-        statements
-          .get('UPDATE sync_state SET bootstrap_done = ?, bootstrap_total = ?, bootstrap_complete = ? WHERE id = 1')
-          .run(options.bootstrap.done, options.bootstrap.total, options.bootstrap.complete ? 1 : 0);
-      }
+      advanceCursor(db, page.cursor, options.now);
+      if (options.bootstrap !== undefined) saveBootstrapProgress(db, options.bootstrap);
       const settledThrough = settle && (dropped > 0 || refused.length > 0) ? page.lastMutationId : null;
       return { changed: tracker.scopes(), applied, dropped, issuesRecorded: refused.length, settledThrough, refused };
   };

@@ -6,7 +6,7 @@ import type { CacheDatabase } from '../db/open';
 import { outboxRow, outboxRows, pendingCount, type OutboxRow } from '../outbox/queue';
 import { ChangeTracker, rebase, type ChangedScope, type SyncLog } from './apply';
 import { describeCommand } from './issues';
-import { readSentThrough, readSyncState } from './state';
+import { followQueue, readSentThrough, readSyncState } from './state';
 
 /**
  * The pending-changes panel: the queue in words (what, where, when, batch), and discarding
@@ -102,9 +102,7 @@ export function discardQueued(db: CacheDatabase, selection: DiscardQueued, log: 
       const move = db.prepare('UPDATE outbox SET mutation_id = ? WHERE mutation_id = ?');
       later.forEach((row, index) => move.run(-(start + index), row.mutation_id));
       db.prepare('UPDATE outbox SET mutation_id = -mutation_id WHERE mutation_id < 0').run();
-      db.prepare(
-        `UPDATE sync_state SET next_mutation_id = max((SELECT coalesce(max(mutation_id), 0) FROM outbox), ?, last_mutation_id) + 1 WHERE id = 1`,
-      ).run(sent);
+      followQueue(db, sent);
       return { discarded: ids.length, changed: tracker.scopes() };
     })
     .immediate();
