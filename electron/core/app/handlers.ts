@@ -204,7 +204,8 @@ export function createHandlers(): SeatdeskHandlers<CoreContext> {
       auditCsv: (input, ctx) => {
         const account = ctx.account();
         const scopeName = orgName(account, input.orgId);
-        return auditCsv(allAudit(account, input), scopeName === undefined ? {} : { scopeName });
+        const orgNames = new Map(orgTree(account.db).map((org) => [org.id, org.name]));
+        return auditCsv(allAudit(account, input), { orgNames, ...(scopeName === undefined ? {} : { scopeName }) });
       },
     },
     syncIssues: {

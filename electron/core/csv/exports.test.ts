@@ -214,6 +214,7 @@ describe('auditCsv', () => {
       '2026-11-02T09:00:00.000Z',
       'Northwind IT',
       'owner@northwind.example',
+      'Deactivated a user',
       'deactivateUser',
       'user',
       uuid(2, 0xc),
@@ -225,9 +226,11 @@ describe('auditCsv', () => {
       uuid(1, 0xe),
       ORG,
     ]);
-    expect(JSON.parse(rows[1]![9]!)).toEqual(events[0]!.before);
-    expect(rows[2]!.slice(6, 11)).toEqual(['online', '', '', '', '{"number":"INV-1"}']);
+    expect(JSON.parse(rows[1]![10]!)).toEqual(events[0]!.before);
+    expect(rows[2]!.slice(3, 4)).toEqual(['Issued invoice INV-1 to Northwind IT']);
+    expect(rows[2]!.slice(7, 12)).toEqual(['online', '', '', '', '{"number":"INV-1"}']);
     // Made online in the app: it names its queued command too.
-    expect(rows[3]!.slice(6, 9)).toEqual(['online', batchId, '43']);
+    expect(rows[3]!.slice(3, 4)).toEqual(['Renamed Ann to Anne']);
+    expect(rows[3]!.slice(7, 10)).toEqual(['online', batchId, '43']);
   });
 });

@@ -1,4 +1,4 @@
-import type { AuditEvent } from '@shared/domain/audit';
+import { auditSentence, type AuditEvent } from '@shared/domain/audit';
 import type { ExportedFile, InvoiceSummary, UserRow } from '@shared/ipc/models';
 import { minorUnitDigits } from '@shared/money';
 import { writeCsv } from './rfc4180';
@@ -129,6 +129,7 @@ export const AUDIT_CSV_COLUMNS = [
   'at',
   'organization',
   'actor_email',
+  'description',
   'action',
   'entity',
   'entity_id',
@@ -145,7 +146,7 @@ function json(value: unknown): string {
   return value === null || value === undefined ? '' : JSON.stringify(value);
 }
 
-/** before and after are JSON, so the file keeps the whole change. */
+/** The change in words, and before and after as JSON, so the file keeps the whole change. */
 export function auditCsv(
   events: readonly AuditEvent[],
   options: ExportOptions & { orgNames?: ReadonlyMap<string, string> } = {},
@@ -158,6 +159,8 @@ export function auditCsv(
       event.at,
       options.orgNames?.get(event.orgId) ?? '',
       event.actorEmail,
+      // The sentence the audit screen shows (one rule, shared/domain/audit auditSentence).
+      auditSentence(event, { org: (orgId) => options.orgNames?.get(orgId) }),
       event.action,
       event.entity,
       event.entityId,

@@ -1,23 +1,26 @@
-import { Fragment, useEffect, useMemo, useState } from 'react';
-import { useInfiniteQuery } from '@tanstack/react-query';
-import type { AuditEvent } from '@shared/domain/audit';
+import { useEffect, useMemo, useState } from 'react';
+import { useInfiniteQuery, useQueries, useQuery } from '@tanstack/react-query';
+import { auditSentence, type AuditEvent } from '@shared/domain/audit';
 import { ENTITY_NAMES, type EntityName } from '@shared/domain/entities';
 import { auditQuerySchema } from '@shared/ipc/models';
 import { useCore } from '../../api/core-context';
 import { errorSentence } from '../../api/errors';
 import { useOrgIndex } from '../../api/orgs';
 import { queryKeys, type AuditFilters } from '../../api/query-keys';
-import { Badge, EmptyState, LoadError, Loading } from '../../components/bits';
+import { Badge, EmptyState, FilterChip, LoadError, Loading } from '../../components/bits';
 import { saveExportedFile } from '../../components/download';
 import { Icon } from '../../components/Icon';
-import { formatCount, formatDateTime, humanizeName } from '../../format/format';
+import { countOf, formatCount, formatDateTime } from '../../format/format';
 import { problemOf } from '../../forms/field-errors';
 import type { ScreenProps } from '../../shell/Shell';
 import { ScreenHeader } from '../../shell/ScreenHeader';
+import { useNavStore } from '../../state/nav-store';
 import { toast } from '../../state/toast-store';
-import { fieldDiff, formatDiffValue, subjectOf } from '../sync-issues/field-diff';
+import { fieldDiff, subjectOf } from '../sync-issues/field-diff';
 import '../sync-issues/sync-issues.css';
 import { useRolesOf } from '../users/use-users';
+import { actorChoices, actorOf, auditValue, groupEvents, isBackwards, localDayRange, type AuditGroup } from './audit-logic';
+import './audit.css';
 
 const PAGE = 100;
 
@@ -31,12 +34,30 @@ const ENTITY_LABELS: Record<EntityName, string> = {
   payment_method: 'Payment methods',
 };
 
+const isEntity = (value: string | undefined): value is EntityName => value !== undefined && (ENTITY_NAMES as readonly string[]).includes(value);
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One item's history, opened from its panel ("History" on a user). */
+interface Subject {
+  entityId: string;
+  label: string;
+}
+
 export function AuditScreen({ org, scope }: ScreenProps) {
   const core = useCore();
   const index = useOrgIndex();
+  // A link (a user's "History") opens the log with its filters.
+  const opened = useNavStore((state) => state.params);
   const [text, setText] = useState('');
   const [q, setQ] = useState('');
-  const [entity, setEntity] = useState<EntityName | 'all'>('all');
+  const [entity, setEntity] = useState<EntityName | 'all'>(() => (isEntity(opened['entity']) ? opened['entity'] : 'all'));
+  const [actorEmail, setActorEmail] = useState(() => opened['actorEmail'] ?? '');
+  const [fromDay, setFromDay] = useState(() => (DAY.test(opened['from'] ?? '') ? opened['from']! : ''));
+  const [toDay, setToDay] = useState(() => (DAY.test(opened['to'] ?? '') ? opened['to']! : ''));
+  const [subject, setSubject] = useState<Subject | null>(() =>
+    opened['entityId'] !== undefined && UUID.test(opened['entityId']) ? { entityId: opened['entityId'], label: opened['subject'] ?? 'one item' } : null,
+  );
   const [open, setOpen] = useState<string | null>(null);
   // The shared rule for searches, so a pasted control character is named here, not a failed list.
   const searchError = problemOf(auditQuerySchema.shape.q, text);
@@ -45,7 +66,17 @@ export function AuditScreen({ org, scope }: ScreenProps) {
     const timer = setTimeout(() => setQ(text.trim()), 200);
     return () => clearTimeout(timer);
   }, [text, searchError]);
-  const filters = useMemo<AuditFilters>(() => ({ ...(q === '' ? {} : { q }), ...(entity === 'all' ? {} : { entity }) }), [q, entity]);
+  const backwards = isBackwards(fromDay, toDay);
+  const filters = useMemo<AuditFilters>(
+    () => ({
+      ...(q === '' ? {} : { q }),
+      ...(entity === 'all' ? {} : { entity }),
+      ...(actorEmail === '' ? {} : { actorEmail }),
+      ...(subject === null ? {} : { entityId: subject.entityId }),
+      ...localDayRange(fromDay, toDay),
+    }),
+    [q, entity, actorEmail, subject, fromDay, toDay],
+  );
   const audit = useInfiniteQuery({
     queryKey: queryKeys.audit(scope, filters),
     queryFn: ({ pageParam }) => core.audit.list({ ...scope, ...filters, offset: pageParam, limit: PAGE }),
@@ -54,9 +85,26 @@ export function AuditScreen({ org, scope }: ScreenProps) {
       const loaded = pages.reduce((sum, page) => sum + page.items.length, 0);
       return loaded < last.total ? loaded : undefined;
     },
+    enabled: !backwards,
   });
-  const events = audit.data?.pages.flatMap((page) => page.items) ?? [];
+  const actors = useQuery({ queryKey: queryKeys.auditActors(scope), queryFn: () => core.audit.actors(scope) });
+  const actorNames = useMemo(() => new Map((actors.data ?? []).filter((a) => a.name !== null).map((a) => [a.email.toLowerCase(), a.name!])), [actors.data]);
+  const choices = useMemo(() => actorChoices(actors.data ?? []), [actors.data]);
+  const events = useMemo(() => audit.data?.pages.flatMap((page) => page.items) ?? [], [audit.data]);
+  const groups = useMemo(() => groupEvents(events), [events]);
   const total = audit.data?.pages[0]?.total ?? 0;
+  const orgName = (orgId: string) => index?.byId.get(orgId)?.name;
+  const filtered = q !== '' || entity !== 'all' || actorEmail !== '' || subject !== null || fromDay !== '' || toDay !== '';
+
+  const clearFilters = () => {
+    setText('');
+    setQ('');
+    setEntity('all');
+    setActorEmail('');
+    setFromDay('');
+    setToDay('');
+    setSubject(null);
+  };
 
   const exportCsv = async () => {
     try {
@@ -77,7 +125,7 @@ export function AuditScreen({ org, scope }: ScreenProps) {
           </button>
         }
       />
-      <div className="toolbar" role="search" aria-label="Filter the audit log">
+      <div className="toolbar audit-toolbar" role="search" aria-label="Filter the audit log">
         <label className="search-field">
           <Icon name="search" />
           <span className="visually-hidden">Search by person or action</span>
@@ -108,15 +156,54 @@ export function AuditScreen({ org, scope }: ScreenProps) {
             ))}
           </select>
         </label>
-        {total > 0 && <span className="muted toolbar-text">{formatCount(total)} changes</span>}
+        <label className="inline-field">
+          <span>Who</span>
+          <select className="input select audit-who" value={actorEmail} onChange={(event) => setActorEmail(event.target.value)}>
+            <option value="">Everyone</option>
+            {actorEmail !== '' && !choices.some((choice) => choice.value === actorEmail) && <option value={actorEmail}>{actorEmail}</option>}
+            {choices.map((choice) => (
+              <option key={choice.value} value={choice.value}>
+                {choice.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline-field">
+          <span>From</span>
+          <input type="date" className="input audit-date" value={fromDay} max={toDay === '' ? undefined : toDay} onChange={(event) => setFromDay(event.target.value)} />
+        </label>
+        <label className="inline-field">
+          <span>To</span>
+          <input
+            type="date"
+            className="input audit-date"
+            value={toDay}
+            min={fromDay === '' ? undefined : fromDay}
+            aria-invalid={backwards ? true : undefined}
+            aria-errormessage={backwards ? 'audit-range-error' : undefined}
+            onChange={(event) => setToDay(event.target.value)}
+          />
+        </label>
+        {subject !== null && <FilterChip label={`History of ${subject.label}`} onRemove={() => setSubject(null)} />}
+        {filtered && (
+          <button type="button" className="button ghost" onClick={clearFilters}>
+            Clear filters
+          </button>
+        )}
+        {total > 0 && !backwards && <span className="muted toolbar-text">{countOf(total, 'change', 'changes')}</span>}
       </div>
+      {backwards && (
+        <p id="audit-range-error" className="field-error audit-range-error" role="alert">
+          The last day is before the first: choose a To date on or after the From date.
+        </p>
+      )}
       <div className="screen-body">
-        {audit.isError ? (
+        {backwards ? null : audit.isError ? (
           <LoadError error={audit.error} onRetry={() => void audit.refetch()} />
         ) : audit.isPending ? (
           <Loading />
         ) : events.length === 0 ? (
-          <EmptyState icon="history" title="No changes recorded" />
+          <EmptyState icon="history" title={filtered ? 'No change matches these filters' : 'No changes recorded'} />
         ) : (
           <>
             <div className="table-scroll">
@@ -126,8 +213,7 @@ export function AuditScreen({ org, scope }: ScreenProps) {
                   <tr>
                     <th scope="col">When</th>
                     <th scope="col">Who</th>
-                    <th scope="col">Action</th>
-                    <th scope="col">What</th>
+                    <th scope="col">What happened</th>
                     {scope.includeChildren && <th scope="col">Organization</th>}
                     <th scope="col">Origin</th>
                     <th scope="col">
@@ -136,15 +222,16 @@ export function AuditScreen({ org, scope }: ScreenProps) {
                   </tr>
                 </thead>
                 <tbody>
-                  {events.map((event) => (
-                    <Fragment key={event.id}>
-                      <AuditRow
-                        event={event}
-                        orgName={scope.includeChildren ? (index?.byId.get(event.orgId)?.name ?? '') : null}
-                        open={open === event.id}
-                        onToggle={() => setOpen(open === event.id ? null : event.id)}
-                      />
-                    </Fragment>
+                  {groups.map((group) => (
+                    <AuditRow
+                      key={group.key}
+                      group={group}
+                      orgName={orgName}
+                      actorNames={actorNames}
+                      showOrg={scope.includeChildren}
+                      open={open === group.key}
+                      onToggle={() => setOpen(open === group.key ? null : group.key)}
+                    />
                   ))}
                 </tbody>
               </table>
@@ -163,38 +250,87 @@ export function AuditScreen({ org, scope }: ScreenProps) {
   );
 }
 
-function AuditRow({ event, orgName, open, onToggle }: { event: AuditEvent; orgName: string | null; open: boolean; onToggle(): void }) {
-  const subject = subjectOf(event.after, event.before);
-  const detailsId = `audit-${event.id}`;
-  const rows = open ? fieldDiff(event.before, event.after, null) : [];
+function OriginCell({ event, count }: { event: AuditEvent; count: number }) {
+  const origin = event.origin;
+  if (origin.kind === 'scheduler') {
+    return (
+      <span className="muted" title="Made by the service's billing lifecycle (trials, cancellations, invoices)">
+        Automatic
+      </span>
+    );
+  }
+  const bulk = origin.batchId != null;
+  if (origin.kind === 'offline') {
+    return (
+      <Badge tone="warning" title={`Queued offline${bulk ? ' as part of a bulk edit' : ''}, then sent when the app was back online`}>
+        Offline{bulk ? ' · bulk' : ''}
+      </Badge>
+    );
+  }
+  return (
+    <span className="muted" title={bulk ? `Made online, ${count > 1 ? 'these changes' : 'this change'} part of a bulk edit` : undefined}>
+      Online{bulk ? ' · bulk' : ''}
+    </span>
+  );
+}
+
+/** Names for ids that appear in a change's fields: roles of its organization, organizations, users. */
+function useNamesFor(event: AuditEvent, open: boolean): (id: string) => string | undefined {
+  const core = useCore();
+  const index = useOrgIndex();
   const roles = useRolesOf(open ? [event.orgId] : []);
-  const nameOf = (id: string) => roles.get(id)?.name;
-  const columns = orgName === null ? 6 : 7;
+  const userIds = useMemo(() => {
+    if (!open) return [];
+    const ids = new Set<string>();
+    for (const row of [event.before, event.after]) {
+      if (row === null || typeof row !== 'object') continue;
+      for (const [key, value] of Object.entries(row as Record<string, unknown>)) {
+        if ((key === 'userId' || key === 'primaryContactUserId') && typeof value === 'string') ids.add(value);
+      }
+    }
+    return [...ids];
+  }, [event, open]);
+  const users = useQueries({ queries: userIds.map((userId) => ({ queryKey: queryKeys.user(userId), queryFn: () => core.users.get({ userId }) })) });
+  return (id: string) => {
+    const user = users.find((result) => result.data?.id === id)?.data;
+    if (user != null) return `${user.firstName} ${user.lastName}`.trim();
+    return roles.get(id)?.name ?? index?.byId.get(id)?.name;
+  };
+}
+
+function AuditRow({
+  group,
+  orgName,
+  actorNames,
+  showOrg,
+  open,
+  onToggle,
+}: {
+  group: AuditGroup;
+  orgName: (orgId: string) => string | undefined;
+  actorNames: ReadonlyMap<string, string>;
+  showOrg: boolean;
+  open: boolean;
+  onToggle(): void;
+}) {
+  const event = group.events[0]!;
+  const count = group.events.length;
+  const sentence = auditSentence(event, { org: orgName }, count);
+  const who = actorOf(event, actorNames);
+  const detailsId = `audit-${event.id}`;
+  const columns = showOrg ? 6 : 5;
   return (
     <>
       <tr className={open ? 'open' : undefined}>
         <td className="nowrap">{formatDateTime(event.at)}</td>
-        <td>{event.actorUserId === null && event.actorEmail === '' ? <span className="muted">System</span> : event.actorEmail}</td>
-        <td>{humanizeName(event.action)}</td>
         <td>
-          <span className="muted">{humanizeName(event.entity)}</span>
-          {subject !== null && <span className="cell-title"> {subject}</span>}
+          <span className="cell-title">{who.name}</span>
+          {who.detail !== null && <span className="cell-sub muted">{who.detail}</span>}
         </td>
-        {orgName !== null && <td className="muted">{orgName}</td>}
+        <td className="audit-sentence">{sentence}</td>
+        {showOrg && <td className="muted">{orgName(event.orgId) ?? ''}</td>}
         <td>
-          {event.origin.kind === 'offline' ? (
-            <Badge tone="warning" title={`Queued offline as change ${event.origin.mutationId}${event.origin.batchId === null ? '' : ` in batch ${event.origin.batchId}`}`}>
-              Offline{event.origin.batchId === null ? '' : ' · bulk'}
-            </Badge>
-          ) : event.origin.kind === 'scheduler' ? (
-            <span className="muted" title="Made by the service's billing lifecycle (trials, cancellations, invoices)">
-              Automatic
-            </span>
-          ) : (
-            <span className="muted" title={event.origin.batchId == null ? undefined : `Made online in batch ${event.origin.batchId}`}>
-              Online{event.origin.batchId == null ? '' : ' · bulk'}
-            </span>
-          )}
+          <OriginCell event={event} count={count} />
         </td>
         <td className="row-actions">
           <button type="button" className="button small ghost" aria-expanded={open} aria-controls={open ? detailsId : undefined} onClick={onToggle}>
@@ -204,33 +340,50 @@ function AuditRow({ event, orgName, open, onToggle }: { event: AuditEvent; orgNa
       </tr>
       {open && (
         <tr id={detailsId} className="detail-row">
-          <td colSpan={columns}>
-            {rows.length === 0 ? (
-              <p className="muted small">No field changed.</p>
-            ) : (
-              <table className="table compact diff-table">
-                <caption className="visually-hidden">Fields before and after</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Field</th>
-                    <th scope="col">Before</th>
-                    <th scope="col">After</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((row) => (
-                    <tr key={row.field}>
-                      <th scope="row">{row.label}</th>
-                      <td className="muted">{event.before === null ? '—' : formatDiffValue(row.base, nameOf)}</td>
-                      <td className="diff-changed">{event.after === null ? 'Removed' : formatDiffValue(row.mine, nameOf)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          </td>
+          <td colSpan={columns}>{count > 1 ? <GroupDetails group={group} orgName={orgName} /> : <ChangeDetails event={event} />}</td>
         </tr>
       )}
     </>
+  );
+}
+
+function GroupDetails({ group, orgName }: { group: AuditGroup; orgName: (orgId: string) => string | undefined }) {
+  return (
+    <ul className="audit-group">
+      {group.events.map((event) => (
+        <li key={event.id}>{auditSentence(event, { org: orgName })}</li>
+      ))}
+    </ul>
+  );
+}
+
+function ChangeDetails({ event }: { event: AuditEvent }) {
+  const nameOf = useNamesFor(event, true);
+  const rows = fieldDiff(event.before, event.after, null);
+  const rowOf = (value: unknown) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null);
+  if (rows.length === 0) {
+    const subject = subjectOf(event.after, event.before);
+    return <p className="muted small">No field changed{subject === null ? '' : ` on ${subject}`}.</p>;
+  }
+  return (
+    <table className="table compact diff-table">
+      <caption className="visually-hidden">Fields before and after</caption>
+      <thead>
+        <tr>
+          <th scope="col">Field</th>
+          <th scope="col">Before</th>
+          <th scope="col">After</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.field}>
+            <th scope="row">{row.label}</th>
+            <td className="muted">{event.before === null ? '—' : auditValue(row.field, row.base, { row: rowOf(event.before), nameOf })}</td>
+            <td className="diff-changed">{event.after === null ? 'Removed' : auditValue(row.field, row.mine, { row: rowOf(event.after), nameOf })}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

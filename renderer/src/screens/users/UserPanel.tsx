@@ -5,13 +5,16 @@ import { fullName } from '@shared/domain/user';
 import type { UserRow } from '@shared/ipc/models';
 import { checkCommand, useCommand } from '../../api/commands';
 import { errorSentence, fieldErrorsOfError } from '../../api/errors';
-import { usePermissions } from '../../api/orgs';
+import { useCurrentOrg, usePermissions } from '../../api/orgs';
 import { Badge, FormError, Loading, PendingMark } from '../../components/bits';
 import { PermissionChecklist } from '../../components/PermissionChecklist';
 import { SidePanel } from '../../components/SidePanel';
 import { errorFor, type FieldErrors } from '../../forms/field-errors';
 import { TextField } from '../../forms/fields';
 import { formatDate } from '../../format/format';
+import { Icon } from '../../components/Icon';
+import { hashOf, useNavStore } from '../../state/nav-store';
+import { useScopeStore } from '../../state/scope-store';
 import { toast } from '../../state/toast-store';
 import { RoleChecklist } from './RoleChecklist';
 import { STATUS_LABELS, lastAdminRefusalOf } from './user-logic';
@@ -197,6 +200,7 @@ function UserEditor({ user, onClose, onDeactivate, onRemove }: { user: UserRow }
             <dd>{user.orgName}</dd>
           </div>
         </dl>
+        {can('audit.view', user.orgId) && <UserHistoryLink user={user} />}
         {user.pending && <p className="muted small">Changed on this computer; not synced yet.</p>}
         <FormError message={formError} />
         <div className="field-row">
@@ -214,5 +218,30 @@ function UserEditor({ user, onClose, onDeactivate, onRemove }: { user: UserRow }
         />
       </form>
     </SidePanel>
+  );
+}
+
+/** Opens the audit log at this user's history (every change made to them), over their organization. */
+function UserHistoryLink({ user }: { user: UserRow }) {
+  const { org } = useCurrentOrg();
+  const go = useNavStore((state) => state.go);
+  const setIncludeChildren = useScopeStore((state) => state.setIncludeChildren);
+  const params = { entityId: user.id, subject: fullName(user) };
+  return (
+    <p className="panel-history">
+      <a
+        href={hashOf('audit', params)}
+        className="text-link"
+        onClick={(event) => {
+          event.preventDefault();
+          // The user may sit below the organization in view: their changes are then among its children's.
+          if (org !== null && org.id !== user.orgId) setIncludeChildren(true);
+          go('audit', params);
+        }}
+      >
+        <Icon name="history" size={14} /> History
+      </a>
+      <span className="muted small"> · every change made to this user</span>
+    </p>
   );
 }
