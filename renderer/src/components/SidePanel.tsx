@@ -38,7 +38,9 @@ export function SidePanel({ title, subtitle, onClose, children, footer }: SidePa
     >
       <header className="side-panel-header">
         <div>
-          <h2 id={titleId}>{title}</h2>
+          <h2 id={titleId} title={title}>
+            {title}
+          </h2>
           {subtitle !== undefined && <div className="side-panel-subtitle">{subtitle}</div>}
         </div>
         <button type="button" className="icon-button" aria-label="Close panel" onClick={onClose}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countOf, formatAmount, formatDate, formatDateTime, formatMonth, formatPeriod, formatRelative, humanizeName } from './format';
+import { countOf, formatAmount, formatBrand, recentMonths, formatDate, formatDateTime, formatMonth, formatPeriod, formatRelative, humanizeName } from './format';
 
 // ICU versions differ in which space (none, NBSP, narrow NBSP, thin) they put around symbols and
 // range dashes; these tests compare the text without spaces.
@@ -61,5 +61,32 @@ describe('words', () => {
     expect(humanizeName('deactivateUser')).toBe('Deactivate user');
     expect(humanizeName('removeScheduledCancellation')).toBe('Remove scheduled cancellation');
     expect(humanizeName('billing_contact')).toBe('Billing contact');
+  });
+});
+
+describe('formatBrand', () => {
+  it.each([
+    ['visa', 'Visa'],
+    ['VISA', 'Visa'],
+    ['mastercard', 'Mastercard'],
+    ['amex', 'American Express'],
+    ['american_express', 'American Express'],
+    ['diners', 'Diners Club'],
+    ['jcb', 'JCB'],
+    ['unionpay', 'UnionPay'],
+    ['ING', 'ING'],
+    ['Deutsche Bank', 'Deutsche Bank'],
+    ['rabobank', 'Rabobank'],
+    ['bnp paribas', 'Bnp Paribas'],
+  ])('%s is shown as %s', (brand, shown) => {
+    expect(formatBrand(brand)).toBe(shown);
+  });
+});
+
+describe('recentMonths', () => {
+  it('counts back from the current month across a year end, newest first', () => {
+    expect(recentMonths(new Date('2026-02-15T12:00:00Z'), 4)).toEqual(['2026-02', '2026-01', '2025-12', '2025-11']);
+    expect(recentMonths(new Date('2026-12-31T23:59:59Z'), 1)).toEqual(['2026-12']);
+    expect(recentMonths(new Date('2026-12-31T23:59:59Z'), 36)).toHaveLength(36);
   });
 });

@@ -105,3 +105,53 @@ export function humanizeName(name: string): string {
     .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/** Card networks as their owners write them; processors send lower-case codes ("visa", "amex"). */
+const CARD_BRANDS: Readonly<Record<string, string>> = {
+  visa: 'Visa',
+  mastercard: 'Mastercard',
+  master_card: 'Mastercard',
+  mc: 'Mastercard',
+  amex: 'American Express',
+  american_express: 'American Express',
+  americanexpress: 'American Express',
+  discover: 'Discover',
+  diners: 'Diners Club',
+  diners_club: 'Diners Club',
+  jcb: 'JCB',
+  unionpay: 'UnionPay',
+  union_pay: 'UnionPay',
+  maestro: 'Maestro',
+  cartes_bancaires: 'Cartes Bancaires',
+  cb: 'Cartes Bancaires',
+  bancontact: 'Bancontact',
+};
+
+/**
+ * A payment method's brand for people: a card network's own name ("visa" → "Visa", "amex" →
+ * "American Express"); a name already written with capitals (a bank: "ING", "Deutsche Bank")
+ * stays as it is; any other lower-case word gets a capital.
+ */
+export function formatBrand(brand: string): string {
+  const trimmed = brand.trim();
+  const known = CARD_BRANDS[trimmed.toLowerCase().replace(/[\s-]+/g, '_')];
+  if (known !== undefined) return known;
+  if (trimmed !== trimmed.toLowerCase()) return trimmed;
+  return trimmed.replace(/(^|[\s-])(\p{Ll})/gu, (_, lead: string, letter: string) => lead + letter.toUpperCase());
+}
+
+/** The last `count` months up to the one of `now`, newest first, as YYYY-MM (UTC): a month picker's choices. */
+export function recentMonths(now: Date, count: number): string[] {
+  const months: string[] = [];
+  let year = now.getUTCFullYear();
+  let month = now.getUTCMonth() + 1;
+  for (let i = 0; i < count; i++) {
+    months.push(`${year}-${String(month).padStart(2, '0')}`);
+    month -= 1;
+    if (month === 0) {
+      month = 12;
+      year -= 1;
+    }
+  }
+  return months;
+}

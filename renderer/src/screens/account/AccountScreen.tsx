@@ -117,7 +117,7 @@ function AccountEditor({ account, org }: { account: AccountDetails; org: OrgNode
             onValue={(value) => set('vatNumber', value)}
             error={errors['vatNumber']}
             disabled={!canEdit}
-            hint="With the country prefix, such as NL123456789B01."
+            hint="With the country prefix, such as NL123456789B01, GB123456789 or CHE-123.456.789 MWST."
             spellCheck={false}
           />
         </div>

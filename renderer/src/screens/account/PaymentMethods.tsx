@@ -9,12 +9,15 @@ import { queryKeys } from '../../api/query-keys';
 import { Badge, EmptyState, LoadError, Loading, PendingMark } from '../../components/bits';
 import { ConfirmDialog } from '../../components/Dialog';
 import { Icon } from '../../components/Icon';
+import { formatBrand } from '../../format/format';
 import { toast } from '../../state/toast-store';
 
 const TYPE_LABELS: Record<PaymentMethodType, string> = { card: 'Card', sepa_debit: 'SEPA Direct Debit', ideal: 'iDEAL' };
 
+/** "Visa ending in 4242", "SEPA Direct Debit (ING) ending in 1234": brands as their owners write them. */
 export function describeMethod(method: Pick<PaymentMethodRow, 'type' | 'brand' | 'last4'>): string {
-  return method.type === 'card' ? `${method.brand} ending in ${method.last4}` : `${TYPE_LABELS[method.type]} (${method.brand}) ending in ${method.last4}`;
+  const brand = formatBrand(method.brand);
+  return method.type === 'card' ? `${brand} ending in ${method.last4}` : `${TYPE_LABELS[method.type]} (${brand}) ending in ${method.last4}`;
 }
 
 export function PaymentMethods({ org }: { org: OrgNode }) {

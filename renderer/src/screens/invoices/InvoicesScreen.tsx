@@ -12,6 +12,7 @@ import { ScreenHeader } from '../../shell/ScreenHeader';
 import { useNavStore } from '../../state/nav-store';
 import { toast } from '../../state/toast-store';
 import { INVOICE_STATUS, InvoiceDialog } from './InvoiceDialog';
+import { MonthSelect } from './MonthSelect';
 import { ProjectedInvoiceCard } from './ProjectedInvoiceCard';
 import { SpendChart } from './SpendChart';
 import { monthRange } from './invoice-filters';
@@ -69,14 +70,8 @@ export function InvoicesScreen({ org, scope }: ScreenProps) {
               ))}
             </select>
           </label>
-          <label className="inline-field">
-            <span>From</span>
-            <input type="month" className="input" value={from} onChange={(event) => setFrom(event.target.value)} />
-          </label>
-          <label className="inline-field">
-            <span>To</span>
-            <input type="month" className="input" value={to} onChange={(event) => setTo(event.target.value)} />
-          </label>
+          <MonthSelect label="From month" value={from} onValue={setFrom} />
+          <MonthSelect label="To month" value={to} onValue={setTo} />
           {(status !== 'all' || from !== '' || to !== '') && (
             <button
               type="button"
@@ -102,7 +97,7 @@ export function InvoicesScreen({ org, scope }: ScreenProps) {
               <EmptyState icon="receipt" title="No invoices match these filters" />
             ) : (
               <div className="table-scroll">
-                <table className="table nowrap-cells">
+                <table className="table nowrap-cells invoices-table">
                   <caption className="visually-hidden">Invoices</caption>
                   <thead>
                     <tr>

@@ -17,14 +17,20 @@ interface Column {
   key: string;
   label: string;
   sort?: UserSortField;
-  width: string;
+  /** Its narrowest, in rem: below the sum of these the grid scrolls sideways instead of dropping columns. */
+  min: number;
+  /** Its share of the room left (fr); none for a column of fixed width. */
+  grow?: number;
 }
+
+/** The select column's width, rem. */
+const SELECT_REM = 2.5;
 
 export interface UsersTableProps {
   scope: QueryScope;
   filters: UsersFilters;
   showOrg: boolean;
-  /** With the side panel open: only name, email and active. */
+  /** With the side panel open: every column stays, at tighter minimum widths. */
   compact: boolean;
   canManage(orgId: string): boolean;
   /** The Active switch: the row, and the Owner or Administrator roles the user holds. */
@@ -66,17 +72,21 @@ export function UsersTable({ scope, filters, showOrg, compact, canManage, onTogg
   });
   const roles = useRolesOf(showOrg ? visibleOrgIds : [scope.orgId]);
 
-  const all: (Column & { compact: boolean })[] = [
-    { key: 'name', label: 'Name', sort: 'name', width: 'minmax(9rem, 1.2fr)', compact: true },
-    { key: 'email', label: 'Email', sort: 'email', width: 'minmax(10rem, 1.4fr)', compact: true },
-    ...(showOrg ? [{ key: 'organization', label: 'Organization', sort: 'organization' as const, width: 'minmax(8rem, 1fr)', compact: false }] : []),
-    { key: 'roles', label: 'Roles', width: 'minmax(8rem, 1fr)', compact: false },
-    { key: 'active', label: 'Active', sort: 'status', width: '6.5rem', compact: true },
-    { key: 'lastActive', label: 'Last active', sort: 'lastActiveAt', width: '8.5rem', compact: false },
+  // Every column stays when the panel opens (it used to drop Roles and Last active): each keeps a
+  // minimum width, and the grid scrolls sideways when the room is less than their sum.
+  const tight = compact ? 0.85 : 1;
+  const columns: Column[] = [
+    { key: 'name', label: 'Name', sort: 'name', min: 7.5 * tight, grow: 1.2 },
+    { key: 'email', label: 'Email', sort: 'email', min: 8.5 * tight, grow: 1.4 },
+    ...(showOrg ? [{ key: 'organization', label: 'Organization', sort: 'organization' as const, min: 6.5 * tight, grow: 1 }] : []),
+    { key: 'roles', label: 'Roles', min: 6 * tight, grow: 1 },
+    // Fixed: the switch with its word, and a whole date ("Nov 24, 2026").
+    { key: 'active', label: 'Active', sort: 'status', min: 6.5 },
+    { key: 'lastActive', label: 'Last active', sort: 'lastActiveAt', min: 8.5 },
   ];
-  const columns: Column[] = all.filter((column) => !compact || column.compact);
   const shows = (key: string) => columns.some((column) => column.key === key);
-  const template = `2.5rem ${columns.map((column) => column.width).join(' ')}`;
+  const template = `${SELECT_REM}rem ${columns.map((column) => (column.grow === undefined ? `${column.min}rem` : `minmax(${column.min}rem, ${column.grow}fr)`)).join(' ')}`;
+  const minWidth = `${SELECT_REM + columns.reduce((sum, column) => sum + column.min, 0)}rem`;
 
   useEffect(() => {
     if (!focusActiveRow.current) return;
@@ -164,7 +174,7 @@ export function UsersTable({ scope, filters, showOrg, compact, canManage, onTogg
           if (event.target === event.currentTarget || (event.target as HTMLElement).getAttribute('role') === 'row') onKeyDown(event);
         }}
       >
-        <div role="rowgroup" className="grid-head">
+        <div role="rowgroup" className="grid-head" style={{ minWidth }}>
           <div role="row" aria-rowindex={1} className="grid-row grid-header-row" style={{ gridTemplateColumns: template }}>
             <div role="columnheader" className="cell cell-select">
               <input
@@ -207,7 +217,7 @@ export function UsersTable({ scope, filters, showOrg, compact, canManage, onTogg
             </div>
           </div>
         ) : (
-          <div role="rowgroup" className="grid-body" style={{ height: `${virtualizer.getTotalSize()}px` }}>
+          <div role="rowgroup" className="grid-body" style={{ height: `${virtualizer.getTotalSize()}px`, minWidth }}>
             {items.map((item) => {
               const user = users.rowAt(item.index);
               const isActive = item.index === activeIndex;
@@ -263,7 +273,9 @@ export function UsersTable({ scope, filters, showOrg, compact, canManage, onTogg
                     />
                   </div>
                   <div role="gridcell" className="cell cell-name">
-                    <span className="truncate">{name}</span>
+                    <span className="truncate" title={name}>
+                      {name}
+                    </span>
                     {user.pending && <PendingMark />}
                   </div>
                   <div role="gridcell" className="cell muted">
