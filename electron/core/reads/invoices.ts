@@ -54,7 +54,7 @@ export function listInvoices(db: CacheDatabase, query: InvoiceListQuery): Invoic
      SELECT i.data, o.name AS org_name
      FROM invoices i JOIN organizations o ON o.id = i.org_id
      WHERE ${where}
-     ORDER BY i.period_start DESC, i.org_id <> @scopeOrgId, o.name COLLATE NOCASE, i.org_id, i.number DESC`,
+     ORDER BY i.period_start DESC, i.org_id <> @scopeOrgId, sort_key(o.name), o.name COLLATE NOCASE, i.org_id, i.number DESC`,
     {
       ...scopeParams(db, q),
       ...(q.status === undefined ? {} : { status: q.status }),

@@ -56,7 +56,7 @@ export function orgTree(db: CacheDatabase): OrgNode[] {
     `SELECT o.id, o.name, o.kind, o.parent_id,
             (SELECT count(*) FROM users u WHERE u.org_id = o.id AND u.status = 'active') AS active_users
      FROM organizations o
-     ORDER BY o.name COLLATE NOCASE, o.id`,
+     ORDER BY sort_key(o.name), o.name COLLATE NOCASE, o.id`,
   );
   const permissions = signedInPermissions(db);
   const known = new Set(rows.map((row) => row.id));

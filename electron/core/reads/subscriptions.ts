@@ -18,7 +18,7 @@ export function listSubscriptions(db: CacheDatabase, scope: z.input<typeof orgSc
      SELECT s.data, o.name AS org_name, ${pendingSql('subscription', 's')} AS pending
      FROM subscriptions s JOIN organizations o ON o.id = s.org_id
      WHERE s.org_id IN (SELECT id FROM scope)
-     ORDER BY s.org_id <> @scopeOrgId, o.name COLLATE NOCASE, s.org_id, s.product, json_extract(s.data, '$.plan'),
+     ORDER BY s.org_id <> @scopeOrgId, sort_key(o.name), o.name COLLATE NOCASE, s.org_id, s.product, json_extract(s.data, '$.plan'),
               json_extract(s.data, '$.createdAt'), s.id`,
     scopeParams(db, q),
   ).map((row) => ({ ...entityOf<Subscription>(row.data), orgName: row.org_name, pending: row.pending === 1 }));

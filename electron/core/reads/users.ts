@@ -20,13 +20,19 @@ export function ftsPrefixQuery(text: string): string | null {
   return words.map((word) => `"${word.replaceAll('"', '""')}"*`).join(' ');
 }
 
-const NAME_ASC = 'u.last_name COLLATE NOCASE, u.first_name COLLATE NOCASE, u.email COLLATE NOCASE';
+/**
+ * Names in the order people read them: by sort_key (db/sort-key.ts: accents and case folded, so
+ * "Ávila" is with the A names), then as written; the users_sort_name index holds this order.
+ */
+const nameOrder = (d: 'ASC' | 'DESC') =>
+  `sort_key(u.last_name) ${d}, sort_key(u.first_name) ${d}, u.last_name COLLATE NOCASE ${d}, u.first_name COLLATE NOCASE ${d}, u.email COLLATE NOCASE ${d}`;
+const NAME_ASC = nameOrder('ASC');
 
 function orderBy(sort: UserSortField, direction: 'asc' | 'desc'): string {
   const d = direction === 'desc' ? 'DESC' : 'ASC';
   switch (sort) {
     case 'name':
-      return `u.last_name COLLATE NOCASE ${d}, u.first_name COLLATE NOCASE ${d}, u.email COLLATE NOCASE ${d}, u.id`;
+      return `${nameOrder(d)}, u.id`;
     case 'email':
       return `u.email COLLATE NOCASE ${d}, u.id`;
     case 'status':
@@ -35,7 +41,7 @@ function orderBy(sort: UserSortField, direction: 'asc' | 'desc'): string {
       // Never-active users last in both directions: "most recent first" should not open on blanks.
       return `json_extract(u.data, '$.lastActiveAt') IS NULL, json_extract(u.data, '$.lastActiveAt') ${d}, ${NAME_ASC}, u.id`;
     case 'organization':
-      return `o.name COLLATE NOCASE ${d}, o.id, ${NAME_ASC}, u.id`;
+      return `sort_key(o.name) ${d}, o.name COLLATE NOCASE ${d}, o.id, ${NAME_ASC}, u.id`;
   }
 }
 
@@ -193,7 +199,7 @@ function statementsFor(shape: Extract<QueryShape, { kind: 'query' }>): UsersStat
     ...(match === null ? {} : { match }),
   };
   const known = match === null && q.roleId === undefined ? (q.status === undefined ? inScope : counts[q.status]) : scope.whole && onlyText ? matches : null;
-  const walk = plan === 'walk' ? `INDEXED BY ${q.sort === 'name' ? 'users_last_name' : 'users_email'}` : '';
+  const walk = plan === 'walk' ? `INDEXED BY ${q.sort === 'name' ? 'users_sort_name' : 'users_email'}` : '';
   const join = q.sort === 'organization' ? 'JOIN organizations o ON o.id = u.org_id' : '';
   // A window count rides on a sort that reads every match anyway; a walk stops early, so counts apart.
   const windowCount = known === null && plan !== 'walk';
