@@ -14,9 +14,8 @@ export function bulkSummary(requested: number, result: Pick<QueuedResult, 'skipp
   return { text, detail: `${countOf(skipped.size, 'user was', 'users were')} left alone: ${[...skipped.values()].join(' ')}` };
 }
 
-/** Nothing was queued and someone was left alone: the dialog stays open with the reasons instead of a toast. */
+/** Nothing was queued and someone was left alone: the dialog stays open with every reason (each once) instead of a toast. */
 export function refusedEntirely(result: Pick<QueuedResult, 'mutationIds' | 'skipped'>): string | null {
   if (result.mutationIds.length > 0 || result.skipped.length === 0) return null;
-  const reasons = [...new Set(result.skipped.map((skip) => skip.reason))];
-  return reasons.length <= 3 ? reasons.join(' ') : `${reasons.slice(0, 3).join(' ')} And ${reasons.length - 3} more.`;
+  return [...new Set(result.skipped.map((skip) => skip.reason))].join(' ');
 }

@@ -100,5 +100,9 @@ describe('users screen logic', () => {
     expect(refusedEntirely({ mutationIds: [], skipped: [{ id: 'u-ruben', reason: lastAdmin }] })).toBe(lastAdmin);
     expect(refusedEntirely({ mutationIds: [7], skipped: [{ id: 'u-ruben', reason: lastAdmin }] })).toBeNull();
     expect(refusedEntirely({ mutationIds: [], skipped: [] })).toBeNull();
+    // Every reason is named, each once, however many.
+    const reasons = ['Ann Smith is already deactivated.', 'Bob Jones is already deactivated.', 'Cat Lee is already deactivated.', 'Dan Wu is already deactivated.'];
+    const skipped = [...reasons, reasons[0]!].map((reason, index) => ({ id: `u${index}`, reason }));
+    expect(refusedEntirely({ mutationIds: [], skipped })).toBe(reasons.join(' '));
   });
 });
