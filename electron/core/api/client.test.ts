@@ -239,10 +239,11 @@ describe('the v1 API client when the service is gone or broken', () => {
   it('maps a failing service to INTERNAL, retryable', async () => {
     const test = await startTestService({ now: DEMO_NOW, seed: 'none' });
     const api = createApiClient(test.url);
-    // The database goes away under a running service: its routes answer 500.
+    // The database goes away under a running service: its routes answer 500 (healthz is liveness
+    // only and reads no database, so a sign-in stands for them).
     await test.store.close();
     try {
-      const error = await refusal(api.healthz());
+      const error = await refusal(api.login({ email: 'owner@northwind.example', password: 'any password at all' }));
       expect(error.code).toBe('INTERNAL');
       expect(error.details).toEqual({ status: 500, retryable: true });
       expect(isRetryable(error)).toBe(true);
