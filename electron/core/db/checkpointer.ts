@@ -9,13 +9,23 @@ export interface WalCheckpointer {
   stop(): Promise<void>;
 }
 
-/** The worker: its own connection to the cache, a PASSIVE checkpoint per message (never blocks the writer). */
+/**
+ * The worker: its own connection to the cache, a PASSIVE checkpoint per message (never blocks the
+ * writer). It says when it has opened the database and closes itself on 'stop': terminating a
+ * thread while it is still loading the native driver aborts the whole process.
+ */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');
-parentPort.on('message', () => {
+parentPort.postMessage('ready');
+parentPort.on('message', (message) => {
+  if (message === 'stop') {
+    db.close();
+    parentPort.close();
+    return;
+  }
   try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy: the next round does it */ }
   parentPort.postMessage('done');
 });
@@ -40,11 +50,16 @@ export function startWalCheckpointer(db: CacheDatabase, options: { intervalMs?: 
   worker.on('error', fallBack);
   worker.unref();
   db.pragma('wal_autocheckpoint = 0');
+  // Settles once the worker has the database open, or has ended (an error ends it too).
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  let markReady: () => void = () => undefined;
+  const ready = Promise.race([new Promise<void>((resolve) => (markReady = resolve)), exited]);
 
   // One checkpoint at a time; callers waiting for "the next one" share it.
   let running: Promise<void> | null = null;
   let waiting: (() => void)[] = [];
-  worker.on('message', () => {
+  worker.on('message', (message: unknown) => {
+    if (message === 'ready') return markReady();
     const done = waiting;
     waiting = [];
     running = null;
@@ -68,7 +83,13 @@ export function startWalCheckpointer(db: CacheDatabase, options: { intervalMs?: 
       stopped = true;
       clearInterval(timer);
       worker.off('error', fallBack);
-      await worker.terminate();
+      worker.on('error', () => undefined);
+      await ready;
+      worker.postMessage('stop');
+      // A checkpoint in progress finishes first; a worker that does not end is terminated.
+      const late = setTimeout(() => void worker.terminate(), 5_000);
+      await exited;
+      clearTimeout(late);
       for (const resolve of waiting) resolve();
       waiting = [];
       if (db.open) db.pragma('wal_autocheckpoint = 1000');
