@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { isSeatdeskError } from '@shared/errors';
 import { openCacheDatabase, type CacheDatabase } from '../db/open';
 import type { EventBus } from '../events/event-bus';
@@ -8,6 +7,7 @@ import { createSyncEngine, type SyncEngine } from '../sync/engine';
 import type { SyncLog } from '../sync/apply';
 import type { CsvPreviewStore } from './previews';
 import { createPreviewStore } from './previews';
+import { scopeDigest } from './scope-digest';
 
 /** One signed-in account: its cache database, its sync engine and its pending CSV previews. */
 export interface AccountRuntime {
@@ -19,12 +19,6 @@ export interface AccountRuntime {
   refreshMe(): Promise<void>;
   /** Stops the engine (waiting for the write in progress) and closes the database. */
   close(): Promise<void>;
-}
-
-/** A stable digest of what the user may see: a different one re-bootstraps the cache. */
-export function scopeDigest(me: { orgs: readonly { id: string; permissions: readonly string[] }[] }): string {
-  const lines = me.orgs.map((org) => `${org.id}:${[...org.permissions].sort().join(',')}`).sort();
-  return createHash('sha256').update(lines.join('\n')).digest('hex');
 }
 
 export async function openAccount(session: ActiveSession, events: EventBus, log: SyncLog): Promise<AccountRuntime> {
