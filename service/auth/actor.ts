@@ -19,35 +19,45 @@ export interface Actor {
 /**
  * Loads the actor for a verified access token; null when the user or session is gone, or when the
  * session (refresh-token family) is not the token's user's: a signature alone never lends one
- * user's session to another.
+ * user's session to another. One round trip: the user, their roles' permissions and the
+ * organizations' latest seq (which says whether the kept scope still holds) come in one query;
+ * every request pays it, and on a busy instance each round trip costs more than its SQL.
  */
 export async function loadActor(sql: Sql, claims: AccessClaims): Promise<Actor | null> {
-  const [userRow] = await sql.query<Row>(
-    `SELECT u.* FROM users u
+  const [userRow] = await sql.query<Row & { role_permissions: Permission[][] | null; orgs_seq: number | string | null }>(
+    `SELECT u.*,
+       (SELECT json_agg(r.permissions) FROM roles r WHERE r.id = ANY (u.role_ids) AND r.org_id = u.org_id) AS role_permissions,
+       (SELECT max(seq) FROM orgs) AS orgs_seq
+     FROM users u
      WHERE u.id = $1 AND u.status = 'active'
        AND EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = $2 AND t.user_id = u.id AND t.revoked_at IS NULL)`,
     [claims.sub, claims.sid],
   );
   if (userRow === undefined) return null;
   const user = toUser(userRow);
-  return { user, sessionId: claims.sid, ...(await permissionsAndScope(sql, user)) };
+  const roles = (userRow.role_permissions ?? []).map((permissions) => ({ permissions }));
+  return {
+    user,
+    sessionId: claims.sid,
+    permissions: effectivePermissions(roles, user.permissions),
+    scope: await scopeOf(sql, user.orgId, Number(userRow.orgs_seq ?? 0)),
+  };
 }
 
 export async function permissionsAndScope(sql: Sql, user: User): Promise<{ permissions: Permission[]; scope: Set<string> }> {
   const roles = user.roleIds.length === 0 ? [] : (await sql.query<Row>('SELECT * FROM roles WHERE id = ANY($1::uuid[]) AND org_id = $2', [user.roleIds, user.orgId])).map(toRole);
-  return { permissions: effectivePermissions(roles, user.permissions), scope: await scopeOf(sql, user.orgId) };
+  const [latest] = await sql.query<{ seq: number | string | null }>('SELECT max(seq) AS seq FROM orgs');
+  return { permissions: effectivePermissions(roles, user.permissions), scope: await scopeOf(sql, user.orgId, Number(latest?.seq ?? 0)) };
 }
 
 /**
  * An organization and everything below it. Walking a large tree costs milliseconds on every
  * request, so the answer is kept per database handle until any organization row changes (every
- * insert and update takes a new seq, so max(seq) moves).
+ * insert and update takes a new seq, so max(seq) of orgs, read by the caller, moves).
  */
 const scopeCache = new WeakMap<Sql, Map<string, { orgsSeq: number; scope: Set<string> }>>();
 
-async function scopeOf(sql: Sql, orgId: string): Promise<Set<string>> {
-  const [latest] = await sql.query<{ seq: number | string | null }>('SELECT max(seq) AS seq FROM orgs');
-  const orgsSeq = Number(latest?.seq ?? 0);
+async function scopeOf(sql: Sql, orgId: string, orgsSeq: number): Promise<Set<string>> {
   let cache = scopeCache.get(sql);
   const cached = cache?.get(orgId);
   if (cached !== undefined && cached.orgsSeq === orgsSeq) return cached.scope;

@@ -20,15 +20,20 @@ export const usersReadRoutes = [
     errors: ['NOT_FOUND', 'FORBIDDEN'],
     handler: async ({ params, query, actor, deps }) => {
       authorize(actor, params.orgId, 'users.view');
-      const rows = await deps.store.query<Row>(
-        `SELECT * FROM users WHERE org_id = $1
-           AND ($2::text IS NULL OR status = $2)
-           AND ($3::text IS NULL OR first_name || ' ' || last_name || ' ' || email ILIKE '%' || $3 || '%')
-         ORDER BY last_name, first_name, email`,
+      // One round trip: the billed seat count rides along (a row of nulls when nothing matches).
+      const rows = await deps.store.query<Row & { active_count: number }>(
+        `SELECT u.*, c.active_count
+         FROM (SELECT count(*)::int AS active_count FROM users WHERE org_id = $1 AND status = 'active') c
+         LEFT JOIN LATERAL (
+           SELECT * FROM users WHERE org_id = $1
+             AND ($2::text IS NULL OR status = $2)
+             AND ($3::text IS NULL OR first_name || ' ' || last_name || ' ' || email ILIKE '%' || $3 || '%')
+         ) u ON true
+         ORDER BY u.last_name, u.first_name, u.email`,
         [params.orgId, query.status ?? null, query.q?.replace(/[\\%_]/g, (c) => `\\${c}`) ?? null],
       );
-      const [count] = await deps.store.query<{ n: number }>("SELECT count(*)::int AS n FROM users WHERE org_id = $1 AND status = 'active'", [params.orgId]);
-      return { items: rows.map(toUser), activeCount: count?.n ?? 0 };
+      const users = rows.filter((row) => row['id'] !== null);
+      return { items: users.map(toUser), activeCount: rows[0]?.active_count ?? 0 };
     },
   }),
   defineRoute({

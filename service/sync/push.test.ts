@@ -222,6 +222,41 @@ describe.each(testDatabases())('POST /v1/sync/push (%s)', (database) => {
     expect(await kit.rows('SELECT org_id FROM users WHERE id = $1', [created.id])).toEqual([{ org_id: orgId }]);
   });
 
+  it('applies a push without refusals in one transaction with no savepoints, and one with a refusal with a savepoint per mutation', async () => {
+    const orgId = await kit.orgId('Wingtip Toys');
+    const owner = await actorOf(kit.owner.accessToken);
+    /** The store the push writes through, noting each write transaction's statements. */
+    const transactions: string[][] = [];
+    const store: Store = {
+      ...kit.test.store,
+      write: (fn, trees) =>
+        kit.test.store.write((tx) => {
+          const statements: string[] = [];
+          transactions.push(statements);
+          return fn({ query: (text, params) => (statements.push(text), tx.query(text, params)) });
+        }, trees),
+    };
+    const deps = { ...kit.test.service.deps, store };
+    const contact = (id: number, email: string) => ({ id, name: 'addBillingContact', args: { orgId, email, kinds: ['invoices'] } });
+    const savepoints = (statements: readonly string[]) => statements.filter((text) => text.includes('SAVEPOINT')).length;
+
+    const clean = await pushDirect(deps, owner, request(randomUUID(), Array.from({ length: 20 }, (_, index) => contact(index + 1, `clean-${index}@wingtip-toys.example`))), capturedLog());
+    expect(clean.outcomes.every((outcome) => outcome.status === 'applied')).toBe(true);
+    expect(transactions.map(savepoints)).toEqual([0]);
+
+    transactions.length = 0;
+    const mixed = await pushDirect(
+      deps,
+      owner,
+      request(randomUUID(), [contact(1, 'mixed-1@wingtip-toys.example'), contact(2, 'clean-3@wingtip-toys.example'), contact(3, 'mixed-3@wingtip-toys.example')]),
+      capturedLog(),
+    );
+    expect(mixed.outcomes.map((outcome) => outcome.status)).toEqual(['applied', 'rejected', 'applied']);
+    // The optimistic transaction is abandoned at the refusal; the chunk runs again guarded, one round trip per savepoint.
+    expect(transactions.map(savepoints)).toEqual([0, 3 + 1]);
+    expect(await kit.rows("SELECT email FROM billing_contacts WHERE email LIKE 'mixed-%' ORDER BY email")).toEqual([{ email: 'mixed-1@wingtip-toys.example' }, { email: 'mixed-3@wingtip-toys.example' }]);
+  });
+
   it('records a refusal whose message quotes a NUL or a lone surrogate the client sent, and applies what follows', async () => {
     // The HTTP edge refuses such keys before routing; push itself must not depend on that.
     const orgId = await kit.orgId('Contoso Dental');

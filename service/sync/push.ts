@@ -167,18 +167,32 @@ async function actorKey(tx: Sql, actor: Actor): Promise<string> {
   return row?.key ?? 'gone';
 }
 
-/** One write transaction of a push: its mutations, each in a savepoint, then what they recorded. */
+/**
+ * How a push transaction guards its mutations. A refused or failing command must roll back its
+ * own writes while the others stay, which a savepoint per mutation gives, at a round trip each.
+ * Most pushes have no refusal, so a chunk first runs without savepoints ('optimistic'); the first
+ * command that throws abandons that transaction (AbandonOptimistic) and the chunk runs again
+ * with them ('savepoints'). 'audit-each' also writes each mutation's audit events inside its
+ * savepoint (see push).
+ */
+type ChunkMode = 'optimistic' | 'savepoints' | 'audit-each';
+
+/** Thrown inside an optimistic chunk's transaction to roll it back and run it with savepoints. */
+class AbandonOptimistic extends Error {}
+
+/** One write transaction of a push: its mutations, then what they recorded. */
 interface ChunkWrite {
   tx: Sql;
+  mode: ChunkMode;
   /** The client's lastMutationId as of the mutations applied so far in this transaction. */
   lastMutationId: number;
   /** Audit events of the mutations applied so far (a refused one's are dropped with its savepoint). */
   pendingAudit: AuditRow[];
   /**
-   * Each mutation writes its audit events inside its own savepoint instead of all at once before
-   * commit: slower, but a database failure in that write is then the mutation's own (see push).
+   * Whether the last mutation's savepoint is still open: it is released together with the next
+   * one's start, in one round trip (COMMIT releases the last).
    */
-  auditEachMutation: boolean;
+  savepointOpen: boolean;
 }
 
 interface Applied {
@@ -210,7 +224,11 @@ async function applyMutation(chunk: ChunkWrite, deps: ServiceDeps, log: PushLog,
   if (!parsed.success) {
     outcome = refusalOf(mutation.id, validationErrorFromZod(parsed.error))!;
   } else {
-    await tx.query('SAVEPOINT sync_mutation');
+    const guarded = chunk.mode !== 'optimistic';
+    if (guarded) {
+      await tx.query(chunk.savepointOpen ? 'RELEASE SAVEPOINT sync_mutation; SAVEPOINT sync_mutation' : 'SAVEPOINT sync_mutation');
+      chunk.savepointOpen = true;
+    }
     const auditMark = pendingAudit.length;
     try {
       await runCommand(
@@ -225,10 +243,11 @@ async function applyMutation(chunk: ChunkWrite, deps: ServiceDeps, log: PushLog,
         },
         parsed.command,
       );
-      if (chunk.auditEachMutation) await writeAuditEvents(tx, pendingAudit.splice(auditMark));
-      await tx.query('RELEASE SAVEPOINT sync_mutation');
+      if (chunk.mode === 'audit-each') await writeAuditEvents(tx, pendingAudit.splice(auditMark));
     } catch (error) {
       if (isTransientFailure(error)) throw error;
+      // Without a savepoint the command's own writes cannot be undone alone: the chunk starts over with them.
+      if (!guarded) throw new AbandonOptimistic();
       // A connection that broke without saying so fails here too, and so fails the request.
       await tx.query('ROLLBACK TO SAVEPOINT sync_mutation').catch(() => {
         throw error;
@@ -284,14 +303,15 @@ export async function push(deps: ServiceDeps, requestActor: Actor, request: Push
   const tree = await providerTreeOf(deps.store, requestActor.user.orgId);
 
   /** One transaction's worth of mutations, committed with their audit events and outcomes. */
-  const writeChunk = (chunk: typeof pending, auditEachMutation: boolean) =>
+  const writeChunk = (chunk: typeof pending, mode: ChunkMode) =>
     deps.store.write(async (tx) => {
       // Checked again under the write lock: another push of the same client may have run meanwhile.
       const write: ChunkWrite = {
         tx,
+        mode,
         lastMutationId: await lockSyncClient(tx, clientId, actor, deps.now()),
         pendingAudit: [],
-        auditEachMutation,
+        savepointOpen: false,
       };
       const results: Applied[] = [];
       // Permissions are the actor's as of this transaction, which holds the write lock: a demotion,
@@ -330,12 +350,15 @@ export async function push(deps: ServiceDeps, requestActor: Actor, request: Push
       const chunk = pending.slice(start, start + MUTATIONS_PER_TRANSACTION);
       let applied: Applied[];
       try {
-        applied = await writeChunk(chunk, false);
+        applied = await writeChunk(chunk, 'optimistic').catch((error: unknown) => {
+          if (error instanceof AbandonOptimistic) return writeChunk(chunk, 'savepoints');
+          throw error;
+        });
       } catch (error) {
         if (isTransientFailure(error) || isSeatdeskError(error)) throw error;
         // A failure outside every mutation's savepoint (the chunk's one audit statement): once
         // more with each mutation's audit written in its savepoint, where a failure is its own.
-        applied = await writeChunk(chunk, true);
+        applied = await writeChunk(chunk, 'audit-each');
       }
       for (const [index, result] of applied.entries()) {
         outcomes.push(result.outcome);
