@@ -27,6 +27,8 @@ export interface OrgNode {
   /** The signed-in user's effective permissions in this organization. */
   permissions: Permission[];
   activeUsers: number;
+  /** Created (or changed) by a queued command the service has not confirmed yet. */
+  pending: boolean;
 }
 
 export type UserSortField = 'name' | 'email' | 'status' | 'lastActiveAt' | 'organization';

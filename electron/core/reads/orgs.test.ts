@@ -20,7 +20,7 @@ describe('orgTree', () => {
     expect(tree.map((node) => node.id).sort()).toEqual(orgs.map((org) => org.id).sort());
     for (const org of orgs) {
       const node = tree.find((n) => n.id === org.id);
-      expect(node).toMatchObject({ name: org.name, kind: org.kind, parentId: org.parentId, permissions: [...PERMISSIONS] });
+      expect(node).toMatchObject({ name: org.name, kind: org.kind, parentId: org.parentId, permissions: [...PERMISSIONS], pending: false });
       const users = await cache.get(`/v1/orgs/${org.id}/users`);
       expect(node?.activeUsers, org.name).toBe(users.activeCount);
     }
@@ -41,15 +41,21 @@ describe('orgTree', () => {
     expect(names.indexOf('Alpine Ski House')).toBeLessThan(names.indexOf('Tailspin Solutions'));
   });
 
-  it("gives no permissions in an organization /v1/me does not list, and none at all when 'me' is missing", () => {
-    const orgId = cache.orgId('Wingtip Toys');
+  it("gives an organization /v1/me does not list the permissions of the nearest one above it that it lists, none above or sideways, and none at all when 'me' is missing", () => {
+    const fabrikam = cache.orgId('Fabrikam IT Partners');
+    const wingtip = cache.orgId('Wingtip Toys');
+    const readOnly = PERMISSIONS.filter((permission) => permission.endsWith('.view'));
     cache.scratch(() => {
-      const me = JSON.parse((cache.db.prepare("SELECT value FROM kv WHERE key = 'me'").get() as { value: string }).value) as { orgs: { id: string }[] };
-      me.orgs = me.orgs.filter((org) => org.id !== orgId);
+      // As if /v1/me answered before Wingtip Toys was made, for a user of Fabrikam with read-only permissions.
+      const me = JSON.parse((cache.db.prepare("SELECT value FROM kv WHERE key = 'me'").get() as { value: string }).value) as { orgs: { id: string; permissions: string[] }[] };
+      me.orgs = me.orgs.filter((org) => org.id === fabrikam).map((org) => ({ ...org, permissions: readOnly }));
       cache.db.prepare("UPDATE kv SET value = ? WHERE key = 'me'").run(JSON.stringify(me));
       const tree = orgTree(cache.db);
-      expect(tree.find((node) => node.id === orgId)?.permissions).toEqual([]);
-      expect(tree.find((node) => node.name === 'Northwind MSP')?.permissions).toEqual([...PERMISSIONS]);
+      expect(tree.find((node) => node.id === fabrikam)?.permissions).toEqual(readOnly);
+      // Permissions apply in the user's organization and every one below it (the service's rule).
+      expect(tree.find((node) => node.id === wingtip)?.permissions).toEqual(readOnly);
+      expect(tree.find((node) => node.name === 'Northwind MSP')?.permissions).toEqual([]);
+      expect(tree.find((node) => node.name === 'Contoso Dental')?.permissions).toEqual([]);
 
       cache.db.prepare("DELETE FROM kv WHERE key = 'me'").run();
       expect(signedInPermissions(cache.db).size).toBe(0);

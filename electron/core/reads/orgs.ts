@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { ancestorsOf, buildOrgTree } from '@shared/domain/org-scope';
 import type { OrgKind } from '@shared/domain/organization';
 import { permissionSchema, type Permission } from '@shared/domain/permissions';
 import type { OrgNode } from '@shared/ipc/models';
 import type { CacheDatabase } from '../db/open';
-import { all, one } from './sql';
+import { all, one, pendingSql } from './sql';
 
 /**
  * The part of the stored /v1/me answer (kv 'me') the reads use. Loose on purpose: whatever else
@@ -42,23 +43,43 @@ interface OrgLine {
   kind: OrgKind;
   parent_id: string | null;
   active_users: number;
+  pending: number;
+}
+
+/**
+ * The signed-in user's permissions in each organization of the copy: what /v1/me listed for it,
+ * else what it listed for the nearest organization above it. Permissions apply in the user's
+ * organization and every one below it (service/auth/actor.ts), so an organization created since
+ * /v1/me answered (queued here, or pulled after another admin made it) opens at once; one with no
+ * listed organization above it gets none.
+ */
+function permissionsInCopy(rows: readonly OrgLine[], listed: ReadonlyMap<string, Permission[]>): Map<string, Permission[]> {
+  const tree = buildOrgTree(rows.map((row) => ({ id: row.id, parentId: row.parent_id })));
+  const permissions = new Map<string, Permission[]>();
+  for (const row of rows) {
+    const from = [row.id, ...ancestorsOf(row.id, tree)].find((id) => listed.has(id));
+    permissions.set(row.id, from === undefined ? [] : listed.get(from)!);
+  }
+  return permissions;
 }
 
 /**
  * Every organization in the cache, in tree order: each parent before its children, siblings by
  * name, so the switcher can indent without sorting. An organization whose parent is not in the
- * cache is a root. permissions are the signed-in user's (none for an organization /v1/me did not
- * list); activeUsers counts the active users in the view, so pending edits show at once.
+ * cache is a root. permissions are the signed-in user's (see permissionsInCopy); activeUsers
+ * counts the active users in the view, so pending edits show at once, and pending marks an
+ * organization a queued command created or changed.
  */
 export function orgTree(db: CacheDatabase): OrgNode[] {
   const rows = all<OrgLine>(
     db,
     `SELECT o.id, o.name, o.kind, o.parent_id,
-            (SELECT count(*) FROM users u WHERE u.org_id = o.id AND u.status = 'active') AS active_users
+            (SELECT count(*) FROM users u WHERE u.org_id = o.id AND u.status = 'active') AS active_users,
+            ${pendingSql('organization', 'o')} AS pending
      FROM organizations o
      ORDER BY sort_key(o.name), o.name COLLATE NOCASE, o.id`,
   );
-  const permissions = signedInPermissions(db);
+  const permissions = permissionsInCopy(rows, signedInPermissions(db));
   const known = new Set(rows.map((row) => row.id));
   const children = new Map<string | null, OrgLine[]>();
   for (const row of rows) {
@@ -80,6 +101,7 @@ export function orgTree(db: CacheDatabase): OrgNode[] {
       parentId: row.parent_id,
       permissions: permissions.get(row.id) ?? [],
       activeUsers: row.active_users,
+      pending: row.pending === 1,
     });
     for (const child of children.get(row.id) ?? []) visit(child);
   };

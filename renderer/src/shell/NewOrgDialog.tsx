@@ -22,8 +22,9 @@ export function parentChoices(orgs: readonly OrgNode[]): OrgNode[] {
 
 /**
  * A reseller or customer below one the user manages, with its first administrator, billing
- * details and first plan. Queued like every change: it is in the switcher at once, and the
- * service's copy replaces it after sync.
+ * details and first plan. Queued like every change: it is in the switcher at once, marked as not
+ * synced yet, and opens with the permissions the user holds in its parent (they apply below it);
+ * the service's copy replaces it after sync, with no fresh download of the whole copy.
  */
 export function NewOrgDialog({ orgs, current, onClose }: { orgs: readonly OrgNode[]; current: OrgNode; onClose(): void }) {
   const parents = useMemo(() => parentChoices(orgs), [orgs]);

@@ -1,5 +1,6 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { OrgNode } from '@shared/ipc/models';
+import { PendingMark } from '../components/bits';
 import { Icon } from '../components/Icon';
 import { formatCount } from '../format/format';
 import { useScopeStore } from '../state/scope-store';
@@ -122,7 +123,10 @@ export function OrgSwitcher({ orgs, current }: { orgs: readonly OrgNode[]; curre
                 onPointerMove={() => setActive(index)}
               >
                 <span className="org-option-main">
-                  <span className="org-option-name">{row.org.name}</span>
+                  <span className="org-option-name">
+                    {row.org.name}
+                    {row.org.pending && <PendingMark />}
+                  </span>
                   {query !== '' && row.path.length > 0 && <span className="org-option-path">{row.path.join(' › ')}</span>}
                 </span>
                 <span className="org-option-kind">{kindLabel(row.org.kind)}</span>

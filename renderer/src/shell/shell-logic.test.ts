@@ -37,7 +37,7 @@ describe('shortcuts', () => {
   });
 });
 
-const org = (id: string, name: string, parentId: string | null, kind: OrgNode['kind'] = 'customer'): OrgNode => ({ id, name, parentId, kind, permissions: [], activeUsers: 0 });
+const org = (id: string, name: string, parentId: string | null, kind: OrgNode['kind'] = 'customer'): OrgNode => ({ id, name, parentId, kind, permissions: [], activeUsers: 0, pending: false });
 
 describe('organization switcher rows', () => {
   const orgs = [

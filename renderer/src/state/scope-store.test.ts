@@ -10,6 +10,7 @@ const node = (id: string, parentId: string | null, permissions: Permission[] = [
   parentId,
   permissions,
   activeUsers: 1,
+  pending: false,
 });
 
 describe('openingOrg', () => {

@@ -69,10 +69,10 @@ export const useScopeStore = create<ScopeState>((set, get) => ({
 
 /**
  * The organization to show: the remembered choice while it is in the user's scope (the core lists
- * every organization of its cache, and one /v1/me did not name has no permissions), else the
- * user's own organization, which is the first of their scope in tree order since a scope is an
- * organization and everything below it; with no permission anywhere, the first one listed, whose
- * screens say what is missing. Not written back: the choice stays for when it is in scope again.
+ * every organization of its cache, and one neither /v1/me nor an organization above it named has
+ * no permissions), else the user's own organization, which is the first of their scope in tree
+ * order since a scope is an organization and everything below it; with no permission anywhere,
+ * the first one listed, whose screens say what is missing. Not written back: the choice stays for when it is in scope again.
  */
 export function openingOrg(tree: readonly OrgNode[], rememberedId: string | null): OrgNode | null {
   const inScope = (org: OrgNode) => org.permissions.length > 0;
