@@ -28,3 +28,17 @@ export async function providerTreeOf(sql: Sql, orgId: string): Promise<string> {
   known.set(orgId, row.id);
   return row.id;
 }
+
+/**
+ * The provider tree of every organization at once (organization id -> root id), for work that
+ * splits itself into transactions per tree (the lifecycle run). The same rule as providerTreeOf.
+ */
+export async function providerTrees(sql: Sql): Promise<Map<string, string>> {
+  const rows = await sql.query<{ id: string; root: string }>(
+    `WITH RECURSIVE down AS (
+       SELECT id, id AS root FROM orgs WHERE parent_id IS NULL
+       UNION ALL SELECT o.id, down.root FROM orgs o JOIN down ON o.parent_id = down.id
+     ) SELECT id, root FROM down`,
+  );
+  return new Map(rows.map((row) => [row.id, row.root]));
+}

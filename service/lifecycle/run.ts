@@ -8,9 +8,10 @@ import { emailKey } from '@shared/email';
 import { formatMoney, money } from '@shared/money';
 import { isoInstant, periodLabel } from '../billing/invoice-math';
 import { toBillingContact, toInvoice, toSubscription, type Row } from '../db/rows';
-import { EVERY_TREE, writeLockScript, type Sql, type Store } from '../db/store';
+import type { Sql, Store } from '../db/store';
+import { providerTrees } from '../db/trees';
 import { queueMail } from '../mail/outbox';
-import { billingRunDue, runBilling } from '../operator/billing-run';
+import { billOrganizations, billingRunDue, recordBillingRun } from '../operator/billing-run';
 
 /** Who the audit trail names for the lifecycle's changes: the system, not a user. */
 export const LIFECYCLE_ACTOR_EMAIL = 'lifecycle@seatdesk';
@@ -44,46 +45,135 @@ export interface LifecycleRunOptions {
   now: Date;
   /** Wait for a run in progress elsewhere (an operator's run) instead of leaving the work to it. */
   waitForLock?: boolean;
+  /**
+   * Called after each batch has committed, before the next one begins (no transaction of this run
+   * is open then): the scheduler pokes the batch's organizations. A throw ends the run there; the
+   * batches committed so far stay, and the next run resumes after them.
+   */
+  afterBatch?: (batch: LifecycleBatchDone) => Promise<void> | void;
+  /** Organizations per batch, default BATCH_ORGANIZATIONS. */
+  batchSize?: number;
 }
+
+/** One transaction of a run: organizations of one provider tree, at most BATCH_ORGANIZATIONS. */
+export interface LifecycleBatch {
+  tree: string;
+  orgIds: string[];
+}
+
+export interface LifecycleBatchDone extends LifecycleBatch, LifecycleCounts {
+  /** 0-based, of `batches` planned. */
+  index: number;
+  batches: number;
+  changedOrgs: Set<string>;
+}
+
+/**
+ * Organizations per transaction: each holds its tree's write lock only while it works on at most
+ * this many (about 0.3 s at a month end on PostgreSQL), so a tenant's write waits for one batch,
+ * not for the run.
+ */
+export const BATCH_ORGANIZATIONS = 100;
 
 const ZERO: LifecycleCounts = { trialsEnded: 0, cancellationsApplied: 0, invoicesIssued: 0, invoicesOverdue: 0, remindersQueued: 0 };
 
 /**
- * One lifecycle run: everything that has come due by `asOf`, in one transaction.
+ * One lifecycle run: everything that has come due by `asOf`, in one short transaction per batch of
+ * at most BATCH_ORGANIZATIONS organizations of one provider tree, each holding only that tree's
+ * write lock. For the organizations of a batch, in order:
  *
  * 1. Subscriptions: trials ending on their date (to active, or cancelled when the cancellation
  *    was asked for during the trial) and cancellations scheduled at a contract end (to cancelled).
  * 2. Invoices for every monthly period closed by then (the billing run), counting active users now.
  * 3. Open invoices past their due date become overdue, with a payment reminder to each recipient.
  *
- * One runner at a time: the run first tries LIFECYCLE_LOCK without waiting (another instance's run
- * does the work), looks whether anything is due (a tick with nothing to do holds no write lock),
- * and only then takes the lock of every tree, before any row is written. Idempotent: every step
- * claims its row in lifecycle_steps (subject, step, due instant, recipient) first, invoices have
- * their unique (organization, period, currency), and each change is guarded by the status it
- * changes, so a second run, or two at once, make nothing twice.
+ * A first transaction, holding no write lock, plans the batches: it tries LIFECYCLE_LOCK without
+ * waiting (another instance's run does the work) and looks whether anything is due (a tick with
+ * nothing to do writes nothing). Every batch takes LIFECYCLE_LOCK again, so batches of two runs
+ * never overlap and invoice numbers stay unique; a run that finds it held stops and leaves the
+ * rest to the run holding it. Once every batch has committed, the billing run is recorded
+ * (billing_runs), which ends the period's billing.
+ *
+ * Idempotent and resumable: every step claims its row in lifecycle_steps (subject, step, due
+ * instant, recipient) first, an organization's invoiced periods are not billed again (and invoices
+ * keep their unique (organization, period, currency)), and each change is guarded by the status it
+ * changes. A run that stopped between batches (a crash, a lost connection) left whole batches;
+ * the next one finds their work done and does the rest.
  */
 export async function runLifecycle(store: Store, options: LifecycleRunOptions): Promise<LifecycleRunResult> {
   const asOf = isoInstant(options.asOf.getTime());
-  const nothing = (ran: boolean): LifecycleRunResult => ({ ran, asOf, ...ZERO, changedOrgs: new Set() });
-  // No tree is named: the run takes every tree's lock itself once it knows there is work.
-  return store.write(async (tx) => {
-    if (options.waitForLock === true) {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [LIFECYCLE_LOCK]);
-    } else {
-      const [lock] = await tx.query<{ got: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS got', [LIFECYCLE_LOCK]);
-      if (lock?.got !== true) return nothing(false);
-    }
-    if (!(await anythingDue(tx, asOf))) return nothing(true);
-    await tx.query(writeLockScript(EVERY_TREE));
-    const run = new Run(tx, asOf, options.now);
-    await run.subscriptions();
-    await run.flushAudit();
-    await run.billing();
-    await run.overdueInvoices();
-    await run.flushAudit();
-    return { ran: true, asOf, ...run.counts, changedOrgs: run.changedOrgs };
-  }, []);
+  const result: LifecycleRunResult = { ran: true, asOf, ...ZERO, changedOrgs: new Set() };
+  // Writes nothing synced, so it names no tree and takes no write lock.
+  const plan = await store.write(async (tx) => ((await takeRunLock(tx, options)) ? planRun(tx, asOf, options.batchSize ?? BATCH_ORGANIZATIONS) : null), []);
+  if (plan === null) return { ...result, ran: false };
+  for (const [index, batch] of plan.batches.entries()) {
+    const done = await store.write(async (tx) => {
+      if (!(await takeRunLock(tx, options))) return null;
+      const run = new Run(tx, asOf, options.now, batch.orgIds);
+      await run.subscriptions();
+      await run.flushAudit();
+      if (plan.billing) await run.billing();
+      await run.overdueInvoices();
+      await run.flushAudit();
+      return run;
+    }, [batch.tree]);
+    // Another run holds the lock: it planned after this one, so its batches cover the rest.
+    if (done === null) return result;
+    for (const key of Object.keys(ZERO) as (keyof LifecycleCounts)[]) result[key] += done.counts[key];
+    for (const orgId of done.changedOrgs) result.changedOrgs.add(orgId);
+    await options.afterBatch?.({ ...batch, ...done.counts, index, batches: plan.batches.length, changedOrgs: done.changedOrgs });
+  }
+  if (plan.billing) {
+    await store.write(async (tx) => {
+      if (await takeRunLock(tx, options)) await recordBillingRun(tx, asOf, options.now, result.invoicesIssued);
+    }, []);
+  }
+  return result;
+}
+
+/** LIFECYCLE_LOCK for this transaction: waited for, or tried (false when another run holds it). */
+async function takeRunLock(tx: Sql, options: LifecycleRunOptions): Promise<boolean> {
+  if (options.waitForLock === true) {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [LIFECYCLE_LOCK]);
+    return true;
+  }
+  const [lock] = await tx.query<{ got: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS got', [LIFECYCLE_LOCK]);
+  return lock?.got === true;
+}
+
+interface RunPlan {
+  /** Whether a monthly period closed since the last billing run: every organization is then in a batch. */
+  billing: boolean;
+  batches: LifecycleBatch[];
+}
+
+/** The batches of a run: the organizations with something due, by provider tree, in creation order. */
+async function planRun(tx: Sql, asOf: string, batchSize: number): Promise<RunPlan> {
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}.`);
+  if (!(await anythingDue(tx, asOf))) return { billing: false, batches: [] };
+  const billing = await billingRunDue(tx, asOf);
+  const orgs = await tx.query<{ id: string }>(
+    `SELECT o.id FROM orgs o
+     WHERE $2
+        OR EXISTS (SELECT 1 FROM subscriptions s WHERE s.org_id = o.id
+                    AND ((s.status = 'trial' AND s.trial_end <= $1) OR (s.status = 'cancel_scheduled' AND s.cancel_at <= $1)))
+        OR EXISTS (SELECT 1 FROM invoices i WHERE i.org_id = o.id AND i.status = 'open' AND i.due_at <= $1)
+     ORDER BY o.created_at, o.id`,
+    [asOf, billing],
+  );
+  const trees = await providerTrees(tx);
+  const byTree = new Map<string, string[]>();
+  for (const { id } of orgs) {
+    const tree = trees.get(id) ?? id;
+    const members = byTree.get(tree) ?? [];
+    members.push(id);
+    byTree.set(tree, members);
+  }
+  const batches: LifecycleBatch[] = [];
+  for (const [tree, members] of byTree) {
+    for (let at = 0; at < members.length; at += batchSize) batches.push({ tree, orgIds: members.slice(at, at + batchSize) });
+  }
+  return { billing, batches };
 }
 
 async function anythingDue(tx: Sql, asOf: string): Promise<boolean> {
@@ -126,6 +216,8 @@ class Run {
     private readonly tx: Sql,
     private readonly asOf: string,
     private readonly now: Date,
+    /** The batch: only these organizations' rows are changed. */
+    private readonly orgIds: readonly string[],
   ) {
     this.origin = { kind: 'scheduler', asOf };
   }
@@ -163,9 +255,9 @@ class Run {
   async subscriptions(): Promise<void> {
     const rows = await this.tx.query<Row>(
       `SELECT * FROM subscriptions
-       WHERE (status = 'trial' AND trial_end <= $1) OR (status = 'cancel_scheduled' AND cancel_at <= $1)
+       WHERE ((status = 'trial' AND trial_end <= $1) OR (status = 'cancel_scheduled' AND cancel_at <= $1)) AND org_id = ANY($2::uuid[])
        ORDER BY coalesce(CASE WHEN status = 'trial' THEN trial_end ELSE cancel_at END, created_at), id`,
-      [this.asOf],
+      [this.asOf, this.orgIds],
     );
     for (const before of rows.map(toSubscription)) {
       const change = dueSubscriptionChange(before, this.asOf);
@@ -197,16 +289,18 @@ class Run {
     }
   }
 
-  /** The billing run, as the lifecycle scheduler (only when a monthly period closed since the last one). */
+  /** The billing run of the batch's organizations, as the lifecycle scheduler (when a monthly period closed since the last run). */
   async billing(): Promise<void> {
-    if (!(await billingRunDue(this.tx, this.asOf))) return;
-    const result = await runBilling(this.tx, this.asOf, this.now, { actorEmail: LIFECYCLE_ACTOR_EMAIL, origin: this.origin });
+    const result = await billOrganizations(this.tx, this.asOf, this.now, this.orgIds, { actorEmail: LIFECYCLE_ACTOR_EMAIL, origin: this.origin });
     this.counts.invoicesIssued += result.issued;
     for (const orgId of result.changedOrgs) this.changedOrgs.add(orgId);
   }
 
   async overdueInvoices(): Promise<void> {
-    const rows = await this.tx.query<Row>("SELECT * FROM invoices WHERE status = 'open' AND due_at <= $1 ORDER BY due_at, number", [this.asOf]);
+    const rows = await this.tx.query<Row>("SELECT * FROM invoices WHERE status = 'open' AND due_at <= $1 AND org_id = ANY($2::uuid[]) ORDER BY due_at, number", [
+      this.asOf,
+      this.orgIds,
+    ]);
     for (const before of rows.map(toInvoice)) {
       const change = dueInvoiceChange(before, this.asOf);
       if (change === null || !(await this.claim(before.id, change.action, change.dueAt))) continue;

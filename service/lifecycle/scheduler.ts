@@ -12,15 +12,20 @@ export interface LifecycleLog {
 type LifecycleDeps = Pick<ServiceDeps, 'store' | 'now' | 'notifier'>;
 
 /**
- * One lifecycle run as of `asOf` (default: the service clock), then a poke to the clients of every
- * organization it changed. Read deps at call time: the notifier is replaced once the PostgreSQL
- * listener is up.
+ * One lifecycle run as of `asOf` (default: the service clock), with a poke to the clients of the
+ * organizations each batch changed as soon as it has committed. Read deps at call time: the
+ * notifier is replaced once the PostgreSQL listener is up.
  */
 export async function runLifecycleAndPoke(deps: LifecycleDeps, options: { asOf?: Date; waitForLock?: boolean } = {}): Promise<LifecycleRunResult> {
   const now = deps.now();
-  const result = await runLifecycle(deps.store, { asOf: options.asOf ?? now, now, ...(options.waitForLock === undefined ? {} : { waitForLock: options.waitForLock }) });
-  if (result.changedOrgs.size > 0) deps.notifier.changed(result.changedOrgs);
-  return result;
+  return runLifecycle(deps.store, {
+    asOf: options.asOf ?? now,
+    now,
+    ...(options.waitForLock === undefined ? {} : { waitForLock: options.waitForLock }),
+    afterBatch: (batch) => {
+      if (batch.changedOrgs.size > 0) deps.notifier.changed(batch.changedOrgs);
+    },
+  });
 }
 
 export interface LifecycleScheduler {
@@ -50,7 +55,8 @@ export function createLifecycleScheduler(options: { deps: LifecycleDeps; interva
         log.info({ asOf: result.asOf, trialsEnded, cancellationsApplied, invoicesIssued, invoicesOverdue, remindersQueued }, 'lifecycle: changes made');
       }
     } catch (error) {
-      // Transient (the database restarting, a timeout): the next tick tries again; nothing was half done.
+      // Transient (the database restarting, a timeout): the next tick tries again. The batches
+      // committed stay (each whole); it finds their work done and does the rest.
       log.warn({ err: error }, 'lifecycle: the run failed; the next one will try again');
     }
   };

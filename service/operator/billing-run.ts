@@ -95,16 +95,24 @@ interface OrgFacts {
   contacts: { email: string; kinds: EmailKind[] }[];
 }
 
-async function loadOrgFacts(tx: Sql, asOf: string): Promise<OrgFacts[]> {
+/** The facts of the organizations `orgIds` (null: every organization), in creation order. */
+async function loadOrgFacts(tx: Sql, asOf: string, orgIds: readonly string[] | null): Promise<OrgFacts[]> {
+  // $1 is null for every organization, else the ids of one batch.
+  const ids = [orgIds];
   const orgs = await tx.query<Row>(
     `SELECT o.id, o.name, o.tax_rate, o.created_at, p.email AS primary_email,
             (SELECT max(i.period_end) FROM invoices i WHERE i.org_id = o.id) AS last_invoiced,
             (SELECT count(*)::int FROM users u WHERE u.org_id = o.id AND u.status = 'active') AS active_users
      FROM orgs o LEFT JOIN users p ON p.id = o.primary_contact_user_id AND p.org_id = o.id
+     WHERE $1::uuid[] IS NULL OR o.id = ANY($1::uuid[])
      ORDER BY o.created_at, o.id`,
+    ids,
   );
-  const subscriptions = (await tx.query<Row>('SELECT * FROM subscriptions ORDER BY created_at, id')).map(toSubscription);
-  const contacts = await tx.query<{ org_id: string; email: string; kinds: EmailKind[] }>('SELECT org_id, email, kinds FROM billing_contacts ORDER BY created_at, id');
+  const subscriptions = (await tx.query<Row>('SELECT * FROM subscriptions WHERE $1::uuid[] IS NULL OR org_id = ANY($1::uuid[]) ORDER BY created_at, id', ids)).map(toSubscription);
+  const contacts = await tx.query<{ org_id: string; email: string; kinds: EmailKind[] }>(
+    'SELECT org_id, email, kinds FROM billing_contacts WHERE $1::uuid[] IS NULL OR org_id = ANY($1::uuid[]) ORDER BY created_at, id',
+    ids,
+  );
   const facts = new Map<string, OrgFacts>();
   for (const org of orgs) {
     const id = String(org['id']);
@@ -126,8 +134,8 @@ async function loadOrgFacts(tx: Sql, asOf: string): Promise<OrgFacts[]> {
   const changes = await tx.query<{ org_id: string; entity_id: string; at: unknown; before: SubscriptionChangeEvent['before']; after: SubscriptionChangeEvent['after'] }>(
     `SELECT org_id, entity_id, at, before, after FROM audit_events
      WHERE entity = 'subscription' AND action IN ('changeSubscriptionQuantity', 'changeSubscriptionPlan')
-       AND at >= $1 ORDER BY at, seq`,
-    [`${new Date(asOf).getUTCFullYear() - 1}-01-01T00:00:00Z`],
+       AND at >= $1 AND ($2::uuid[] IS NULL OR org_id = ANY($2::uuid[])) ORDER BY at, seq`,
+    [`${new Date(asOf).getUTCFullYear() - 1}-01-01T00:00:00Z`, orgIds],
   );
   for (const change of changes) {
     facts.get(change.org_id)?.changes.push({ subscriptionId: change.entity_id, at: new Date(change.at as string).toISOString(), before: change.before, after: change.after });
@@ -160,8 +168,10 @@ function invoiceMail(org: OrgFacts, invoice: Invoice): { subject: string; body: 
 /**
  * Issues the invoice of every monthly period that closed by `asOf` and has none yet, per
  * organization and currency (an annual subscription is charged on the invoice of the period
- * ending on 31 December; see invoice-math). Runs inside one write transaction, so it is all or
- * nothing and a second run finds nothing left to issue.
+ * ending on 31 December; see invoice-math). Runs inside one write transaction holding every
+ * tree's lock (the operator's run), so it is all or nothing and a second run finds nothing left
+ * to issue. The lifecycle scheduler runs the same billing in batches instead (billOrganizations,
+ * then recordBillingRun).
  *
  * The run is expected to execute at period close (the lifecycle scheduler runs it then, see
  * service/lifecycle/): a per_active_user line counts the users who are active when the run
@@ -170,8 +180,21 @@ function invoiceMail(org: OrgFacts, invoice: Invoice): { subject: string; body: 
  * and a period with nothing billable (trials only, no subscriptions) issues no invoice.
  */
 export async function runBilling(tx: Sql, asOf: string, now: Date, by: SystemActor = OPERATOR_RUN): Promise<BillingRunResult> {
+  const result = await billOrganizations(tx, asOf, now, null, by);
+  await recordBillingRun(tx, asOf, now, result.issued);
+  return result;
+}
+
+/**
+ * The invoices of the organizations `orgIds` (null: every one) for the periods closed by `asOf`
+ * that are not covered by a recorded billing run and not invoiced yet. The transaction must hold
+ * the lock of the organizations' trees, and no other billing may number invoices at the same time
+ * (the lifecycle's batches hold LIFECYCLE_LOCK, the operator's run every tree). Safe to repeat: an
+ * organization's invoiced periods are skipped, and invoices keep their unique (organization,
+ * period, currency), so a batch committed before a crash is not billed again.
+ */
+export async function billOrganizations(tx: Sql, asOf: string, now: Date, orgIds: readonly string[] | null, by: SystemActor = OPERATOR_RUN): Promise<BillingRunResult> {
   const until = asOfInstant(asOf);
-  const coveredDay = lastClosedDay(until);
   const [previous] = await tx.query<{ covered: unknown }>('SELECT max(as_of) AS covered FROM billing_runs');
   const coveredThrough = previous?.covered === null || previous?.covered === undefined ? null : dayText(previous.covered);
   const [last] = await tx.query<{ n: number }>(
@@ -182,7 +205,7 @@ export async function runBilling(tx: Sql, asOf: string, now: Date, by: SystemAct
   const invoices: Invoice[] = [];
   const changedOrgs = new Set<string>();
 
-  for (const org of await loadOrgFacts(tx, until)) {
+  for (const org of await loadOrgFacts(tx, until, orgIds)) {
     const currencies = [...new Set(org.subscriptions.map((subscription) => subscription.currency))].sort();
     for (const period of periodsToBill(org, until, coveredThrough)) {
       for (const currency of currencies) {
@@ -214,10 +237,17 @@ export async function runBilling(tx: Sql, asOf: string, now: Date, by: SystemAct
       }
     }
   }
+  return { issued: invoices.length, invoices, changedOrgs };
+}
+
+/**
+ * Records that every period closed by `asOf` is billed (billingRunDue then answers false until the
+ * next period closes): written once every organization's invoices of the run are committed.
+ */
+export async function recordBillingRun(tx: Sql, asOf: string, now: Date, issued: number): Promise<void> {
   await tx.query(
     `INSERT INTO billing_runs (as_of, ran_at, invoices_issued) VALUES ($1, $2, $3)
      ON CONFLICT (as_of) DO UPDATE SET ran_at = excluded.ran_at, invoices_issued = billing_runs.invoices_issued + excluded.invoices_issued`,
-    [coveredDay, now, invoices.length],
+    [lastClosedDay(asOfInstant(asOf)), now, issued],
   );
-  return { issued: invoices.length, invoices, changedOrgs };
 }
