@@ -45,7 +45,15 @@ async function prepare(store: Store, size: ClusterSize): Promise<{ orgId: string
   return providers;
 }
 
-const childEnv = (extra: Record<string, string>) => ({ SEATDESK_TOKEN_SECRET: BENCH_TOKEN_SECRET, LOG_LEVEL: 'warn', SMTP_URL: undefined, ...extra });
+/** BENCH_CHILD_NODE_OPTIONS: Node options for the instances only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them). */
+const childOptions = process.env['BENCH_CHILD_NODE_OPTIONS'];
+const childEnv = (extra: Record<string, string>) => ({
+  ...(childOptions === undefined ? {} : { NODE_OPTIONS: childOptions }),
+  SEATDESK_TOKEN_SECRET: BENCH_TOKEN_SECRET,
+  LOG_LEVEL: 'warn',
+  SMTP_URL: undefined,
+  ...extra,
+});
 
 /**
  * `instances` services on a fresh PostgreSQL database (created here, dropped by stop()), each on a

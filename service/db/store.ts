@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import pg from 'pg';
 import { preparedQuery } from './pglite-statements';
@@ -69,33 +70,56 @@ export function writeLockScript(trees: WriteTrees): string {
  * instead of the six (parse, describe, bind, describe, execute, sync) of a parameterised one,
  * which is most of the cost of a SAVEPOINT.
  */
-function pgliteSql(db: Pick<Transaction, 'query' | 'exec'>): Sql {
+function pgliteSql(db: Pick<Transaction, 'query' | 'exec'>, turn: () => Promise<void>): Sql {
   return {
-    query: async (text, params) =>
-      (params === undefined || params.length === 0 ? ((await db.exec(text)).at(-1)?.rows ?? []) : (await db.query(text, params as unknown[])).rows) as never,
+    query: async (text, params) => {
+      await turn();
+      return (params === undefined || params.length === 0 ? ((await db.exec(text)).at(-1)?.rows ?? []) : (await db.query(text, params as unknown[])).rows) as never;
+    },
+  };
+}
+
+/**
+ * PGlite runs each statement synchronously on this thread, and its queue of statements moves on
+ * through promise continuations alone: while requests keep it busy, the event loop never reaches
+ * its I/O phase, so a health check or a new connection waited seconds for the queue to drain.
+ * Each statement first gives the loop a turn (setImmediate) once `sliceMs` have passed since the
+ * last one, so I/O waits at most about one slice and one statement.
+ */
+export function eventLoopTurns(sliceMs = 10): () => Promise<void> {
+  let sliceStarted = performance.now();
+  return async () => {
+    if (performance.now() - sliceStarted < sliceMs) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    sliceStarted = performance.now();
   };
 }
 
 /** pgliteSql for a write transaction, whose parameterised statements are prepared (see preparedQuery). */
-function pgliteWriteSql(tx: Transaction, prepared: ReturnType<typeof preparedQuery>): Sql {
-  const sql = pgliteSql(tx);
+function pgliteWriteSql(tx: Transaction, prepared: ReturnType<typeof preparedQuery>, turn: () => Promise<void>): Sql {
+  const sql = pgliteSql(tx, turn);
   return {
-    query: async (text, params) => (params === undefined || params.length === 0 ? sql.query(text) : ((await prepared(tx, text, params)) as never)),
+    query: async (text, params) => {
+      if (params === undefined || params.length === 0) return sql.query(text);
+      await turn();
+      return (await prepared(tx, text, params)) as never;
+    },
   };
 }
 
 export async function openPglite(dataDir?: string): Promise<Store> {
   const db = dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir);
   const prepared = preparedQuery(db);
+  const turn = eventLoopTurns();
   return {
     kind: 'pglite',
-    query: pgliteSql(db).query,
+    query: pgliteSql(db, turn).query,
     // PGlite is a single connection whose transactions already run one at a time.
-    write: (fn) => db.transaction((tx) => fn(pgliteWriteSql(tx, prepared))),
+    write: (fn) => db.transaction((tx) => fn(pgliteWriteSql(tx, prepared, turn))),
     snapshot: (fn) =>
       db.transaction(async (tx) => {
         await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-        return fn(pgliteSql(tx));
+        return fn(pgliteSql(tx, turn));
       }),
     exec: async (script) => {
       await db.exec(script);
