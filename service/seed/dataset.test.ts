@@ -6,6 +6,7 @@ import { invoiceSchema } from '@shared/domain/invoice';
 import { canHaveChild, organizationSchema } from '@shared/domain/organization';
 import { isExpired, paymentMethodSchema } from '@shared/domain/payment-method';
 import { BUILT_IN_ROLE_KEYS, PERMISSIONS, effectivePermissions, predatesBuiltInRoles } from '@shared/domain/permissions';
+import { findPlan } from '@shared/domain/plans';
 import { isAdminRole, roleSchema, type Role } from '@shared/domain/role';
 import { BILLING_BASES, SUBSCRIPTION_STATUSES, subscriptionSchema } from '@shared/domain/subscription';
 import { USER_STATUSES, userSchema, type User } from '@shared/domain/user';
@@ -434,5 +435,27 @@ describe('generateScaleDataset', () => {
     expect(new Set(big.orgs.map((org) => org.name)).size).toBe(big.orgs.length);
     expect(new Set(big.invoices.map((invoice) => invoice.number)).size).toBe(big.invoices.length);
     expectAllParse(big, (rows) => rows.filter((_, index) => index % 97 === 0));
+  });
+});
+
+describe('seeded prices', () => {
+  it.each([
+    ['the demo', demo],
+    ['a scale dataset', generateScaleDataset({ customers: 60, usersPerCustomer: 4 })],
+  ])("%s prices every subscription as the price list does (shared/domain/plans.ts)", (_name, data) => {
+    expect(data.subscriptions.length).toBeGreaterThan(0);
+    for (const subscription of data.subscriptions) {
+      const offer = findPlan(subscription.product, subscription.plan);
+      const label = `${subscription.product} (${subscription.plan}) in ${subscription.currency}`;
+      expect(offer, label).toBeDefined();
+      expect(subscription.unitPrice, label).toBe(offer!.prices[subscription.currency]);
+      expect([subscription.basis, subscription.interval], label).toEqual([offer!.basis, offer!.interval]);
+    }
+  });
+
+  it('prices products that share a plan name by their own offer (Mail Security Standard is not Pro Standard)', () => {
+    const mail = demo.subscriptions.filter((subscription) => subscription.product === 'Seatdesk Mail Security' && subscription.plan === 'Standard');
+    expect(mail.length).toBeGreaterThan(0);
+    expect(new Set(mail.map((subscription) => subscription.unitPrice))).toEqual(new Set([findPlan('Seatdesk Mail Security', 'Standard')!.prices['EUR']]));
   });
 });

@@ -16,9 +16,10 @@ import type { BillingContact, EmailKind } from '@shared/domain/billing-contact';
 import type { Invoice, InvoiceStatus } from '@shared/domain/invoice';
 import type { Address, OrgKind, Organization } from '@shared/domain/organization';
 import type { PaymentMethod, PaymentMethodType } from '@shared/domain/payment-method';
+import { findPlan, type PlanOffer } from '@shared/domain/plans';
 import { BUILT_IN_ROLES, PERMISSIONS, type BuiltInRoleKey, type Permission } from '@shared/domain/permissions';
 import type { Role } from '@shared/domain/role';
-import type { BillingBasis, BillingInterval, Subscription, SubscriptionStatus } from '@shared/domain/subscription';
+import type { Subscription, SubscriptionStatus } from '@shared/domain/subscription';
 import type { User, UserStatus } from '@shared/domain/user';
 import {
   billingPeriodsEndingBy,
@@ -196,34 +197,25 @@ const ADDRESS_COUNTRY: Readonly<Record<CountryCode, string>> = { NL: 'NL', DE: '
 
 type ProductKey = 'pro' | 'backup' | 'endpoint' | 'mail' | 'archive';
 
-interface Product {
-  product: string;
-  plan: string;
-  basis: BillingBasis;
-  interval: BillingInterval;
-  /** Unit price in minor units per currency. */
-  price: Readonly<Record<string, number>>;
+/**
+ * Each product the seed sells and its default plan. Basis, interval and prices come from the price
+ * list (shared/domain/plans.ts), so seeded subscriptions cost what the service and the app quote.
+ */
+const PRODUCTS: Readonly<Record<ProductKey, { product: string; plan: string }>> = {
+  pro: { product: 'Seatdesk Pro', plan: 'Business' },
+  backup: { product: 'Seatdesk Backup', plan: 'Business' },
+  endpoint: { product: 'Seatdesk Endpoint Protection', plan: 'Advanced' },
+  mail: { product: 'Seatdesk Mail Security', plan: 'Standard' },
+  archive: { product: 'Seatdesk Archive', plan: 'Enterprise' },
+};
+
+/** The price list's offer for a seeded subscription; a plan or currency it does not sell is a bug in the seed. */
+function seedOffer(product: string, plan: string, currency: string): PlanOffer & { unitPrice: number } {
+  const offer = findPlan(product, plan);
+  const unitPrice = offer?.prices[currency];
+  if (offer === undefined || unitPrice === undefined) throw new Error(`${product} (${plan}) is not on the price list in ${currency}.`);
+  return { ...offer, unitPrice };
 }
-
-const PRODUCTS: Readonly<Record<ProductKey, Product>> = {
-  pro: { product: 'Seatdesk Pro', plan: 'Business', basis: 'per_active_user', interval: 'monthly', price: { EUR: 1250, GBP: 1100 } },
-  backup: { product: 'Seatdesk Backup', plan: 'Business', basis: 'fixed_quantity', interval: 'monthly', price: { EUR: 300, GBP: 260 } },
-  endpoint: {
-    product: 'Seatdesk Endpoint Protection',
-    plan: 'Advanced',
-    basis: 'per_active_user',
-    interval: 'monthly',
-    price: { EUR: 420, GBP: 370 },
-  },
-  mail: { product: 'Seatdesk Mail Security', plan: 'Standard', basis: 'per_active_user', interval: 'monthly', price: { EUR: 275, GBP: 240 } },
-  archive: { product: 'Seatdesk Archive', plan: 'Enterprise', basis: 'fixed_quantity', interval: 'annual', price: { EUR: 48000, GBP: 42000 } },
-};
-
-/** Plan names and prices that differ from the product's default, per plan. */
-const PLAN_PRICES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
-  Standard: { EUR: 890, GBP: 790 },
-  Partner: { EUR: 950, GBP: 850 },
-};
 
 interface CustomRoleSpec {
   name: string;
@@ -682,10 +674,8 @@ function buildContacts(ctx: Context, plan: OrgPlan, prng: Prng, orgId: string, o
 
 function buildSubscriptions(ctx: Context, plan: OrgPlan, prng: Prng, orgId: string, orgCreatedMs: number, currency: string, activeNow: number) {
   return plan.subscriptions.map((spec): Subscription => {
-    const product = PRODUCTS[spec.product];
-    const planName = spec.plan ?? product.plan;
-    const unitPrice = PLAN_PRICES[planName]?.[currency] ?? product.price[currency];
-    if (unitPrice === undefined) throw new Error(`No ${currency} price for ${product.product}.`);
+    const product = seedOffer(PRODUCTS[spec.product].product, spec.plan ?? PRODUCTS[spec.product].plan, currency);
+    const { unitPrice } = product;
     let createdMs = between(prng, orgCreatedMs + DAY_MS, orgCreatedMs + 20 * DAY_MS);
     let updatedMs = createdMs;
     let trialEnd: string | null = null;
@@ -721,7 +711,7 @@ function buildSubscriptions(ctx: Context, plan: OrgPlan, prng: Prng, orgId: stri
       createdAt: at(createdMs),
       updatedAt: at(Math.max(createdMs, updatedMs)),
       product: product.product,
-      plan: planName,
+      plan: product.plan,
       basis: product.basis,
       quantity: product.basis === 'per_active_user' ? activeNow : (spec.quantity ?? 1),
       unitPrice,
