@@ -86,6 +86,36 @@ describe('auditSentence', () => {
     expect(changedFields({ ...org, billingAddress: address }, { ...org, billingAddress: { country: 'NL', city: 'Delft', line1: 'Main 1' } })).toEqual([]);
   });
 
+  it('says how a plan or seat change moved a subscription, as the service records it (the whole row before and after)', () => {
+    const pro = {
+      id: '5d7f9b1d-3f5b-4d7f-9b1d-3f5b7d9f1b3d', orgId: ORG, version: 2, product: 'Seatdesk Pro', plan: 'Business', basis: 'per_active_user', quantity: 10,
+      unitPrice: 1250, currency: 'EUR', interval: 'monthly', status: 'active', updatedAt: '2026-11-01T00:00:00.000Z',
+    };
+    const standard = { ...pro, plan: 'Standard', unitPrice: 890, version: 3, updatedAt: '2026-11-20T10:00:00.000Z' };
+    expect(say('subscription', 'changeSubscriptionPlan', pro, standard)).toBe("Changed Wingtip Toys' Seatdesk Pro plan from Business to Standard (€12.50 to €8.90 per seat)");
+    const contoso = { org: () => 'Contoso Dental' };
+    expect(auditSentence({ orgId: ORG, entity: 'subscription', action: 'changeSubscriptionPlan', before: pro, after: standard }, contoso)).toBe(
+      "Changed Contoso Dental's Seatdesk Pro plan from Business to Standard (€12.50 to €8.90 per seat)",
+    );
+    const backupRow = { ...pro, product: 'Seatdesk Backup', basis: 'fixed_quantity', unitPrice: 300, currency: 'GBP' };
+    expect(say('subscription', 'changeSubscriptionPlan', backupRow, { ...backupRow, plan: 'Enterprise', unitPrice: 390 })).toBe(
+      "Changed Wingtip Toys' Seatdesk Backup plan from Business to Enterprise (£3.00 to £3.90 per unit)",
+    );
+    // The same price (or none recorded): no price in the sentence.
+    expect(say('subscription', 'changeSubscriptionPlan', { product: 'Seatdesk Pro', plan: 'Business' }, { product: 'Seatdesk Pro', plan: 'Partner' })).toBe(
+      "Changed Wingtip Toys' Seatdesk Pro plan from Business to Partner",
+    );
+    expect(say('subscription', 'changeSubscriptionQuantity', pro, { ...pro, quantity: 15, version: 3 })).toBe('Changed the seats of Seatdesk Pro (Business) for Wingtip Toys from 10 to 15');
+    expect(say('subscription', 'changeSubscriptionQuantity', { ...pro, quantity: 1200 }, { ...pro, quantity: 1500 })).toBe('Changed the seats of Seatdesk Pro (Business) for Wingtip Toys from 1,200 to 1,500');
+    expect(say('subscription', 'changeSubscriptionQuantity', pro, { ...pro, quantity: 15 }, 4)).toBe('Changed the seats of 4 subscriptions of Wingtip Toys');
+    expect(say('subscription', 'changeSubscriptionPlan', pro, standard, 2)).toBe('Changed the plan of 2 subscriptions of Wingtip Toys');
+    // A malformed row never makes a wrong number or price.
+    expect(say('subscription', 'changeSubscriptionQuantity', { ...pro, quantity: '10' }, { ...pro, quantity: null })).toBe(
+      'Changed the seats of Seatdesk Pro (Business) for Wingtip Toys from an unknown number to an unknown number',
+    );
+    expect(say('subscription', 'changeSubscriptionPlan', { ...pro, unitPrice: 12.5 }, { ...standard, currency: 'XYZ1' })).toBe("Changed Wingtip Toys' Seatdesk Pro plan from Business to Standard");
+  });
+
   it('speaks of roles, billing contacts, payment methods, subscriptions and invoices', () => {
     const role = { name: 'Auditors', permissions: ['audit.view'], builtIn: false };
     expect(say('role', 'createRole', null, role)).toBe('Created the role Auditors in Wingtip Toys');
@@ -111,8 +141,9 @@ describe('auditSentence', () => {
     expect(say('subscription', 'endTrial', { ...backup, status: 'trial' }, backup)).toBe('Ended the trial of Seatdesk Backup (Pro) for Wingtip Toys, which is now active');
     expect(say('subscription', 'applyScheduledCancellation', { ...backup, status: 'cancel_scheduled' }, { ...backup, status: 'cancelled' })).toBe('Cancelled Seatdesk Backup (Pro) for Wingtip Toys as scheduled');
     // An action this build does not know is told from what it changed.
-    expect(say('subscription', 'changeSubscriptionSeats', backup, { ...backup, quantity: 12 })).toBe('Changed the seats of Seatdesk Backup (Pro) for Wingtip Toys from 10 to 12');
-    expect(say('subscription', 'changeSubscriptionPlan', backup, { ...backup, plan: 'Enterprise' })).toBe('Changed the plan of Seatdesk Backup for Wingtip Toys from Pro to Enterprise');
+    // An action this build does not know, described from the one field it changed.
+    expect(say('subscription', 'adjustSeats', backup, { ...backup, quantity: 12 })).toBe('Changed the seats of Seatdesk Backup (Pro) for Wingtip Toys from 10 to 12');
+    expect(say('subscription', 'movePlan', backup, { ...backup, plan: 'Enterprise' })).toBe('Changed the plan of Seatdesk Backup for Wingtip Toys from Pro to Enterprise');
 
     const invoice = { number: 'SD-2026-000119', status: 'open', total: 25500 };
     expect(say('invoice', 'issueInvoice', null, invoice)).toBe('Issued invoice SD-2026-000119 to Wingtip Toys');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatMoney, money } from '../money';
 import { text } from '../text';
 import { entityNameSchema, type EntityName } from './entities';
 import { SUBSCRIPTION_STATUS_WORDS, type SubscriptionStatus } from './subscription';
@@ -149,6 +150,30 @@ const personWords = (fields: Fields | null): string => {
   return name !== '' ? name : (textOf(fields, 'email') ?? 'a user');
 };
 
+/** "Contoso Dental's", "Adventure Works'". */
+const possessive = (name: string): string => (/s$/i.test(name) ? `${name}'` : `${name}'s`);
+
+/** A whole number from the row ("10"), or "an unknown number". */
+function countWords(fields: Fields | null, key: string): string {
+  const value = fields?.[key];
+  return typeof value === 'number' && Number.isSafeInteger(value) ? value.toLocaleString('en') : 'an unknown number';
+}
+
+/** " (€12.50 to €8.90 per seat)" when a plan change moved the unit price, else "". */
+function priceChangeWords(before: Fields | null, after: Fields | null): string {
+  const from = before?.['unitPrice'];
+  const to = after?.['unitPrice'];
+  const currency = textOf(after, 'currency') ?? textOf(before, 'currency');
+  if (typeof from !== 'number' || typeof to !== 'number' || from === to || currency === null) return '';
+  try {
+    const unit = textOf(after, 'basis') === 'fixed_quantity' ? 'per unit' : 'per seat';
+    return ` (${formatMoney(money(from, currency), 'en')} to ${formatMoney(money(to, currency), 'en')} ${unit})`;
+  } catch {
+    // Not integer minor units or not a currency: say nothing rather than something wrong.
+    return '';
+  }
+}
+
 /**
  * An audit event as a sentence a person reads, from its entity, action, before and after:
  * "Changed the billing email of Contoso Dental", "Deactivated Ruben Murphy", and, for `count`
@@ -224,6 +249,15 @@ export function auditSentence(event: Pick<AuditEvent, 'orgId' | 'entity' | 'acti
           return textOf(after, 'status') === 'cancelled' ? `Ended the trial of ${subscription}, which is now cancelled` : `Ended the trial of ${subscription}, which is now active`;
         case 'applyScheduledCancellation':
           return `Cancelled ${subscription} as scheduled`;
+      }
+      if (event.action === 'changeSubscriptionQuantity') {
+        if (many) return `Changed the seats of ${count} subscriptions of ${orgName}`;
+        return `Changed the seats of ${subscription} from ${countWords(before, 'quantity')} to ${countWords(after, 'quantity')}`;
+      }
+      if (event.action === 'changeSubscriptionPlan') {
+        if (many) return `Changed the plan of ${count} subscriptions of ${orgName}`;
+        const product = textOf(row, 'product') ?? 'subscription';
+        return `Changed ${possessive(orgName)} ${product} plan from ${textOf(before, 'plan') ?? 'another plan'} to ${textOf(after, 'plan') ?? 'another plan'}${priceChangeWords(before, after)}`;
       }
       if (fields.length === 1 && fields[0] === 'quantity') {
         return `Changed the seats of ${subscription} from ${String(before?.['quantity'])} to ${String(after?.['quantity'])}`;
