@@ -18,12 +18,19 @@ import { homeSummary } from '../electron/core/reads/home';
 import { listUsers } from '../electron/core/reads/users';
 import { createSyncEngine } from '../electron/core/sync/engine';
 import type { BenchResult } from './harness';
+import { createFreshDatabase, type FreshDatabase } from '../service/testing/postgres';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
 export interface CoreBenchOptions {
   customers: number;
   usersPerCustomer: number;
+  /**
+   * What the service stores its data in: a PGlite folder (the embedded default), or a fresh
+   * PostgreSQL database on the server at BENCH_DATABASE_URL, else TEST_DATABASE_URL (issue 13:
+   * the bootstrap against PostgreSQL, target < 15 s), created here and dropped at the end.
+   */
+  serviceDatabase: 'pglite' | 'postgres';
 }
 
 interface ServiceProcess {
@@ -33,11 +40,20 @@ interface ServiceProcess {
 
 /** The billing service in its own process, so its work does not count against the core's event loop or memory. */
 async function startScaleService(options: CoreBenchOptions, dataDir: string): Promise<ServiceProcess> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'service/main.ts', '--port', '0', '--data', dataDir, '--seed', 'scale', '--customers', String(options.customers), '--users-per-customer', String(options.usersPerCustomer)],
-    { cwd: ROOT, env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.node.json', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const seed = ['--seed', 'scale', '--customers', String(options.customers), '--users-per-customer', String(options.usersPerCustomer)];
+  let database: FreshDatabase | null = null;
+  if (options.serviceDatabase === 'postgres') {
+    const adminUrl = process.env['BENCH_DATABASE_URL'] || process.env['TEST_DATABASE_URL'];
+    if (adminUrl === undefined) throw new Error('--service-database postgres needs BENCH_DATABASE_URL or TEST_DATABASE_URL (a PostgreSQL server to create a database on).');
+    process.env['TEST_DATABASE_URL'] = adminUrl;
+    database = await createFreshDatabase();
+  }
+  const storage = database === null ? { args: ['--data', dataDir], env: {} } : { args: [], env: { DATABASE_URL: database.url, SEATDESK_TOKEN_SECRET: 'core-bench-token-secret-0123456789abcdef' } };
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'service/main.ts', '--port', '0', ...storage.args, ...seed], {
+    cwd: ROOT,
+    env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.node.json', LOG_LEVEL: 'warn', ...storage.env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   // The service stands in for a remote machine: on this one it must not take the app's cores, so
   // it runs at a lower priority (the event-loop stall is the app's, not the scheduler sharing two cores).
   if (child.pid !== undefined) setPriority(child.pid, 10);
@@ -50,11 +66,13 @@ async function startScaleService(options: CoreBenchOptions, dataDir: string): Pr
   });
   return {
     url,
-    stop: () =>
-      new Promise<void>((done) => {
+    async stop() {
+      await new Promise<void>((done) => {
         child.once('exit', () => done());
         child.kill('SIGTERM');
-      }),
+      });
+      await database?.drop();
+    },
   };
 }
 
@@ -263,12 +281,20 @@ export async function coreBenches(options: CoreBenchOptions): Promise<BenchResul
       singleEdit: { p95Ms: percentile(editSamples, 0.95) },
     };
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-    writeFileSync(join(ROOT, 'bench/results/latest.json'), `${JSON.stringify(latest, null, 2)}\n`);
+    const onPostgres = options.serviceDatabase === 'postgres';
+    writeFileSync(join(ROOT, `bench/results/${onPostgres ? 'latest-postgres-service' : 'latest'}.json`), `${JSON.stringify({ serviceDatabase: options.serviceDatabase, ...latest }, null, 2)}\n`);
 
     const fullSize = userCount >= 100_000;
     const scale = fullSize ? '' : ` (scaled: ${userCount.toLocaleString('en')} users)`;
+    // Issue 3 set 60 s with the embedded service; issue 13 set 15 s with the service on PostgreSQL.
+    const bootTarget = onPostgres ? { text: '< 15 s', met: bootMs < 15_000 } : { text: '<= 60 s', met: bootMs <= 60_000 };
     return [
-      result(`Core bootstrap of ${userCount.toLocaleString('en')} users${scale}`, '<= 60 s', `${latest.bootstrap.seconds.toFixed(1)} s, ${rowCount.toLocaleString('en')} rows, ${latest.bootstrap.rowsPerSecond.toLocaleString('en')} rows/s`, bootMs <= 60_000),
+      result(
+        `Core bootstrap of ${userCount.toLocaleString('en')} users${scale}, service on ${onPostgres ? 'PostgreSQL' : 'PGlite'}`,
+        bootTarget.text,
+        `${latest.bootstrap.seconds.toFixed(1)} s, ${rowCount.toLocaleString('en')} rows, ${latest.bootstrap.rowsPerSecond.toLocaleString('en')} rows/s`,
+        bootTarget.met,
+      ),
       result(
         'Bootstrap apply / raw insert of the same rows into the same schema',
         '<= 2.0x',

@@ -14,11 +14,13 @@ const argsSchema = z.object({
   customers: z.coerce.number().int().min(1).max(100_000).default(2000),
   'users-per-customer': z.coerce.number().int().min(1).max(1000).default(50),
   only: z.enum(GROUPS).optional(),
+  /** The core group's service: on a PGlite folder (default) or a fresh PostgreSQL database. */
+  'service-database': z.enum(['pglite', 'postgres']).default('pglite'),
   /** Set for a group run in its own process: its results go to the parent as one line of JSON. */
   child: z.boolean().default(false),
 });
 const { values } = parseArgs({
-  options: { customers: { type: 'string' }, 'users-per-customer': { type: 'string' }, only: { type: 'string' }, child: { type: 'boolean' } },
+  options: { customers: { type: 'string' }, 'users-per-customer': { type: 'string' }, only: { type: 'string' }, 'service-database': { type: 'string' }, child: { type: 'boolean' } },
   strict: true,
 });
 const args = argsSchema.parse(values);
@@ -28,7 +30,7 @@ const groups: Record<(typeof GROUPS)[number], () => Promise<BenchResult[]>> = {
   ipc: () => ipcBenches(),
   money: () => moneyBenches(),
   service: () => serviceBenches(size),
-  core: () => coreBenches(size),
+  core: () => coreBenches({ ...size, serviceDatabase: args['service-database'] }),
 };
 
 const RESULTS_LINE = 'bench-results ';
@@ -39,7 +41,7 @@ const resultsSchema = z.array(z.object({ name: z.string(), target: z.string(), m
  * database) is not counted in another's memory and heap figures (peak RSS is per process).
  */
 async function runIsolated(group: (typeof GROUPS)[number]): Promise<BenchResult[]> {
-  const argv = [...process.execArgv, process.argv[1]!, '--customers', String(size.customers), '--users-per-customer', String(size.usersPerCustomer), '--only', group, '--child'];
+  const argv = [...process.execArgv, process.argv[1]!, '--customers', String(size.customers), '--users-per-customer', String(size.usersPerCustomer), '--service-database', args['service-database'], '--only', group, '--child'];
   const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
   let results: BenchResult[] | null = null;
   createInterface({ input: child.stdout }).on('line', (line) => {
