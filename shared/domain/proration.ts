@@ -13,6 +13,7 @@
  * - For per_active_user plans the seats are the active users now (their count is not changed).
  */
 import { money, multiplyMoney, roundHalfEven, type Money } from '../money';
+import type { InvoiceLine } from './invoice';
 import type { Subscription } from './subscription';
 import { seatCount } from './subscription';
 
@@ -78,4 +79,52 @@ export function prorate(subscription: ProratedSubscription, change: Subscription
     intervalBefore,
     intervalAfter,
   };
+}
+
+/** A change of seats or plan (changeSubscriptionQuantity / changeSubscriptionPlan), from its audit event. */
+export interface SubscriptionChangeEvent {
+  /** The subscription changed, and when: the audit event's entityId and at. */
+  subscriptionId: string;
+  at: string;
+  before: ProratedSubscription & Pick<Subscription, 'plan'>;
+  after: Pick<Subscription, 'quantity' | 'unitPrice' | 'plan'>;
+}
+
+/**
+ * The proration lines of an invoice. Lines are billed in arrears at the seats and price at period
+ * close, so each change of seats or plan made within the period gets a line correcting that to
+ * the shared proration rule (@shared/domain/proration): the old amount until the change, the new
+ * one from its day. The line is prorate(change) minus the whole-period difference, so the invoice
+ * charges exactly what the app showed before the change was confirmed (for per-user plans, at the
+ * active users counted now). Only changes in this period of a subscription billed on `lines`.
+ * The service's billing run and the app's projection of the next invoice both call it.
+ */
+export function prorationLines(
+  changes: readonly SubscriptionChangeEvent[],
+  lines: readonly InvoiceLine[],
+  activeUserCount: number,
+  period: { readonly periodEnd: string },
+): InvoiceLine[] {
+  const billed = new Set(lines.map((line) => line.subscriptionId));
+  const out: InvoiceLine[] = [];
+  for (const change of [...changes].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))) {
+    if (!billed.has(change.subscriptionId)) continue;
+    const proration = prorate(change.before, { quantity: change.after.quantity, unitPrice: change.after.unitPrice }, change.at, activeUserCount);
+    if (proration.to !== period.periodEnd || proration.daysCharged === 0) continue;
+    const wholePeriod = proration.intervalAfter.amount - proration.intervalBefore.amount;
+    const amount = proration.amount.amount - wholePeriod;
+    if (amount === 0) continue;
+    const what =
+      change.before.plan !== change.after.plan
+        ? `${change.before.plan} to ${change.after.plan} plan`
+        : `${change.before.quantity} to ${change.after.quantity} ${change.after.quantity === 1 ? 'seat' : 'seats'}`;
+    out.push({
+      subscriptionId: change.subscriptionId,
+      description: `Proration: ${what} from ${proration.from} (${proration.daysCharged} of ${proration.daysInPeriod} days)`,
+      quantity: 1,
+      unitPrice: amount,
+      amount,
+    });
+  }
+  return out;
 }

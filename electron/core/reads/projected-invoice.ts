@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { isBillableIn } from '@shared/domain/lifecycle';
-import type { Subscription } from '@shared/domain/subscription';
+import { prorationLines, type SubscriptionChangeEvent } from '@shared/domain/proration';
+import { subscriptionSchema, type Subscription } from '@shared/domain/subscription';
 import type { ProjectedInvoice } from '@shared/ipc/models';
 import { addMoney, money, multiplyMoney, sumMoney, taxOf } from '@shared/money';
 import type { CacheDatabase } from '../db/open';
@@ -38,26 +40,35 @@ export function projectionPeriod(latestPeriodEnd: string | null, now: Date): Mon
 
 /**
  * The next invoice of one organization from its facts and subscriptions (any of them: those not
- * billable in the period are left out). Shared by projectedInvoice and the Home screen's total
+ * billable in the period are left out) and the seat and plan changes made to them (their audit
+ * events; none when unknown). Per currency, as the billing run writes an invoice: a line per
+ * billable subscription, then the proration lines of its changes in the period (the shared rule,
+ * @shared/domain/proration prorationLines). Shared by projectedInvoice and the Home screen's total
  * across organizations, so both follow the one copy of the billing run's rule.
  */
-export function projectInvoice(facts: ProjectionFacts, subscriptions: readonly Subscription[], now: Date): ProjectedInvoice {
+export function projectInvoice(facts: ProjectionFacts, subscriptions: readonly Subscription[], now: Date, changes: readonly SubscriptionChangeEvent[] = []): ProjectedInvoice {
   const period = projectionPeriod(facts.latestPeriodEnd, now);
   const billable = subscriptions
     .filter((subscription) => isBillableIn(subscription, period))
     .sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : instant(a.createdAt) - instant(b.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
 
-  const lines = billable.map((subscription) => {
-    const quantity = subscription.basis === 'per_active_user' ? facts.activeSeats : subscription.quantity;
-    return {
-      subscriptionId: subscription.id,
-      description: describe(subscription, quantity, period),
-      quantity,
-      unitPrice: subscription.unitPrice,
-      amount: multiplyMoney(money(subscription.unitPrice, subscription.currency), quantity).amount,
-      currency: subscription.currency,
-    };
-  });
+  const lines: ProjectedInvoice['lines'] = [];
+  for (const currency of [...new Set(billable.map((subscription) => subscription.currency))]) {
+    const charged = billable
+      .filter((subscription) => subscription.currency === currency)
+      .map((subscription) => {
+        const quantity = subscription.basis === 'per_active_user' ? facts.activeSeats : subscription.quantity;
+        return {
+          subscriptionId: subscription.id,
+          description: describe(subscription, quantity, period),
+          quantity,
+          unitPrice: subscription.unitPrice,
+          amount: multiplyMoney(money(subscription.unitPrice, currency), quantity).amount,
+        };
+      });
+    const prorated = prorationLines(changes, charged, facts.activeSeats, period).map((line) => ({ ...line, subscriptionId: line.subscriptionId ?? '' }));
+    lines.push(...[...charged, ...prorated].map((line) => ({ ...line, currency })));
+  }
   const currencies = [...new Set(lines.map((line) => line.currency))];
   const totals = currencies.map((currency) => {
     const subtotal = sumMoney(
@@ -70,10 +81,40 @@ export function projectInvoice(facts: ProjectionFacts, subscriptions: readonly S
   return { orgId: facts.orgId, periodStart: period.periodStart, periodEnd: period.periodEnd, lines, totals, activeSeats: facts.activeSeats };
 }
 
+/** What a seat or plan change's audit event must hold for proration; anything else is left out. */
+const changeEventSchema = z.object({
+  before: subscriptionSchema.pick({ basis: true, quantity: true, unitPrice: true, currency: true, interval: true, status: true, trialEnd: true, plan: true }),
+  after: subscriptionSchema.pick({ quantity: true, unitPrice: true, plan: true }),
+});
+
+/**
+ * The organization's seat and plan changes from its cached audit events, since the start of the
+ * year of `periodStart` (an annual subscription's change prorates up to December), as the billing
+ * run reads them on the service. A cache without audit.view has none, and a change still in the
+ * outbox has no event yet: the projection then shows the change at the new seats or plan for the
+ * whole period, until the pull brings the event.
+ */
+export function subscriptionChanges(db: CacheDatabase, orgId: string, periodStart: string): SubscriptionChangeEvent[] {
+  const rows = all<{ entity_id: string; at: string; data: string }>(
+    db,
+    `SELECT entity_id, at, data FROM audit_events
+     WHERE org_id = ? AND entity = 'subscription' AND action IN ('changeSubscriptionQuantity', 'changeSubscriptionPlan') AND at >= ?
+     ORDER BY at, rid`,
+    [orgId, `${periodStart.slice(0, 4)}-01-01`],
+  );
+  const changes: SubscriptionChangeEvent[] = [];
+  for (const row of rows) {
+    const parsed = changeEventSchema.safeParse(entityOf<unknown>(row.data));
+    if (parsed.success) changes.push({ subscriptionId: row.entity_id, at: row.at, before: parsed.data.before, after: parsed.data.after });
+  }
+  return changes;
+}
+
 /**
  * The organization's next invoice as it would be issued now: the period after its latest invoice
- * (the month of `now` when it has none), a line per subscription billable in that period, with
- * per_active_user lines counting the organization's active users in the view (so pending
+ * (the month of `now` when it has none), a line per subscription billable in that period and the
+ * proration lines of its seat and plan changes in it (subscriptionChanges), with per_active_user
+ * lines counting the organization's active users in the view (so pending
  * activations and deactivations show) and fixed_quantity lines their quantity. One total per
  * currency, taxed at the organization's rate, rounded half-even (shared/money taxOf), as the
  * billing run issues one invoice per currency. An organization not in the cache projects nothing.
@@ -88,5 +129,6 @@ export function projectedInvoice(db: CacheDatabase, orgId: string, now: Date = n
   }
   const activeSeats = one<{ n: number }>(db, "SELECT count(*) AS n FROM users WHERE org_id = ? AND status = 'active'", [orgId])?.n ?? 0;
   const subscriptions = all<{ data: string }>(db, 'SELECT data FROM subscriptions WHERE org_id = ?', [orgId]).map((row) => entityOf<Subscription>(row.data));
-  return projectInvoice({ orgId, taxRate: org.tax_rate, latestPeriodEnd, activeSeats }, subscriptions, now);
+  const changes = subscriptionChanges(db, orgId, projectionPeriod(latestPeriodEnd, now).periodStart);
+  return projectInvoice({ orgId, taxRate: org.tax_rate, latestPeriodEnd, activeSeats }, subscriptions, now, changes);
 }
