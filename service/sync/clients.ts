@@ -22,6 +22,8 @@ export interface RecordedMutation {
  */
 export const OUTCOME_WINDOW = MAX_MUTATIONS_PER_PUSH;
 
+export const clientOfAnotherUser = () => new SeatdeskError('FORBIDDEN', 'This client id is registered to another user. Use a client id of your own.');
+
 /** The client row, or null before its first push. A client id belongs to one user only. */
 export async function readSyncClient(sql: Sql, clientId: string, actor: Actor, lock = false): Promise<SyncClient | null> {
   const [row] = await sql.query<{ user_id: string; last_mutation_id: number }>(
@@ -29,11 +31,11 @@ export async function readSyncClient(sql: Sql, clientId: string, actor: Actor, l
     [clientId],
   );
   if (row === undefined) return null;
-  if (row.user_id !== actor.user.id) throw new SeatdeskError('FORBIDDEN', 'This client id is registered to another user. Use a client id of your own.');
+  if (row.user_id !== actor.user.id) throw clientOfAnotherUser();
   return { userId: row.user_id, lastMutationId: Number(row.last_mutation_id) };
 }
 
-interface MutationRow {
+export interface MutationRow {
   mutation_id: number;
   payload_hash: string;
   status: MutationStatus;
@@ -42,7 +44,7 @@ interface MutationRow {
   current: unknown;
 }
 
-function toRecorded(row: MutationRow): RecordedMutation {
+export function toRecorded(row: MutationRow): RecordedMutation {
   const outcome: MutationOutcome = { mutationId: Number(row.mutation_id), status: row.status };
   if (row.code !== null) outcome.code = row.code as ErrorCode;
   if (row.message !== null) outcome.message = row.message;
@@ -57,16 +59,6 @@ export async function readMutations(sql: Sql, clientId: string, mutationIds: rea
     [clientId, mutationIds],
   );
   return new Map(rows.map((row) => [Number(row.mutation_id), toRecorded(row)]));
-}
-
-/** The outcomes of the client's latest OUTCOME_WINDOW mutations, oldest first. */
-export async function recentOutcomes(sql: Sql, clientId: string, lastMutationId: number): Promise<MutationOutcome[]> {
-  const rows = await sql.query<MutationRow>(
-    `SELECT mutation_id, payload_hash, status, code, message, current FROM sync_mutations
-     WHERE client_id = $1 AND mutation_id > $2 ORDER BY mutation_id`,
-    [clientId, lastMutationId - OUTCOME_WINDOW],
-  );
-  return rows.map((row) => toRecorded(row).outcome);
 }
 
 /**

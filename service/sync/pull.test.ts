@@ -106,6 +106,37 @@ describe.each(testDatabases())('GET /v1/sync/pull (%s)', (database) => {
     expectWireRows(changes);
   });
 
+  it('sends each row exactly as the API answers it (timestamps, dates, money, arrays, nested JSON)', async () => {
+    const { changes } = await bootstrap(owner, 500);
+    const pulled = new Map(changes.filter((change) => change.op === 'upsert').map((change) => [`${change.entity} ${change.id}`, change.data]));
+    const compared = new Map<SyncedEntityName, number>();
+    const count = (entity: SyncedEntityName) => compared.set(entity, (compared.get(entity) ?? 0) + 1);
+    for (const name of ['Wingtip Toys', 'Alpine Ski House', 'Contoso Dental']) {
+      const orgId = await kit.orgId(name);
+      const listed: [SyncedEntityName, string][] = [
+        ['user', 'users'],
+        ['role', 'roles'],
+        ['billing_contact', 'billing-contacts'],
+        ['subscription', 'subscriptions'],
+        ['invoice', 'invoices'],
+        ['payment_method', 'payment-methods'],
+      ];
+      const org = await kit.call('GET', `/v1/orgs/${orgId}`, undefined, owner);
+      expect(pulled.get(`organization ${orgId}`)).toEqual(org.body);
+      count('organization');
+      for (const [entity, path] of listed) {
+        const answer = await kit.call('GET', `/v1/orgs/${orgId}/${path}`, undefined, owner);
+        expect(answer.status).toBe(200);
+        for (const item of (answer.body as { items: { id: string }[] }).items) {
+          expect(pulled.get(`${entity} ${item.id}`), `${entity} ${item.id}`).toEqual(item);
+          count(entity);
+        }
+      }
+    }
+    // Every kind was compared at least once.
+    expect([...compared.keys()].sort()).toEqual(['billing_contact', 'invoice', 'organization', 'payment_method', 'role', 'subscription', 'user']);
+  });
+
   it('gives a customer administrator nothing from a sibling or the parent', async () => {
     const orgId = await kit.orgId('Wingtip Toys');
     const { changes } = await bootstrap(admin, 150);

@@ -2,9 +2,8 @@ import type { Permission } from '@shared/domain/permissions';
 import { SCHEMA_VERSION, type Change, type PullQuery, type PullResponse, type SyncedEntityName } from '@shared/sync/protocol';
 import type { Actor } from '../auth/actor';
 import { ENTITY_TABLES, type Row } from '../db/rows';
-import type { Sql } from '../db/store';
 import type { ServiceDeps } from '../deps';
-import { readSyncClient, recentOutcomes } from './clients';
+import { OUTCOME_WINDOW, clientOfAnotherUser, toRecorded, type MutationRow } from './clients';
 
 /** What an actor needs (anywhere in scope) to receive each entity; an organization needs nothing. */
 export const VIEW_PERMISSION: Readonly<Record<SyncedEntityName, Permission | null>> = {
@@ -34,67 +33,62 @@ const TOMBSTONES = 'tombstones';
 /**
  * The rows after the cursor that the actor may see, as (seq, table) pairs: one branch per table,
  * each walking its seq index and stopping at the limit, so a page never reads a whole table.
- * Parameters: $1 cursor, $2 scope (uuid[]), $3 entity tables for tombstones (text[]).
+ * Parameters: `after` the cursor expression, $2 scope (uuid[]), $3 entity tables for tombstones (text[]).
  */
-function branches(tables: readonly string[], limit: string | null): string[] {
+function branches(tables: readonly string[], after: string, limit: string | null): string[] {
   const tail = limit === null ? '' : ` ORDER BY seq LIMIT ${limit}`;
   return [
-    ...tables.map((table) => `SELECT seq, '${table}'::text AS src FROM ${table} WHERE seq > $1 AND org_id = ANY ($2::uuid[])${tail}`),
-    `SELECT seq, '${TOMBSTONES}'::text AS src FROM ${TOMBSTONES} WHERE seq > $1 AND org_id = ANY ($2::uuid[]) AND entity_table = ANY ($3::text[])${tail}`,
+    ...tables.map((table) => `SELECT seq, '${table}'::text AS src FROM ${table} WHERE seq > ${after} AND org_id = ANY ($2::uuid[])${tail}`),
+    `SELECT seq, '${TOMBSTONES}'::text AS src FROM ${TOMBSTONES} WHERE seq > ${after} AND org_id = ANY ($2::uuid[]) AND entity_table = ANY ($3::text[])${tail}`,
   ];
 }
 
-async function pageKeys(tx: Sql, tables: readonly string[], cursor: number, scope: string[], limit: number): Promise<{ seq: number; src: string }[]> {
-  const union = branches(tables, '$4')
-    .map((branch) => `(${branch})`)
-    .join('\n UNION ALL ');
-  const rows = await tx.query<{ seq: number; src: string }>(`SELECT seq, src FROM (${union}) page ORDER BY seq LIMIT $4`, [cursor, scope, tables, limit]);
-  return rows.map((row) => ({ seq: Number(row.seq), src: row.src }));
-}
-
-async function countAfter(tx: Sql, tables: readonly string[], cursor: number, scope: string[]): Promise<number> {
-  const counts = branches(tables, null).map((branch) => `(SELECT count(*) FROM (${branch}) c)`);
-  const [row] = await tx.query<{ n: number }>(`SELECT (${counts.join(' + ')})::int AS n`, [cursor, scope, tables]);
-  return Number(row?.n ?? 0);
+/** Each table's row of a page key, looked up by its seq index (a user's password hash stays home). */
+function rowOf(tables: readonly string[]): string {
+  const cases = [...tables, TOMBSTONES].map(
+    (table) => `WHEN '${table}' THEN (SELECT to_jsonb(t)${table === 'users' ? " - 'password_hash'" : ''} FROM ${table} t WHERE t.seq = page.seq)`,
+  );
+  return `CASE page.src ${cases.join(' ')} END`;
 }
 
 /**
- * The rows of the page: for each table with rows in it, the seq range (cursor, last] in scope,
- * which walks the seq index (a `seq = ANY (...)` list would not, without statistics).
+ * The whole pull as one statement, which reads one snapshot (no transaction to begin and end)
+ * in one round trip: the page's rows, the count still to send after it (when the page is full),
+ * the client row, and the outcomes of its latest mutations.
+ * Parameters: $1 cursor, $2 scope, $3 entity tables, $4 limit, $5 client id, $6 outcome window.
  */
-async function loadChanges(tx: Sql, keys: readonly { seq: number; src: string }[], cursor: number, scope: string[], tables: readonly string[]): Promise<Change[]> {
-  const last = keys.at(-1)?.seq;
-  if (last === undefined) return [];
-  const changes: Change[] = [];
-  for (const src of new Set(keys.map((key) => key.src))) {
-    if (src === TOMBSTONES) {
-      const rows = await tx.query<Row>(
-        `SELECT seq, entity_table, id, org_id, version FROM ${TOMBSTONES}
-         WHERE seq > $1 AND seq <= $2 AND org_id = ANY ($3::uuid[]) AND entity_table = ANY ($4::text[])`,
-        [cursor, last, scope, tables],
-      );
-      for (const row of rows) {
-        const entity = ENTITY_OF_TABLE.get(String(row['entity_table']));
-        if (entity === undefined) continue;
-        changes.push({ seq: Number(row['seq']), entity, id: String(row['id']), orgId: String(row['org_id']), op: 'delete', version: Number(row['version']), data: null });
-      }
-      continue;
-    }
-    const entity = ENTITY_OF_TABLE.get(src)!;
-    const rows = await tx.query<Row>(`SELECT * FROM ${src} WHERE seq > $1 AND seq <= $2 AND org_id = ANY ($3::uuid[])`, [cursor, last, scope]);
-    for (const row of rows) {
-      changes.push({
-        seq: Number(row['seq']),
-        entity,
-        id: String(row['id']),
-        orgId: String(row['org_id']),
-        op: 'upsert',
-        version: Number(row['version']),
-        data: ENTITY_TABLES[entity].toWire(row),
-      });
-    }
+function pullStatement(tables: readonly string[]): string {
+  const union = branches(tables, '$1', '$4')
+    .map((branch) => `(${branch})`)
+    .join('\n UNION ALL ');
+  const counts = branches(tables, '(SELECT max(seq) FROM page)', null).map((branch) => `(SELECT count(*) FROM (${branch}) c)`);
+  return `WITH page AS (SELECT seq, src FROM (${union}) keys ORDER BY seq LIMIT $4),
+     client AS (SELECT user_id, last_mutation_id FROM sync_clients WHERE client_id = $5)
+   SELECT
+     (SELECT json_agg(json_build_array(page.seq, page.src, ${rowOf(tables)}) ORDER BY page.seq) FROM page) AS changes,
+     CASE WHEN (SELECT count(*) FROM page) < $4 THEN 0 ELSE (${counts.join(' + ')}) END::int AS remaining,
+     (SELECT row_to_json(client) FROM client) AS client,
+     (SELECT json_agg(m ORDER BY m.mutation_id) FROM (
+        SELECT mutation_id, payload_hash, status, code, message, current FROM sync_mutations
+        WHERE client_id = $5 AND mutation_id > (SELECT last_mutation_id FROM client) - $6
+      ) m) AS outcomes`;
+}
+
+interface PullRow {
+  changes: [number, string, Row][] | null;
+  remaining: number;
+  client: { user_id: string; last_mutation_id: number } | null;
+  outcomes: MutationRow[] | null;
+}
+
+function toChange(seq: number, src: string, row: Row): Change | null {
+  if (src === TOMBSTONES) {
+    const entity = ENTITY_OF_TABLE.get(String(row['entity_table']));
+    if (entity === undefined) return null;
+    return { seq, entity, id: String(row['id']), orgId: String(row['org_id']), op: 'delete', version: Number(row['version']), data: null };
   }
-  return changes.sort((a, b) => a.seq - b.seq);
+  const entity = ENTITY_OF_TABLE.get(src)!;
+  return { seq, entity, id: String(row['id']), orgId: String(row['org_id']), op: 'upsert', version: Number(row['version']), data: ENTITY_TABLES[entity].toWire(row) };
 }
 
 /**
@@ -106,22 +100,19 @@ async function loadChanges(tx: Sql, keys: readonly { seq: number; src: string }[
 export async function pull(deps: ServiceDeps, actor: Actor, query: PullQuery): Promise<PullResponse> {
   const entities = visibleEntities(actor);
   const tables = entities.map((entity) => ENTITY_TABLES[entity].table);
-  const scope = [...actor.scope];
-  return deps.store.snapshot(async (tx) => {
-    const client = await readSyncClient(tx, query.clientId, actor);
-    const lastMutationId = client?.lastMutationId ?? 0;
-    const keys = await pageKeys(tx, tables, query.cursor, scope, query.limit);
-    const changes = await loadChanges(tx, keys, query.cursor, scope, tables);
-    const cursor = keys.at(-1)?.seq ?? query.cursor;
-    const remaining = keys.length < query.limit ? 0 : await countAfter(tx, tables, cursor, scope);
-    return {
-      changes,
-      cursor,
-      hasMore: remaining > 0,
-      remaining,
-      schemaVersion: SCHEMA_VERSION,
-      lastMutationId,
-      outcomes: client === null ? [] : await recentOutcomes(tx, query.clientId, lastMutationId),
-    };
-  });
+  const [row] = await deps.store.query<PullRow>(pullStatement(tables), [query.cursor, [...actor.scope], tables, query.limit, query.clientId, OUTCOME_WINDOW]);
+  const client = row?.client ?? null;
+  if (client !== null && client.user_id !== actor.user.id) throw clientOfAnotherUser();
+  const changes = (row?.changes ?? []).flatMap(([seq, src, data]) => toChange(Number(seq), src, data) ?? []);
+  const keys = row?.changes ?? [];
+  const remaining = Number(row?.remaining ?? 0);
+  return {
+    changes,
+    cursor: keys.length === 0 ? query.cursor : Number(keys.at(-1)![0]),
+    hasMore: remaining > 0,
+    remaining,
+    schemaVersion: SCHEMA_VERSION,
+    lastMutationId: Number(client?.last_mutation_id ?? 0),
+    outcomes: client === null ? [] : (row?.outcomes ?? []).map((outcome) => toRecorded(outcome).outcome),
+  };
 }
