@@ -7,7 +7,7 @@ import { createSyncEngine, type SyncEngine } from '../sync/engine';
 import type { SyncLog } from '../sync/apply';
 import type { CsvPreviewStore } from './previews';
 import { createPreviewStore } from './previews';
-import { scopeDigest } from './scope-digest';
+import { carryScopeForward, scopeDigest } from './scope-digest';
 
 /** One signed-in account: its cache database, its sync engine and its pending CSV previews. */
 export interface AccountRuntime {
@@ -23,6 +23,7 @@ export interface AccountRuntime {
 
 export async function openAccount(session: ActiveSession, events: EventBus, log: SyncLog): Promise<AccountRuntime> {
   const db = openCacheDatabase(session.databaseFile);
+  carryScopeForward(db);
   const storedScope = (db.prepare('SELECT scope FROM sync_state WHERE id = 1').get() as { scope: string | null } | undefined)?.scope ?? null;
   const engine = createSyncEngine({ db, transport: session.transport, events, scope: storedScope, log });
   const checkpointer = startWalCheckpointer(db, { log: (message, error) => log('warn', message, error) });

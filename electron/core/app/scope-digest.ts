@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { CacheDatabase } from '../db/open';
+import { readSyncState, replaceScope } from '../sync/state';
 
 /** The part of a /v1/me organization the digest reads. */
 export interface ScopeOrg {
@@ -30,4 +33,34 @@ export function scopeDigest(me: { orgs: readonly ScopeOrg[] }): string {
   return createHash('sha256')
     .update([...lines].sort().join('\n'))
     .digest('hex');
+}
+
+/** The digest before scopeDigest: every organization id with its permissions. */
+function idsDigest(me: { orgs: readonly ScopeOrg[] }): string {
+  const lines = me.orgs.map((org) => `${org.id}:${[...org.permissions].sort().join(',')}`).sort();
+  return createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+
+const storedMeSchema = z.object({
+  orgs: z.array(z.object({ id: z.string(), parentId: z.string().nullable(), permissions: z.array(z.string()) })),
+});
+
+/**
+ * A copy filled under the older digest of every organization id keeps its rows: when that digest
+ * is of the /v1/me answer stored beside it (kv 'me'), the copy was filled under exactly that
+ * answer, and it is relabelled with scopeDigest of the same answer. Otherwise (no answer kept, or
+ * one stored after what the user may see changed) nothing changes, and the next sync decides.
+ */
+export function carryScopeForward(db: CacheDatabase): void {
+  const stored = readSyncState(db).scope;
+  const row = db.prepare("SELECT value FROM kv WHERE key = 'me'").get() as { value: string } | undefined;
+  if (stored === null || row === undefined) return;
+  let value: unknown;
+  try {
+    value = JSON.parse(row.value);
+  } catch {
+    return;
+  }
+  const me = storedMeSchema.safeParse(value);
+  if (me.success && idsDigest(me.data) === stored) replaceScope(db, stored, scopeDigest(me.data));
 }

@@ -66,6 +66,11 @@ export function adoptScope(db: CacheDatabase, scope: string): void {
   statement(db, 'UPDATE sync_state SET scope = ? WHERE id = 1 AND scope IS NULL').run(scope);
 }
 
+/** The same scope under another digest (its rule changed, what it covers did not); only while it is still `from`. */
+export function replaceScope(db: CacheDatabase, from: string, to: string): void {
+  statement(db, 'UPDATE sync_state SET scope = ? WHERE id = 1 AND scope = ?').run(to, from);
+}
+
 /** The protocol version the cache's rows were pulled under (null until the first page says). */
 export function setSchemaVersion(db: CacheDatabase, schemaVersion: number): void {
   statement(db, 'UPDATE sync_state SET schema_version = ? WHERE id = 1').run(schemaVersion);
