@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CONTRACT_WINDOWS_DAYS,
@@ -15,7 +16,7 @@ import type { Subscription } from '@shared/domain/subscription';
 import type { User } from '@shared/domain/user';
 import type { Money } from '@shared/money';
 import { DEMO_NOW } from '../../../test/support/commands';
-import { editRow, startDemoCache, type DemoCache } from '../../../test/support/cache-fixture';
+import { editRow, startDemoCache, writeChanges, type DemoCache } from '../../../test/support/cache-fixture';
 import { homeSummary, HOME_LIST_LENGTH } from './home';
 import { orgIdsInScope } from './scope';
 import { projectedInvoice } from './projected-invoice';
@@ -249,5 +250,103 @@ describe('homeSummary', () => {
       expect(empty.seats).toEqual({ activeNow: 0, lastInvoiced: 0, lastInvoicedMonth: null, changes: [] });
     }
     expect(() => homeSummary(cache.db, { orgId: 'x'.repeat(300) }, DEMO_NOW)).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+  });
+});
+
+describe('homeSummary after a seat change in the period', () => {
+  it("reads each projection's changes: those of its month, and in December the year's for annual subscriptions", () => {
+    const northwind = cache.orgId('Northwind MSP');
+    const contoso = cache.orgId('Contoso Dental');
+    const archive = rowsOf<Subscription>('subscriptions', [northwind]).find((s) => s.interval === 'annual')!;
+    const backup = rowsOf<Subscription>('subscriptions', [contoso]).find((s) => s.product === 'Seatdesk Backup')!;
+    const change = (subscription: Subscription, at: string, quantity: number) => ({
+      seq: 1,
+      entity: 'audit_event' as const,
+      id: randomUUID(),
+      orgId: subscription.orgId,
+      op: 'upsert' as const,
+      version: 1,
+      data: {
+        id: randomUUID(),
+        orgId: subscription.orgId,
+        actorUserId: null,
+        actorEmail: 'owner@northwind.example',
+        entity: 'subscription',
+        entityId: subscription.id,
+        action: 'changeSubscriptionQuantity',
+        before: subscription,
+        after: { ...subscription, quantity },
+        at,
+        origin: { kind: 'online' },
+      },
+    });
+    const prorations = (orgId: string, now: Date) => projectedInvoice(cache.db, orgId, now).lines.filter((line) => line.description.startsWith('Proration:')).map((line) => line.description);
+    const homeMatches = (now: Date) => {
+      const billed = orgIdsInScope(cache.db, { orgId: northwind, includeChildren: true })
+        .map((id) => projectedInvoice(cache.db, id, now))
+        .filter((p) => p.totals.length > 0);
+      expect(homeSummary(cache.db, { orgId: northwind }, now).money.projected.totals).toEqual(sums(billed.flatMap((p) => p.totals.map((t) => ({ amount: t.total, currency: t.currency })))));
+    };
+    cache.scratch(() => {
+      writeChanges(cache.db, [
+        change(archive, '2026-03-10T12:00:00Z', archive.quantity + 1),
+        change(backup, '2026-10-31T23:59:59Z', backup.quantity + 2),
+        change(backup, '2026-11-02T00:00:00Z', backup.quantity + 5),
+      ]);
+      // November (after October's invoices): Backup's change in it, not the one of October's last second; Archive's waits for December.
+      expect(prorations(contoso, DEMO_NOW)).toEqual([`Proration: ${backup.quantity} to ${backup.quantity + 5} seats from 2026-11-02 (29 of 30 days)`]);
+      expect(prorations(northwind, DEMO_NOW)).toEqual([]);
+      homeMatches(DEMO_NOW);
+
+      // Once Northwind MSP has November's invoice, its next one is December's, which bills Archive for the year.
+      const november = rowsOf<Invoice>('invoices', [northwind]).sort((a, b) => b.periodStart.localeCompare(a.periodStart))[0]!;
+      writeChanges(cache.db, [
+        {
+          seq: 1,
+          entity: 'invoice',
+          id: randomUUID(),
+          orgId: northwind,
+          op: 'upsert',
+          version: 1,
+          data: { ...november, id: randomUUID(), number: `${november.number}-NOV`, status: 'paid', periodStart: '2026-11-01', periodEnd: '2026-11-30' },
+        },
+      ]);
+      expect(prorations(northwind, later(40))).toEqual([`Proration: ${archive.quantity} to ${archive.quantity + 1} seats from 2026-03-10 (297 of 365 days)`]);
+      homeMatches(later(40));
+    });
+  });
+
+  it('projects the total of each projected invoice, the proration line of the change included', async () => {
+    const contoso = cache.orgId('Contoso Dental');
+    const backup = rowsOf<Subscription>('subscriptions', [contoso]).find((s) => s.product === 'Seatdesk Backup')!;
+    expect([backup.basis, backup.quantity]).toEqual(['fixed_quantity', 20]);
+    // 20 -> 25 seats on 12 November, inside Contoso's projected period (November), made on the
+    // service at that moment; its audit event reaches the cache with the pull.
+    cache.test.setNow(later(10));
+    try {
+      const { accessToken } = await cache.test.signIn('owner@northwind.example');
+      const response = await cache.test.call('POST', `/v1/orgs/${contoso}/subscriptions/${backup.id}/quantity`, { token: accessToken, body: { quantity: 25 } });
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+      await cache.sync();
+    } finally {
+      cache.test.setNow(DEMO_NOW);
+    }
+
+    const now = later(12);
+    const own = projectedInvoice(cache.db, contoso, now);
+    expect(own.lines.filter((line) => line.description.startsWith('Proration:')).map((line) => [line.description, line.amount])).toEqual([
+      // 5 seats x 3.00 for 19 of 30 days (9.50) less the whole month the arrears line charges at 25 (15.00).
+      ['Proration: 20 to 25 seats from 2026-11-12 (19 of 30 days)', 950 - 1500],
+    ]);
+    // Contoso Dental and the provider above it.
+    for (const name of ['Contoso Dental', 'Northwind MSP']) {
+      const orgId = cache.orgId(name);
+      const projections = orgIdsInScope(cache.db, { orgId, includeChildren: true }).map((id) => projectedInvoice(cache.db, id, now));
+      const billed = projections.filter((p) => p.totals.length > 0);
+      expect(billed.map((p) => p.orgId), name).toContain(contoso);
+      const home = homeSummary(cache.db, { orgId }, now);
+      expect(home.money.projected.totals, name).toEqual(sums(billed.flatMap((p) => p.totals.map((t) => ({ amount: t.total, currency: t.currency })))));
+      expect(home.money.projected.organizations, name).toBe(billed.length);
+    }
   });
 });

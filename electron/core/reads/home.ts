@@ -14,7 +14,7 @@ import type { Subscription } from '@shared/domain/subscription';
 import type { HomeSubscriptionItem, HomeSummary } from '@shared/ipc/models';
 import { addMoney, money, multiplyMoney, roundHalfEven, type Money } from '@shared/money';
 import type { CacheDatabase } from '../db/open';
-import { projectInvoice } from './projected-invoice';
+import { projectInvoice, projectionPeriod, subscriptionChangesByOrg } from './projected-invoice';
 import { resolveScope } from './scope';
 import { all, entityOf, lookupId, one, parseQuery } from './sql';
 
@@ -79,7 +79,8 @@ const byDate = (a: HomeSubscriptionItem, b: HomeSubscriptionItem) => when(a) - w
  * their indexes (users_org_status, invoices_org_period, and migration 4's users_pending_since and
  * invoices_unpaid), and the only rows read are each organization's latest invoices, the unpaid
  * ones and the few listed. Subscriptions, a few per organization, are read whole, since the
- * projection and the recurring revenue need most of their fields.
+ * projection and the recurring revenue need most of their fields; so are the seat and plan change
+ * events of the projected period (audit_events_org_at from the period's start, the year's in December).
  */
 export function homeSummary(db: CacheDatabase, query: { orgId: string }, now: Date = new Date()): HomeSummary {
   const q = parseQuery(homeQuerySchema, query);
@@ -174,11 +175,14 @@ export function homeSummary(db: CacheDatabase, query: { orgId: string }, now: Da
   let projectedOrgs = 0;
   let periodStart: string | null = null;
   let periodEnd: string | null = null;
+  // The seat and plan changes that prorate onto each projected invoice (as projectedInvoice reads them), for every organization in one query.
+  const changesByOrg = subscriptionChangesByOrg(db, new Map(orgs.map((org) => [org.id, projectionPeriod(latestPeriodEnd.get(org.id) ?? null, now).periodStart])));
   for (const org of orgs) {
     const invoice = projectInvoice(
       { orgId: org.id, taxRate: org.tax_rate ?? 0, latestPeriodEnd: latestPeriodEnd.get(org.id) ?? null, activeSeats: org.active_users },
       byOrg.get(org.id) ?? [],
       now,
+      changesByOrg.get(org.id) ?? [],
     );
     if (invoice.totals.length === 0) continue;
     projectedOrgs += 1;

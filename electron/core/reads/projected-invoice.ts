@@ -88,26 +88,49 @@ const changeEventSchema = z.object({
 });
 
 /**
- * The organization's seat and plan changes from its cached audit events, since the start of the
- * year of `periodStart` (an annual subscription's change prorates up to December), as the billing
- * run reads them on the service. A cache without audit.view has none, and a change still in the
- * outbox has no event yet: the projection then shows the change at the new seats or plan for the
- * whole period, until the pull brings the event.
+ * The first day whose changes can prorate onto the invoice of the month starting `periodStart`: a
+ * change prorates to the end of the calendar month (monthly) or year (annual) holding it, and
+ * prorationLines keeps those ending with the period, so the month itself, or in December the whole
+ * year (annual lines are billed then). Only narrows what is read; prorationLines decides.
  */
-export function subscriptionChanges(db: CacheDatabase, orgId: string, periodStart: string): SubscriptionChangeEvent[] {
-  const rows = all<{ entity_id: string; at: string; data: string }>(
+function changesSince(periodStart: string): string {
+  return periodStart.slice(5, 7) === '12' ? `${periodStart.slice(0, 4)}-01-01` : periodStart;
+}
+
+/**
+ * The seat and plan changes of each organization that can prorate onto its projected invoice,
+ * from its cached audit events (changesSince), as the billing run reads them on the service.
+ * `periodStarts`: organization id to its projected period's start; one query for all of them,
+ * each walking audit_events_org_at from its own date (the Home screen asks for thousands). A cache
+ * without audit.view has none, and a change still in the outbox has no event yet: the projection
+ * then shows the change at the new seats or plan for the whole period, until the pull brings the event.
+ */
+export function subscriptionChangesByOrg(db: CacheDatabase, periodStarts: ReadonlyMap<string, string>): Map<string, SubscriptionChangeEvent[]> {
+  const since = Object.fromEntries([...periodStarts].map(([orgId, periodStart]) => [orgId, changesSince(periodStart)]));
+  const rows = all<{ org_id: string; entity_id: string; at: string; data: string }>(
     db,
-    `SELECT entity_id, at, data FROM audit_events
-     WHERE org_id = ? AND entity = 'subscription' AND action IN ('changeSubscriptionQuantity', 'changeSubscriptionPlan') AND at >= ?
-     ORDER BY at, rid`,
-    [orgId, `${periodStart.slice(0, 4)}-01-01`],
+    `SELECT a.org_id, a.entity_id, a.at, a.data
+     FROM json_each(@since) o CROSS JOIN audit_events a INDEXED BY audit_events_org_at
+     WHERE a.org_id = o.key AND a.at >= o.value
+       AND a.entity = 'subscription' AND a.action IN ('changeSubscriptionQuantity', 'changeSubscriptionPlan')
+     ORDER BY a.at, a.rid`,
+    { since: JSON.stringify(since) },
   );
-  const changes: SubscriptionChangeEvent[] = [];
+  const changes = new Map<string, SubscriptionChangeEvent[]>();
   for (const row of rows) {
     const parsed = changeEventSchema.safeParse(entityOf<unknown>(row.data));
-    if (parsed.success) changes.push({ subscriptionId: row.entity_id, at: row.at, before: parsed.data.before, after: parsed.data.after });
+    if (!parsed.success) continue;
+    const change = { subscriptionId: row.entity_id, at: row.at, before: parsed.data.before, after: parsed.data.after };
+    const ofOrg = changes.get(row.org_id);
+    if (ofOrg === undefined) changes.set(row.org_id, [change]);
+    else ofOrg.push(change);
   }
   return changes;
+}
+
+/** One organization's seat and plan changes that can prorate onto the invoice of the period starting `periodStart` (subscriptionChangesByOrg). */
+export function subscriptionChanges(db: CacheDatabase, orgId: string, periodStart: string): SubscriptionChangeEvent[] {
+  return subscriptionChangesByOrg(db, new Map([[orgId, periodStart]])).get(orgId) ?? [];
 }
 
 /**
