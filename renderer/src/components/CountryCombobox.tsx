@@ -1,8 +1,30 @@
-import { useEffect, useId, useMemo, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { COUNTRIES, countryName, resolveCountry, searchCountries, type Country } from '@shared/countries';
 import { FieldShell } from '../forms/fields';
 
 const SHOWN = 12;
+/** The list's height when there is room (styles.css .combobox-list max-height). */
+const LIST_HEIGHT = 260;
+
+/**
+ * Where the list fits: below the field, or above it when the window or a scrolling ancestor (a
+ * dialog's body) leaves less room below than above; its height is what that side leaves.
+ */
+function listPlacement(field: HTMLElement): { above: boolean; maxHeight: number } {
+  const rect = field.getBoundingClientRect();
+  let top = 0;
+  let bottom = window.innerHeight;
+  for (let at = field.parentElement; at !== null; at = at.parentElement) {
+    if (getComputedStyle(at).overflowY === 'visible') continue;
+    const box = at.getBoundingClientRect();
+    top = Math.max(top, box.top);
+    bottom = Math.min(bottom, box.bottom);
+  }
+  const below = bottom - rect.bottom - 8;
+  const above = rect.top - top - 8;
+  const up = below < LIST_HEIGHT && above > below;
+  return { above: up, maxHeight: Math.max(96, Math.min(LIST_HEIGHT, up ? above : below)) };
+}
 
 /** What the field shows for a stored value: the country's name, or the text as it was. */
 function textOf(value: string): string {
@@ -30,6 +52,8 @@ export function CountryCombobox({ label, value, onValue, error, required = false
   const [text, setText] = useState(() => textOf(value));
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
+  const fieldRef = useRef<HTMLDivElement>(null);
+  const [placement, setPlacement] = useState<{ above: boolean; maxHeight: number }>({ above: false, maxHeight: LIST_HEIGHT });
   // Showing the picked country's name, the list offers every country; typing narrows it.
   const query = countryName(value) !== undefined && text === countryName(value) ? '' : text;
   const shown = useMemo(() => searchCountries(query, query === '' ? COUNTRIES.length : SHOWN), [query]);
@@ -40,6 +64,12 @@ export function CountryCombobox({ label, value, onValue, error, required = false
     if ((resolveCountry(text)?.code ?? text.trim()) !== value) setText(textOf(value));
     // Only when the value changes: the text changing is the user typing.
   }, [value]);
+
+  // Measured before paint, so the list never shows cut off first.
+  const listShown = open && shown.length > 0;
+  useLayoutEffect(() => {
+    if (listShown && fieldRef.current !== null) setPlacement(listPlacement(fieldRef.current));
+  }, [listShown]);
 
   useEffect(() => {
     if (open) document.getElementById(optionId(active))?.scrollIntoView({ block: 'nearest' });
@@ -90,7 +120,7 @@ export function CountryCombobox({ label, value, onValue, error, required = false
       className={`country-field${className === undefined ? '' : ` ${className}`}`}
     >
       {({ inputId, describedBy, invalid }) => (
-        <div className="combobox">
+        <div className="combobox" ref={fieldRef}>
           <input
             id={inputId}
             className="input"
@@ -120,8 +150,14 @@ export function CountryCombobox({ label, value, onValue, error, required = false
               }
             }}
           />
-          {open && shown.length > 0 && (
-            <ul id={listId} role="listbox" aria-label={`${label} options`} className="combobox-list">
+          {listShown && (
+            <ul
+              id={listId}
+              role="listbox"
+              aria-label={`${label} options`}
+              className={`combobox-list${placement.above ? ' above' : ''}`}
+              style={{ maxHeight: placement.maxHeight }}
+            >
               {shown.map((country, index) => (
                 <li
                   key={country.code}

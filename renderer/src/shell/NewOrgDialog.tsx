@@ -118,7 +118,7 @@ export function NewOrgDialog({ orgs, current, onClose }: { orgs: readonly OrgNod
       </div>
       <TextField label="Name" value={name} onValue={edit('name', setName)} error={errors['name']} required inputRef={nameRef} />
       <TextField label="Account email" type="email" value={accountEmail} onValue={edit('accountEmail', setAccountEmail)} error={errors['accountEmail']} required spellCheck={false} />
-      <fieldset className="fieldset">
+      <fieldset className="fieldset form-section">
         <legend>Administrator</legend>
         <div className="new-org-grid">
           <TextField label="First name" value={firstName} onValue={edit('admin.firstName', setFirstName)} error={errors['admin.firstName']} required />
@@ -126,7 +126,7 @@ export function NewOrgDialog({ orgs, current, onClose }: { orgs: readonly OrgNod
         </div>
         <TextField label="Administrator email" type="email" value={adminEmail} onValue={edit('admin.email', setAdminEmail)} error={errors['admin.email']} required spellCheck={false} />
       </fieldset>
-      <fieldset className="fieldset">
+      <fieldset className="fieldset form-section">
         <legend>Billing</legend>
         <TextField label="Billing email" type="email" value={billingEmail} onValue={edit('billingEmail', setBillingEmail)} error={errors['billingEmail']} hint="Optional: where invoices go." spellCheck={false} />
         <TextField label="Street and number" value={line1} onValue={edit('billingAddress.line1', setLine1)} error={errors['billingAddress.line1']} hint="Optional: the billing address." />
@@ -136,24 +136,22 @@ export function NewOrgDialog({ orgs, current, onClose }: { orgs: readonly OrgNod
         </div>
         <CountryCombobox label="Country" value={country} onValue={edit('billingAddress.country', setCountry)} error={errorFor(errors, 'billingAddress.country')} />
       </fieldset>
-      <fieldset className="fieldset">
+      <fieldset className="fieldset form-section">
         <legend>First plan</legend>
-        <div>
-          <SelectField label="Currency" value={currency} onValue={setCurrency} options={PLAN_CURRENCIES.map((code) => ({ value: code, label: code }))} error={errors['subscription.currency']} />
-          <SelectField
-            label="Plan"
-            value={planIndex}
-            onValue={setPlanIndex}
-            options={[
-              { value: 'none', label: 'No plan yet' },
-              ...PLAN_OFFERS.map((item, index) => ({
-                value: String(index),
-                label: `${planLabel(item)}: ${formatAmount(item.prices[currency] ?? 0, currency)} per ${item.basis === 'fixed_quantity' ? 'seat' : 'active user'} a ${item.interval === 'annual' ? 'year' : 'month'}`,
-              })),
-            ]}
-            error={errors['subscription.plan'] ?? errors['subscription.product']}
-          />
-        </div>
+        <SelectField label="Currency" value={currency} onValue={setCurrency} options={PLAN_CURRENCIES.map((code) => ({ value: code, label: code }))} error={errors['subscription.currency']} />
+        <SelectField
+          label="Plan"
+          value={planIndex}
+          onValue={setPlanIndex}
+          options={[
+            { value: 'none', label: 'No plan yet' },
+            ...PLAN_OFFERS.map((item, index) => ({
+              value: String(index),
+              label: `${planLabel(item)}: ${formatAmount(item.prices[currency] ?? 0, currency)} per ${item.basis === 'fixed_quantity' ? 'seat' : 'active user'} a ${item.interval === 'annual' ? 'year' : 'month'}`,
+            })),
+          ]}
+          error={errors['subscription.plan'] ?? errors['subscription.product']}
+        />
         {offer?.basis === 'fixed_quantity' && (
           <TextField label="Seats" type="number" inputMode="numeric" min={1} step={1} value={seats} onValue={edit('subscription.quantity', setSeats)} error={errors['subscription.quantity']} required />
         )}

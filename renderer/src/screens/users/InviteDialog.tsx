@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { parseEmailList } from '@shared/email';
 import type { OrgNode } from '@shared/ipc/models';
 import { useCore } from '../../api/core-context';
@@ -8,7 +8,7 @@ import { Dialog } from '../../components/Dialog';
 import { SelectField, TextAreaField } from '../../forms/fields';
 import { countOf } from '../../format/format';
 import { toast } from '../../state/toast-store';
-import { inviteSummary } from './invite-report';
+import { inviteSummary, leftOutOfInvite } from './invite-report';
 import { RoleChecklist } from './RoleChecklist';
 import { useRoles } from './use-users';
 import { FormError } from '../../components/bits';
@@ -26,7 +26,7 @@ export function InviteDialog({ orgs, defaultOrgId, onClose }: { orgs: readonly O
   const [text, setText] = useState('');
   const [roleIds, setRoleIds] = useState<string[]>([]);
   const [touched, setTouched] = useState(false);
-  const [formError, setFormError] = useState<string | null>(null);
+  const [formError, setFormError] = useState<ReactNode>(null);
   const roles = useRoles(orgId);
   const parsed = useMemo(() => parseEmailList(text), [text]);
   const tooMany = parsed.valid.length > MAX_INVITES;
@@ -40,7 +40,24 @@ export function InviteDialog({ orgs, defaultOrgId, onClose }: { orgs: readonly O
       // Every entry left out is named with its reason (invite-report.ts); nobody invited keeps the dialog open.
       const summary = inviteSummary(parsed.valid, parsed, result);
       if (summary.invited === 0) {
-        setFormError(`Nobody was invited. ${summary.detail ?? ''}`.trim());
+        // One entry a line: run on as one sentence, eight or more reasons were hard to scan.
+        const leftOut = leftOutOfInvite(parsed, result.skipped);
+        setFormError(
+          leftOut.length === 0 ? (
+            'Nobody was invited.'
+          ) : (
+            <>
+              Nobody was invited. {leftOut.length} left out:
+              <span className="left-out-list">
+                {leftOut.map(({ entry, why }, index) => (
+                  <span key={`${entry}-${index}`} className="left-out-entry">
+                    <code>{entry}</code> ({why})
+                  </span>
+                ))}
+              </span>
+            </>
+          ),
+        );
         return;
       }
       if (summary.detail === undefined) toast.success(summary.text, 'Each gets an email with a link to accept. They show as Invited until then.');
