@@ -3,6 +3,7 @@ import { migration as writtenColumns } from './migrations/0002-written-columns';
 import { migration as outboxQueuedOffline } from './migrations/0003-outbox-queued-offline';
 import { migration as homeIndexes } from './migrations/0004-home-indexes';
 import { migration as nameSortKey } from './migrations/0005-name-sort-key';
+import { migration as subscriptionChangeIndex } from './migrations/0006-subscription-change-index';
 
 /**
  * Numbered migrations of the offline cache, one frozen file each in migrations/ (as Signal
@@ -17,4 +18,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, writtenColumns, outboxQueuedOffline, homeIndexes, nameSortKey];
+export const MIGRATIONS: readonly Migration[] = [initial, writtenColumns, outboxQueuedOffline, homeIndexes, nameSortKey, subscriptionChangeIndex];

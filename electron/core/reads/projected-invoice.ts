@@ -101,7 +101,7 @@ function changesSince(periodStart: string): string {
  * The seat and plan changes of each organization that can prorate onto its projected invoice,
  * from its cached audit events (changesSince), as the billing run reads them on the service.
  * `periodStarts`: organization id to its projected period's start; one query for all of them,
- * each walking audit_events_org_at from its own date (the Home screen asks for thousands). A cache
+ * each walking the partial index of those changes (cache migration 6) from its own date (the Home screen asks for thousands). A cache
  * without audit.view has none, and a change still in the outbox has no event yet: the projection
  * then shows the change at the new seats or plan for the whole period, until the pull brings the event.
  */
@@ -110,7 +110,7 @@ export function subscriptionChangesByOrg(db: CacheDatabase, periodStarts: Readon
   const rows = all<{ org_id: string; entity_id: string; at: string; data: string }>(
     db,
     `SELECT a.org_id, a.entity_id, a.at, a.data
-     FROM json_each(@since) o CROSS JOIN audit_events a INDEXED BY audit_events_org_at
+     FROM json_each(@since) o CROSS JOIN audit_events a INDEXED BY audit_events_subscription_changes
      WHERE a.org_id = o.key AND a.at >= o.value
        AND a.entity = 'subscription' AND a.action IN ('changeSubscriptionQuantity', 'changeSubscriptionPlan')
      ORDER BY a.at, a.rid`,
