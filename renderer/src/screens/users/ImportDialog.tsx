@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import type { CsvImportPreview } from '@shared/ipc/models';
 import { useCore } from '../../api/core-context';
 import { useChange } from '../../api/commands';
@@ -10,6 +10,16 @@ import { toast } from '../../state/toast-store';
 import { FormError } from '../../components/bits';
 
 const SHOWN_ROWS = 200;
+
+/** An address that may wrap after its @ and before its dots, not before its last letter. */
+function breakableEmail(text: string) {
+  return text.split(/(?=\.)|(?<=@)/u).map((part, index) => (
+    <Fragment key={index}>
+      {index > 0 && <wbr />}
+      {part}
+    </Fragment>
+  ));
+}
 const MAX_FILE_BYTES = 20_000_000;
 
 /** CSV import: read the file, show every row's problems, and queue only when confirmed. */
@@ -139,7 +149,7 @@ export function ImportDialog({ orgId, orgName, onClose }: { orgId: string; orgNa
                     <td className="numeric">{row.line}</td>
                     {(['firstName', 'lastName', 'email', 'roles', 'active'] as const).map((field) => (
                       <td key={field} className={row.errors.some((issue) => issue.field === field) ? 'cell-invalid' : undefined}>
-                        {row.values[field] === '' ? <span className="muted">—</span> : row.values[field]}
+                        {row.values[field] === '' ? <span className="muted">—</span> : field === 'email' ? breakableEmail(row.values[field]) : row.values[field]}
                       </td>
                     ))}
                     <td>
