@@ -346,6 +346,23 @@ for (const size of SIZES) {
         await expect(check).toBeHidden();
       });
 
+      test(`user panel: the status and its button stay in their column (${at})`, async () => {
+        await openScreen(page, 'Users');
+        await page.getByRole('searchbox', { name: 'Search users' }).fill('');
+        // An invited user: the widest button, Resend invitation.
+        await page.getByRole('grid', { name: 'Users' }).locator('.grid-body [role="row"]', { hasText: 'Invited' }).first().click();
+        const side = page.locator('.side-panel');
+        const status = side.locator('.facts .status-fact');
+        await expect(status.getByRole('button')).toBeVisible();
+        await shot('user-panel-status', size, scheme);
+        const lastActive = await box(side.locator('.facts > div', { hasText: 'Last active' }));
+        for (const part of [await box(status.getByRole('button')), await box(status.locator('.badge').first())]) {
+          expect(intersects(part, lastActive), 'the status runs into Last active').toBe(false);
+          expect(part.x + part.width, 'the status ends inside the panel').toBeLessThanOrEqual((await box(side)).x + (await box(side)).width + 0.5);
+        }
+        await side.getByRole('button', { name: 'Close panel' }).click();
+      });
+
       test(`invite and bulk results name every entry left out (${at})`, async () => {
         await openScreen(page, 'Users');
         await page.getByRole('searchbox', { name: 'Search users' }).fill('');
