@@ -30,6 +30,19 @@ describe.each(testDatabases())('billing contact commands (%s)', (database) => {
     expect(picked.body).toMatchObject({ userId: readonly, kinds: ['payment_reminders'] });
   });
 
+  it('takes an address once per organization, whatever its case; another organization may have it too', async () => {
+    const first = await kit.call('POST', contacts, { email: 'ap@northwind-twice.example', kinds: ['invoices'] });
+    expect(first.status).toBe(201);
+    const again = await kit.call('POST', contacts, { email: 'AP@Northwind-Twice.example', kinds: ['payment_reminders'] });
+    expect(again.status).toBe(400);
+    expect(again.body).toMatchObject({
+      error: { code: 'VALIDATION', details: [{ path: 'email', message: 'AP@northwind-twice.example is already a billing contact of this organization.' }] },
+    });
+    expect(await kit.rows("SELECT kinds FROM billing_contacts WHERE lower(email) = 'ap@northwind-twice.example'")).toEqual([{ kinds: ['invoices'] }]);
+    const elsewhere = await kit.orgId('Contoso Dental');
+    expect((await kit.call('POST', `/v1/orgs/${elsewhere}/billing-contacts`, { email: 'ap@northwind-twice.example', kinds: ['invoices'] })).status).toBe(201);
+  });
+
   it('refuses a picked user without billing.view, from another organization, or with another address (VALIDATION)', async () => {
     const member = await kit.one(
       `SELECT u.* FROM users u JOIN roles r ON r.id = ANY (u.role_ids)

@@ -38,12 +38,24 @@ export async function addBillingContact(ctx: CommandContext, args: CommandArgs<'
   const id = args.id ?? randomUUID();
   if (args.id !== undefined) await assertIdFree(ctx, 'billing_contacts', id);
   if (args.userId !== null) await assertPickableUser(ctx, args.orgId, args.userId, args.email);
-  await assertEmailNotAContact(ctx, args.orgId, args.email, null);
-  const [row] = await ctx.tx.query<Row>(
+  // The address check rides with the insert (one round trip, as a bulk push adds hundreds):
+  // nothing is inserted when a contact's address has the same key, and only then is the rule
+  // asked for its refusal (which, should it find none, lets the plain insert go ahead).
+  const values = [id, args.orgId, args.email, args.userId, args.kinds, ctx.now];
+  let [row] = await ctx.tx.query<Row>(
     `INSERT INTO billing_contacts (id, org_id, email, user_id, kinds, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING *`,
-    [id, args.orgId, args.email, args.userId, args.kinds, ctx.now],
+     SELECT $1, $2, $3, $4, $5, $6, $6
+     WHERE NOT EXISTS (SELECT 1 FROM billing_contacts WHERE org_id = $2 AND lower(email) = $7) RETURNING *`,
+    [...values, emailKey(args.email)],
   );
+  if (row === undefined) {
+    await assertEmailNotAContact(ctx, args.orgId, args.email, null);
+    [row] = await ctx.tx.query<Row>(
+      `INSERT INTO billing_contacts (id, org_id, email, user_id, kinds, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING *`,
+      values,
+    );
+  }
   const contact = toBillingContact(row!);
   await recordAudit(ctx, { orgId: contact.orgId, entity: 'billing_contact', entityId: contact.id, action: 'addBillingContact', before: null, after: contact });
   return contact;
