@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFreshDatabase, testDatabaseUrl, type FreshDatabase } from '../testing/postgres';
-import { openPostgres, type Store } from './store';
+import { openPostgres, withJitOff, type Store } from './store';
 
 describe.skipIf(testDatabaseUrl() === undefined)('the service’s PostgreSQL sessions', () => {
   let database: FreshDatabase;
@@ -26,5 +26,17 @@ describe.skipIf(testDatabaseUrl() === undefined)('the service’s PostgreSQL ses
     const rows = answers.flat();
     expect(new Set(rows.map((row) => row.pid)).size).toBe(4);
     expect(rows.map((row) => row.jit)).toEqual(rows.map(() => 'off'));
+  });
+
+  it('keeps the options the connection string carries (a statement timeout) beside jit off', async () => {
+    const url = new URL(database.url);
+    url.searchParams.set('options', '-c statement_timeout=12345');
+    expect(new URL(withJitOff(url.toString())).searchParams.get('options')).toBe('-c statement_timeout=12345 -c jit=off');
+    const withTimeout = await openPostgres(url.toString(), 1);
+    try {
+      expect(await withTimeout.query("SELECT current_setting('jit') AS jit, current_setting('statement_timeout') AS timeout")).toEqual([{ jit: 'off', timeout: '12345ms' }]);
+    } finally {
+      await withTimeout.close();
+    }
   });
 });
