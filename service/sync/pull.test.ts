@@ -7,6 +7,8 @@ import { SCHEMA_VERSION, pullResponseSchema, type Change, type PullResponse, typ
 import { testDatabases } from '../../test/support/service';
 import { startCommandKit, type CommandKit } from '../../test/support/commands';
 import { ENTITY_TABLES } from '../db/rows';
+import { loadActor } from '../auth/actor';
+import { pull as pullDirect } from './pull';
 
 const WIRE_SCHEMAS: Record<SyncedEntityName, z.ZodType> = { ...ENTITY_SCHEMAS, audit_event: auditEventSchema };
 const ALL_ENTITIES = Object.keys(ENTITY_TABLES) as SyncedEntityName[];
@@ -157,6 +159,68 @@ describe.each(testDatabases())('GET /v1/sync/pull (%s)', (database) => {
     expect(new Set(changes.map((change) => change.entity))).toEqual(new Set(visible));
     const allOrgs = (await kit.rows('SELECT id FROM orgs')).map((row) => String(row['id']));
     expect(keysOf(changes)).toEqual(await expectedKeys(allOrgs, visible));
+  });
+
+  it('counts what remains from its last answer while a bootstrap goes on, never short, even as rows are added, changed and removed', async () => {
+    const orgId = await kit.orgId('Alpine Ski House');
+    const clientId = randomUUID();
+    /** What a client at `cursor` still has to pull, asked of a fresh client (counted whole). */
+    const actual = async (cursor: number) => (await pull(owner, cursor, 1000, randomUUID())).changes.length;
+    let cursor = 0;
+    const seen = new Set<string>();
+    for (let page = 0; ; page += 1) {
+      const answer = await pull(owner, cursor, 40, clientId);
+      for (const change of answer.changes) seen.add(`${change.entity} ${change.id} ${change.seq}`);
+      cursor = answer.cursor;
+      const truth = await actual(cursor);
+      // Never short; long only by the rows changed or removed after they were counted.
+      expect(answer.remaining!, `page ${page}`).toBeGreaterThanOrEqual(truth);
+      expect(answer.hasMore).toBe(answer.remaining! > 0);
+      if (page === 1) {
+        // Between pages: a row added, one changed and one removed, all in scope.
+        const created = await kit.call('POST', `/v1/orgs/${orgId}/users`, { firstName: 'Mid', lastName: 'Bootstrap', email: `mid-bootstrap-${clientId}@alpine.example` });
+        expect(created.status).toBe(201);
+        expect((await kit.call('PATCH', `/v1/orgs/${orgId}/users/${created.body.id}`, { version: 1, lastName: 'Changed' })).status).toBe(200);
+        const other = await kit.call('POST', `/v1/orgs/${orgId}/users`, { firstName: 'Gone', lastName: 'Soon', email: `gone-${clientId}@alpine.example` });
+        expect((await kit.call('DELETE', `/v1/orgs/${orgId}/users/${other.body.id}`)).status).toBe(200);
+      }
+      if (!answer.hasMore) break;
+      expect(page).toBeLessThan(500);
+    }
+    expect(await actual(cursor)).toBe(0);
+    // Everything in scope arrived, the mid-bootstrap rows as they are now.
+    const [changed] = await kit.rows('SELECT id, seq FROM users WHERE email = $1', [`mid-bootstrap-${clientId}@alpine.example`]);
+    expect(seen.has(`user ${String(changed!['id'])} ${Number(changed!['seq'])}`)).toBe(true);
+  });
+
+  it('after the first full page of a bootstrap counts only the rows added since, not the rest of the history', async () => {
+    // The count statements a bootstrap makes, with their cursor (their first parameter).
+    const counted: number[] = [];
+    const store = kit.test.store;
+    const watched = {
+      ...store,
+      query: ((text: string, params?: readonly unknown[]) => {
+        if (text.startsWith('SELECT coalesce(sum(n), 0)')) counted.push(Number(params?.[0]));
+        return store.query(text, params);
+      }) as typeof store.query,
+    };
+    const claims = kit.test.service.deps.tokens.verifyAccess(owner, kit.test.service.deps.now());
+    const ownerActor = (await loadActor(store, claims!))!;
+    const deps = { ...kit.test.service.deps, store: watched };
+    const clientId = randomUUID();
+    let cursor = 0;
+    const cursors: number[] = [];
+    for (;;) {
+      const page = await pullDirect(deps, ownerActor, { cursor, limit: 60, clientId });
+      if (!page.hasMore) break;
+      cursor = page.cursor;
+      cursors.push(cursor);
+    }
+    expect(cursors.length).toBeGreaterThan(3);
+    // The first full page counts everything after its cursor; the later ones only what lies past
+    // the highest seq counted before, which is at or beyond every later page's end.
+    expect(counted[0]).toBe(cursors[0]);
+    for (const [index, from] of counted.slice(1).entries()) expect(from, `count ${index + 1}`).toBeGreaterThanOrEqual(cursors.at(-1)!);
   });
 
   it('carries deletions as tombstones, and after the cursor only what changed', async () => {
