@@ -186,6 +186,9 @@ export async function coreBenches(options: CoreBenchOptions): Promise<BenchResul
       (db.prepare(`SELECT id, org_id, version, data FROM ${ENTITY_SHAPES[entity].table}`).all() as Omit<RawRow, 'entity'>[]).map((row) => ({ entity, ...row })),
     );
     const rowCount = rows.length;
+    // BENCH_KEEP_CACHE=<file>: a copy of the bootstrapped cache, to profile reads against it later.
+    const keep = process.env['BENCH_KEEP_CACHE'];
+    if (keep !== undefined && keep !== '') db.prepare('VACUUM INTO ?').run(keep);
     const userCount = (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
 
     // The limit: the same rows inserted straight into a fresh cache (same tables, indexes and
