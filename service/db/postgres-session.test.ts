@@ -39,4 +39,19 @@ describe.skipIf(testDatabaseUrl() === undefined)('the service’s PostgreSQL ses
       await withTimeout.close();
     }
   });
+
+  it('prepares a queryPrepared statement once per connection and runs it again from there', async () => {
+    const single = await openPostgres(database.url, 1);
+    try {
+      const text = 'SELECT count(*)::int AS n FROM generate_series(1, $1::int) g WHERE g = ANY ($2::int[])';
+      for (const limit of [10, 20, 30]) expect(await single.queryPrepared(text, [limit, [1, 2, 15, 25]])).toEqual([{ n: limit === 10 ? 2 : limit === 20 ? 3 : 4 }]);
+      const prepared = await single.query<{ name: string; runs: number }>(
+        "SELECT name, (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements WHERE statement = $1",
+        [text],
+      );
+      expect(prepared).toEqual([{ name: expect.stringMatching(/^seatdesk_[0-9a-f]{24}$/), runs: 3 }]);
+    } finally {
+      await single.close();
+    }
+  });
 });

@@ -31,6 +31,13 @@ export interface Store extends Sql {
    * write runs alone anyway.
    */
   write<T>(fn: (tx: Sql) => Promise<T>, trees?: WriteTrees): Promise<T>;
+  /**
+   * A statement the service runs very often with the same text and a large array parameter (a
+   * pull page: 2,000 organizations in scope): prepared once per connection on PostgreSQL, so it
+   * is parsed once and its plan kept, instead of planned per call against each of the array's
+   * members (18 ms of planning for 8 ms of work). Answers as query does.
+   */
+  queryPrepared<R = Record<string, unknown>>(text: string, params: readonly unknown[]): Promise<R[]>;
   /** One consistent read snapshot (REPEATABLE READ) across several queries. */
   snapshot<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   /** Runs a multi-statement script (migrations). */
@@ -114,6 +121,8 @@ export async function openPglite(dataDir?: string): Promise<Store> {
   return {
     kind: 'pglite',
     query: pgliteSql(db, turn).query,
+    // PGlite plans in-process, and its write path already prepares (pglite-statements.ts).
+    queryPrepared: (text, params) => pgliteSql(db, turn).query(text, params),
     // PGlite is a single connection whose transactions already run one at a time.
     write: (fn) => db.transaction((tx) => fn(pgliteWriteSql(tx, prepared, turn))),
     snapshot: (fn) =>
@@ -168,6 +177,8 @@ export async function openPostgres(connectionString: string, poolSize = DEFAULT_
   return {
     kind: 'postgres',
     query: run(pool),
+    queryPrepared: async (text, params) =>
+      (await pool.query({ name: `seatdesk_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text, values: params as unknown[] })).rows as never,
     write: (fn, trees = EVERY_TREE) => inTransaction('BEGIN', writeLockScript(trees), fn),
     snapshot: (fn) => inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', '', fn),
     exec: async (script) => {

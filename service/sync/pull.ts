@@ -144,7 +144,7 @@ export async function pull(deps: ServiceDeps, actor: Actor, query: PullQuery): P
   const entities = visibleEntities(actor);
   const tables = entities.map((entity) => ENTITY_TABLES[entity].table);
   const scope = [...actor.scope];
-  const [row] = await deps.store.query<PageRow>(pageStatement(tables), [query.cursor, scope, tables, query.limit, query.clientId, OUTCOME_WINDOW]);
+  const [row] = await deps.store.queryPrepared<PageRow>(pageStatement(tables), [query.cursor, scope, tables, query.limit, query.clientId, OUTCOME_WINDOW]);
   const client = row?.client ?? null;
   if (client !== null && client.user_id !== actor.user.id) throw clientOfAnotherUser();
   const keys = row?.changes ?? [];
