@@ -33,9 +33,19 @@ export interface ProjectionFacts {
   activeSeats: number;
 }
 
+/** Periods by the latest period end they follow: Home asks for 2,000 organizations, most with the same one. */
+const periodAfter = new Map<string, MonthPeriod>();
+
 /** The period a projection is for: the one after the latest invoice, else the month of `now`. */
 export function projectionPeriod(latestPeriodEnd: string | null, now: Date): MonthPeriod {
-  return latestPeriodEnd === null ? monthPeriod(now.toISOString()) : monthPeriod(new Date(instant(`${latestPeriodEnd}T00:00:00Z`) + DAY_MS).toISOString());
+  if (latestPeriodEnd === null) return monthPeriod(now.toISOString());
+  let period = periodAfter.get(latestPeriodEnd);
+  if (period === undefined) {
+    period = Object.freeze(monthPeriod(new Date(instant(`${latestPeriodEnd}T00:00:00Z`) + DAY_MS).toISOString()));
+    if (periodAfter.size >= 1_000) periodAfter.clear();
+    periodAfter.set(latestPeriodEnd, period);
+  }
+  return period;
 }
 
 /**
