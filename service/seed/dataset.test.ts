@@ -7,6 +7,7 @@ import { canHaveChild, organizationSchema } from '@shared/domain/organization';
 import { isExpired, paymentMethodSchema } from '@shared/domain/payment-method';
 import { BUILT_IN_ROLE_KEYS, PERMISSIONS, effectivePermissions, predatesBuiltInRoles } from '@shared/domain/permissions';
 import { findPlan } from '@shared/domain/plans';
+import { isStaleInvitation } from '@shared/domain/attention';
 import { isAdminRole, roleSchema, type Role } from '@shared/domain/role';
 import { BILLING_BASES, SUBSCRIPTION_STATUSES, subscriptionSchema } from '@shared/domain/subscription';
 import { USER_STATUSES, userSchema, type User } from '@shared/domain/user';
@@ -165,6 +166,14 @@ describe('generateDemoDataset', () => {
     expect(scheduled.length).toBeGreaterThanOrEqual(1);
     for (const subscription of scheduled) expect(Date.parse(subscription.cancelAt!)).toBeGreaterThan(nowMs);
     expect(scheduled.some((s) => s.orgId === orgId('Adventure Works Legal') && s.cancelAt!.startsWith('2027-01-31'))).toBe(true);
+  });
+
+  it('has a pending invitation older than a week on any day, for Home to show', () => {
+    for (const day of ['2026-12-03', '2027-02-28', '2027-07-15']) {
+      const now = new Date(`${day}T00:00:00Z`);
+      const stale = generateDemoDataset({ now: seedDayOf(now) }).users.filter((user) => isStaleInvitation(user, now));
+      expect(stale.length, day).toBeGreaterThan(0);
+    }
   });
 
   it('keeps one overdue invoice late in the month too: the latest invoices are paid once due', () => {

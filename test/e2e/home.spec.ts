@@ -157,7 +157,8 @@ test('"Show pending users" opens Users filtered to pending', async () => {
   await openScreen('Home');
   const invitations = row('invitations');
   const link = invitations.getByRole('link', { name: 'Show pending users' });
-  test.skip((await link.count()) === 0, 'no invitation in the demo data is older than 7 days');
+  // The demo data always has an invitation older than a week (service/seed/dataset.test.ts).
+  await expect(link).toBeVisible();
   await link.click();
   await expect(main().getByRole('heading', { level: 1, name: 'Users', exact: true })).toBeVisible();
   await expect(page.getByRole('combobox', { name: 'Status' })).toHaveValue('pending');
