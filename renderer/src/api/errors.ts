@@ -87,6 +87,13 @@ export function fieldErrorsOfError(error: unknown, strip = 'args'): FieldErrors 
   return fieldErrorsFromIssues(parsed.data, { strip });
 }
 
+/** A form submit's failure: its field errors beside their fields when it names any, else one sentence for the form. */
+export function showSubmitError(error: unknown, setErrors: (errors: FieldErrors) => void, setFormError: (sentence: string) => void): void {
+  const fields = fieldErrorsOfError(error);
+  if (Object.keys(fields).length > 0) setErrors(fields);
+  else setFormError(errorSentence(error));
+}
+
 /** Rule failures that belong next to one field of a form, e.g. DUPLICATE_EMAIL → email. */
 export function fieldForCode(code: ErrorCode | null): string | null {
   return code === 'DUPLICATE_EMAIL' ? 'email' : null;

@@ -3,7 +3,7 @@ import { CHILD_ORG_KINDS, type OrgKind } from '@shared/domain/organization';
 import { PLAN_CURRENCIES, PLAN_OFFERS, planLabel } from '@shared/domain/plans';
 import type { OrgNode } from '@shared/ipc/models';
 import { checkCommand, useCommand } from '../api/commands';
-import { errorSentence, fieldErrorsOfError } from '../api/errors';
+import { showSubmitError } from '../api/errors';
 import { FormError } from '../components/bits';
 import { CountryCombobox } from '../components/CountryCombobox';
 import { Dialog } from '../components/Dialog';
@@ -87,9 +87,7 @@ export function NewOrgDialog({ orgs, current, onClose }: { orgs: readonly OrgNod
       toast.success(`${checked.value.name} was created below ${parent?.name ?? 'its parent'}.`);
       onClose();
     } catch (error) {
-      const fields = fieldErrorsOfError(error);
-      if (Object.keys(fields).length > 0) setErrors(fields);
-      else setFormError(errorSentence(error));
+      showSubmitError(error, setErrors, setFormError);
     }
   };
 

@@ -5,7 +5,7 @@ import { fullName, type User } from '@shared/domain/user';
 import { emailKey } from '@shared/email';
 import type { BillingContactRow } from '@shared/ipc/models';
 import { checkCommand, useCommand } from '../../api/commands';
-import { errorSentence, fieldErrorsOfError } from '../../api/errors';
+import { showSubmitError } from '../../api/errors';
 import { Dialog } from '../../components/Dialog';
 import { errorFor, type FieldErrors } from '../../forms/field-errors';
 import { Checkbox, CheckboxGroup, SelectField, TextField} from '../../forms/fields';
@@ -63,9 +63,7 @@ export function AddContactDialog({
       toast.success(`${address} was added as a billing contact.`);
       onClose();
     } catch (error) {
-      const fields = fieldErrorsOfError(error);
-      if (Object.keys(fields).length > 0) setErrors(fields);
-      else setFormError(errorSentence(error));
+      showSubmitError(error, setErrors, setFormError);
     }
   };
 

@@ -3,7 +3,7 @@ import type { Permission } from '@shared/domain/permissions';
 import { isAdminRole } from '@shared/domain/role';
 import type { RoleRow } from '@shared/ipc/models';
 import { checkCommand, useCommand } from '../../api/commands';
-import { errorSentence, fieldErrorsOfError } from '../../api/errors';
+import { showSubmitError } from '../../api/errors';
 import { Dialog } from '../../components/Dialog';
 import { PermissionChecklist } from '../../components/PermissionChecklist';
 import { errorFor, type FieldErrors } from '../../forms/field-errors';
@@ -27,9 +27,7 @@ export function RoleDialog({ orgId, orgName, role, onClose }: { orgId: string; o
   const permissionsRefused = role === null ? null : lastAdminRefusalOf(orgName, adminRows, { kind: 'setRolePermissions', role, permissions });
 
   const fail = (error: unknown) => {
-    const fields = fieldErrorsOfError(error);
-    if (Object.keys(fields).length > 0) setErrors(fields);
-    else setFormError(errorSentence(error));
+    showSubmitError(error, setErrors, setFormError);
   };
 
   const submit = async () => {

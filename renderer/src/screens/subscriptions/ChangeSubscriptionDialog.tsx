@@ -4,7 +4,7 @@ import { prorate } from '@shared/domain/proration';
 import { planChangeEffect, planChangeRefusal, quantityChangeRefusal } from '@shared/domain/subscription-change';
 import type { SubscriptionRow } from '@shared/ipc/models';
 import { checkCommand, useCommand } from '../../api/commands';
-import { errorSentence, fieldErrorsOfError } from '../../api/errors';
+import { showSubmitError } from '../../api/errors';
 import { FormError } from '../../components/bits';
 import { Dialog } from '../../components/Dialog';
 import { errorFor, type FieldErrors } from '../../forms/field-errors';
@@ -69,9 +69,7 @@ export function ChangeSubscriptionDialog({
       toast.success(kind === 'seats' ? `${subscription.product} now has ${seats} seats.` : `${subscription.product} is now on the ${plan} plan.`);
       onClose();
     } catch (error) {
-      const fields = fieldErrorsOfError(error);
-      if (Object.keys(fields).length > 0) setErrors(fields);
-      else setFormError(errorSentence(error));
+      showSubmitError(error, setErrors, setFormError);
     }
   };
 
