@@ -118,11 +118,12 @@ export async function openPglite(dataDir?: string): Promise<Store> {
   const db = dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir);
   const prepared = preparedQuery(db);
   const turn = eventLoopTurns();
+  const reads = pgliteSql(db, turn);
   return {
     kind: 'pglite',
-    query: pgliteSql(db, turn).query,
+    query: reads.query,
     // PGlite plans in-process, and its write path already prepares (pglite-statements.ts).
-    queryPrepared: (text, params) => pgliteSql(db, turn).query(text, params),
+    queryPrepared: (text, params) => reads.query(text, params),
     // PGlite is a single connection whose transactions already run one at a time.
     write: (fn) => db.transaction((tx) => fn(pgliteWriteSql(tx, prepared, turn))),
     snapshot: (fn) =>
