@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { SyncedEntityName } from '@shared/sync/protocol';
 import { ENTITY_SHAPES, ENTITY_TABLES, type EntityColumn } from '../db/entity-tables';
 import type { CacheDatabase } from '../db/open';
+import { OrgWrites } from './org-writes';
 
 /** A row of an entity table: the wire entity as JSON plus the columns every table has. */
 export interface StoredRow {
@@ -112,6 +113,8 @@ export class EntityRows {
   private readonly statements = new Map<SyncedEntityName, EntityStatements>();
   private readonly rolesInsert: Statement<unknown[]>;
   private readonly rolesDelete: Statement<unknown[]>;
+  /** The organizations written, for reads that keep facts per organization (reads/home-facts.ts). */
+  readonly writes = new OrgWrites();
 
   static of(db: CacheDatabase): EntityRows {
     let rows = EntityRows.cache.get(db);
@@ -152,12 +155,14 @@ export class EntityRows {
     const searched = s.searchedAt.map((at) => values[at]);
     const roles = entity === 'user' ? ((data['roleIds'] as readonly string[] | undefined) ?? []) : null;
     const old = s.old.get(id) as OldRow | undefined;
+    this.noteWrite(entity, id, orgId);
     if (old === undefined) {
       const rid = s.insert.run(id, orgId, version, json, ...values).lastInsertRowid;
       s.searchInsert?.run(rid, ...searched);
       if (roles !== null) for (const roleId of roles) this.rolesInsert.run(id, roleId);
       return;
     }
+    if (old.org_id !== orgId) this.writes.note(old.org_id);
     s.update(old, orgId, version, json, values);
     // Most updates (status, roles, versions) leave the searched text alone: the index stays then.
     if (s.searchInsert !== null && s.searched.some((name, i) => old[name] !== searched[i])) {
@@ -174,13 +179,21 @@ export class EntityRows {
     const s = this.of(entity);
     const old = s.old.get(id) as OldRow | undefined;
     if (old === undefined) return;
+    this.noteWrite(entity, id, old.org_id);
     s.searchDelete?.run(old.rid, ...s.searched.map((name) => old[name]));
     s.remove.run(old.rid);
     if (entity === 'user') this.rolesDelete.run(id);
   }
 
+  /** A row's organization was written; an organization's own row is about itself too. */
+  private noteWrite(entity: SyncedEntityName, id: string, orgId: string): void {
+    this.writes.note(orgId);
+    if (entity === 'organization' && id !== orgId) this.writes.note(id);
+  }
+
   /** Empties every entity table with its indexes (before a fresh bootstrap). */
   clear(): void {
+    this.writes.noteAll();
     for (const { table, searched } of Object.values(ENTITY_SHAPES)) {
       this.db.prepare(`DELETE FROM ${table}`).run();
       if (searched.length > 0) this.db.prepare(`INSERT INTO ${table}_fts (${table}_fts) VALUES ('delete-all')`).run();

@@ -15,6 +15,8 @@ import type { Invoice } from '@shared/domain/invoice';
 import type { Subscription } from '@shared/domain/subscription';
 import type { User } from '@shared/domain/user';
 import type { Money } from '@shared/money';
+import { EntityRows } from '../cache/rows';
+import { openCacheDatabase } from '../db/open';
 import { DEMO_NOW } from '../../../test/support/commands';
 import { editRow, startDemoCache, writeChanges, type DemoCache } from '../../../test/support/cache-fixture';
 import { homeSummary, HOME_LIST_LENGTH } from './home';
@@ -348,5 +350,81 @@ describe('homeSummary after a seat change in the period', () => {
       expect(home.money.projected.totals, name).toEqual(sums(billed.flatMap((p) => p.totals.map((t) => ({ amount: t.total, currency: t.currency })))));
       expect(home.money.projected.organizations, name).toBe(billed.length);
     }
+  });
+});
+
+describe("homeSummary between reads (each organization's facts are kept until its rows are written)", () => {
+  /** Home as a connection that has never read it computes it: every fact read afresh. */
+  function coldHome(orgId: string, now: Date) {
+    const fresh = openCacheDatabase(cache.file);
+    try {
+      return homeSummary(fresh, { orgId }, now);
+    } finally {
+      fresh.close();
+    }
+  }
+
+  it("bills the seats of an organization's latest period not void; the projection still follows its latest period", () => {
+    const contoso = cache.orgId('Contoso Dental');
+    const invoices = rowsOf<Invoice>('invoices', [contoso]);
+    const periods = [...new Set(invoices.map((i) => i.periodStart))].sort();
+    expect(periods.length).toBeGreaterThanOrEqual(2);
+    const [previous, latest] = periods.slice(-2) as [string, string];
+    const seatsOf = (start: string) => Math.max(...invoices.filter((i) => i.periodStart === start).flatMap((i) => i.lines.filter((l) => l.description.includes('active user')).map((l) => l.quantity)));
+    const before = homeSummary(cache.db, { orgId: contoso }, DEMO_NOW);
+    cache.scratch(() => {
+      for (const invoice of invoices.filter((i) => i.periodStart === latest)) editRow(cache.db, 'invoice', invoice.id, { status: 'void' });
+      editRow(cache.db, 'invoice', invoices.find((i) => i.periodStart === previous)!.id, { lines: invoices.find((i) => i.periodStart === previous)!.lines.map((l) => (l.description.includes('active user') ? { ...l, quantity: l.quantity + 7 } : l)) });
+      const voided = homeSummary(cache.db, { orgId: contoso }, DEMO_NOW);
+      expect(voided.seats.lastInvoicedMonth).toBe(previous.slice(0, 7));
+      expect(voided.seats.lastInvoiced).toBe(seatsOf(previous) + 7);
+      expect(voided.money.projected.periodStart).toBe(before.money.projected.periodStart);
+    });
+    expect(before.seats.lastInvoicedMonth).toBe(latest.slice(0, 7));
+    expect(before.seats.lastInvoiced).toBe(seatsOf(latest));
+  });
+
+  it('answers as a first read after writes through the cache writer, a rolled back one, and another connection', () => {
+    const northwind = cache.orgId('Northwind MSP');
+    const contoso = cache.orgId('Contoso Dental');
+    const now = later(10);
+    expect(homeSummary(cache.db, { orgId: northwind }, now)).toEqual(coldHome(northwind, now));
+    const rows = EntityRows.of(cache.db);
+    const user = rowsOf<User>('users', [contoso]).find((u) => u.status === 'active')!;
+    const invoice = rowsOf<Invoice>('invoices', orgIdsInScope(cache.db, { orgId: northwind, includeChildren: true })).find((i) => i.status === 'open')!;
+    const restore = [rows.get('user', user.id)!, rows.get('invoice', invoice.id)!];
+    try {
+      // A seat fewer in Contoso and an invoice paid elsewhere, written as the sync engine writes them.
+      const before = homeSummary(cache.db, { orgId: northwind }, now);
+      editRow(cache.db, 'user', user.id, { status: 'deactivated' });
+      editRow(cache.db, 'invoice', invoice.id, { status: 'paid' });
+      const after = homeSummary(cache.db, { orgId: northwind }, now);
+      expect(after.seats.activeNow).toBe(before.seats.activeNow - 1);
+      expect(after.money.outstanding).not.toEqual(before.money.outstanding);
+      expect(after).toEqual(coldHome(northwind, now));
+
+      // A write rolled back leaves what the first read showed.
+      cache.db.exec('SAVEPOINT undone');
+      editRow(cache.db, 'user', user.id, { status: 'active' });
+      expect(homeSummary(cache.db, { orgId: northwind }, now).seats.activeNow).toBe(before.seats.activeNow);
+      cache.db.exec('ROLLBACK TO undone');
+      cache.db.exec('RELEASE undone');
+      expect(homeSummary(cache.db, { orgId: northwind }, now)).toEqual(after);
+
+      // Another connection's write (its own writer, which this one's never hears of): seen through data_version.
+      const other = openCacheDatabase(cache.file);
+      try {
+        editRow(other, 'user', user.id, { status: 'active' });
+      } finally {
+        other.close();
+      }
+      const reactivated = homeSummary(cache.db, { orgId: northwind }, now);
+      expect(reactivated.seats.activeNow).toBe(before.seats.activeNow);
+      expect(reactivated).toEqual(coldHome(northwind, now));
+    } finally {
+      const rows = EntityRows.of(cache.db);
+      for (const [entity, row] of [['user', restore[0]!], ['invoice', restore[1]!]] as const) rows.upsert(entity, row);
+    }
+    expect(homeSummary(cache.db, { orgId: northwind }, now)).toEqual(coldHome(northwind, now));
   });
 });

@@ -9,48 +9,20 @@ import {
   isScheduledCancellation,
   trialEndsWithin,
 } from '@shared/domain/attention';
-import type { InvoiceLine } from '@shared/domain/invoice';
 import type { Subscription } from '@shared/domain/subscription';
 import type { HomeSubscriptionItem, HomeSummary } from '@shared/ipc/models';
 import { addMoney, money, multiplyMoney, roundHalfEven, type Money } from '@shared/money';
 import type { CacheDatabase } from '../db/open';
+import { orgHomeFacts } from './home-facts';
 import { projectInvoice, projectionPeriod, subscriptionChangesByOrg } from './projected-invoice';
 import { resolveScope } from './scope';
-import { all, entityOf, lookupId, one, parseQuery } from './sql';
+import { all, lookupId, one, parseQuery } from './sql';
 
 const DAY_MS = 86_400_000;
 /** Items listed under each heading; the counts cover all of them. */
 export const HOME_LIST_LENGTH = 5;
 
 const homeQuerySchema = z.strictObject({ orgId: lookupId });
-
-interface OrgFacts {
-  id: string;
-  name: string;
-  tax_rate: number | null;
-  active_users: number;
-}
-
-/** An organization's latest invoices: those of its latest period (any status) and of its latest period not void. */
-interface LatestInvoiceRow {
-  org_id: string;
-  period_start: string;
-  status: string;
-  latest: 0 | 1;
-  billed: 0 | 1;
-  /** json_extract(data, '$.periodEnd', '$.lines'): one parse of the row for both. */
-  facts: string;
-}
-
-/** An open or overdue invoice, its amount fields read in one parse. */
-interface UnpaidRow {
-  id: string;
-  org_id: string;
-  number: string;
-  status: 'open' | 'overdue';
-  /** json_extract(data, '$.currency', '$.total', '$.dueAt'). */
-  facts: string;
-}
 
 /** Per-currency sums, kept exact (money() refuses anything but safe integers). */
 class CurrencyTotals {
@@ -75,12 +47,11 @@ const byDate = (a: HomeSubscriptionItem, b: HomeSubscriptionItem) => when(a) - w
  * The Home screen of an organization and everything below it, from the offline cache, as of `now`
  * (the core's clock, as every read takes it). What is counted follows shared/domain/attention.ts.
  *
- * Built for thousands of organizations: users and invoices (the large tables) are only counted on
- * their indexes (users_org_status, invoices_org_period, and migration 4's users_pending_since and
- * invoices_unpaid), and the only rows read are each organization's latest invoices, the unpaid
- * ones and the few listed. Subscriptions, a few per organization, are read whole, since the
- * projection and the recurring revenue need most of their fields; so are the seat and plan change
- * events of the projected period (audit_events_org_at from the period's start, the year's in December).
+ * Built for thousands of organizations: what it reads of each organization that does not depend on
+ * the clock (names, seat counts, latest and unpaid invoices, subscriptions, the projected invoice
+ * of a period) is kept per organization and read again only for those written since
+ * (home-facts.ts), so Home after an edit reads the organizations the edit touched. What does depend
+ * on the clock (what ends soon, what recurs now, stale invitations) is worked out on every read.
  */
 export function homeSummary(db: CacheDatabase, query: { orgId: string }, now: Date = new Date()): HomeSummary {
   const q = parseQuery(homeQuerySchema, query);
@@ -89,51 +60,10 @@ export function homeSummary(db: CacheDatabase, query: { orgId: string }, now: Da
   const params = { orgIds: scope.json };
   const nowIso = now.toISOString();
 
-  // Per organization: its name, tax rate and active users (counted on users_org_status).
-  const orgs = all<OrgFacts>(
-    db,
-    `SELECT o.id, o.name, json_extract(o.data, '$.taxRate') AS tax_rate,
-            (SELECT count(*) FROM users u WHERE u.org_id = o.id AND u.status = 'active') AS active_users
-     FROM organizations o WHERE ${inScope('o.id')}`,
-    params,
-  );
-  // Its latest invoices, found on invoices_org_period: the latest period's (for the projection's
-  // period) and, when those are all void, the latest period not void (for the seats last billed).
-  // Only these rows are read, one JSON parse each; every other invoice stays on disk.
-  const latestPeriodEnd = new Map<string, string>();
-  const latestLines = new Map<string, { month: string; lines: InvoiceLine[] }>();
-  for (const row of all<LatestInvoiceRow>(
-    db,
-    `WITH latest AS MATERIALIZED (
-       SELECT org_id, max(period_start) AS any_start FROM invoices INDEXED BY invoices_org_period WHERE ${inScope('org_id')} GROUP BY org_id
-     ), periods AS MATERIALIZED (
-       SELECT org_id, any_start,
-              CASE WHEN EXISTS (SELECT 1 FROM invoices i WHERE i.org_id = latest.org_id AND i.period_start = latest.any_start AND i.status <> 'void')
-                   THEN any_start
-                   ELSE (SELECT max(i.period_start) FROM invoices i WHERE i.org_id = latest.org_id AND i.status <> 'void') END AS billed_start
-       FROM latest
-     )
-     SELECT i.org_id, i.period_start, i.status, i.period_start = p.any_start AS latest, (i.period_start = p.billed_start AND i.status <> 'void') AS billed,
-            json_extract(i.data, '$.periodEnd', '$.lines') AS facts
-     FROM periods p JOIN invoices i ON i.org_id = p.org_id AND i.period_start IN (p.any_start, p.billed_start)`,
-    params,
-  )) {
-    const [periodEnd, lines] = JSON.parse(row.facts) as [string, InvoiceLine[]];
-    if (row.latest === 1 && periodEnd > (latestPeriodEnd.get(row.org_id) ?? '')) latestPeriodEnd.set(row.org_id, periodEnd);
-    if (row.billed === 1) {
-      const billed = latestLines.get(row.org_id);
-      if (billed === undefined) latestLines.set(row.org_id, { month: row.period_start.slice(0, 7), lines: [...lines] });
-      else billed.lines.push(...lines);
-    }
-  }
+  const orgs = orgHomeFacts(db, scope.orgIds, scope.whole);
   const orgById = new Map(orgs.map((org) => [org.id, org]));
   const orgName = (orgId: string) => orgById.get(orgId)?.name ?? '';
-
-  const subscriptions = all<{ data: string }>(
-    db,
-    `SELECT data FROM subscriptions WHERE ${inScope('org_id')}`,
-    params,
-  ).map((row) => entityOf<Subscription>(row.data));
+  const subscriptions = orgs.flatMap((org) => org.subscriptions);
 
   // Subscriptions: what ends soon, recurring revenue, the projection.
   const item = (subscription: Subscription, date: string | null): HomeSubscriptionItem => ({
@@ -153,13 +83,9 @@ export function homeSummary(db: CacheDatabase, query: { orgId: string }, now: Da
   const monthly = new CurrencyTotals();
   const annual = new CurrencyTotals();
   const perSeatOrgs = new Set<string>();
-  const byOrg = new Map<string, Subscription[]>();
   for (const subscription of subscriptions) {
-    const ofOrg = byOrg.get(subscription.orgId);
-    if (ofOrg === undefined) byOrg.set(subscription.orgId, [subscription]);
-    else ofOrg.push(subscription);
     if (!isRecurringNow(subscription, now)) continue;
-    const seats = subscription.basis === 'per_active_user' ? (orgById.get(subscription.orgId)?.active_users ?? 0) : subscription.quantity;
+    const seats = subscription.basis === 'per_active_user' ? (orgById.get(subscription.orgId)?.activeUsers ?? 0) : subscription.quantity;
     if (subscription.basis === 'per_active_user') perSeatOrgs.add(subscription.orgId);
     const amount = multiplyMoney(money(subscription.unitPrice, subscription.currency), seats);
     (subscription.interval === 'annual' ? annual : monthly).add(amount.amount, amount.currency);
@@ -175,37 +101,38 @@ export function homeSummary(db: CacheDatabase, query: { orgId: string }, now: Da
   let projectedOrgs = 0;
   let periodStart: string | null = null;
   let periodEnd: string | null = null;
-  // The seat and plan changes that prorate onto each projected invoice (as projectedInvoice reads them), for every organization in one query.
-  const changesByOrg = subscriptionChangesByOrg(db, new Map(orgs.map((org) => [org.id, projectionPeriod(latestPeriodEnd.get(org.id) ?? null, now).periodStart])));
-  for (const org of orgs) {
+  // Each organization's projection is kept with its facts for the period it is for; those not yet
+  // projected for theirs read their seat and plan changes (as projectedInvoice does) in one query.
+  const unprojected = orgs.filter((org) => org.projection?.periodStart !== projectionPeriod(org.latestPeriodEnd, now).periodStart);
+  const changesByOrg = subscriptionChangesByOrg(db, new Map(unprojected.map((org) => [org.id, projectionPeriod(org.latestPeriodEnd, now).periodStart])));
+  for (const org of unprojected) {
     const invoice = projectInvoice(
-      { orgId: org.id, taxRate: org.tax_rate ?? 0, latestPeriodEnd: latestPeriodEnd.get(org.id) ?? null, activeSeats: org.active_users },
-      byOrg.get(org.id) ?? [],
+      { orgId: org.id, taxRate: org.taxRate, latestPeriodEnd: org.latestPeriodEnd, activeSeats: org.activeUsers },
+      org.subscriptions,
       now,
       changesByOrg.get(org.id) ?? [],
     );
-    if (invoice.totals.length === 0) continue;
+    org.projection = { periodStart: invoice.periodStart, periodEnd: invoice.periodEnd, totals: invoice.totals };
+  }
+  for (const { projection } of orgs) {
+    if (projection === null || projection.totals.length === 0) continue;
     projectedOrgs += 1;
-    for (const total of invoice.totals) projected.add(total.total, total.currency);
-    if (periodStart === null || invoice.periodStart < periodStart) periodStart = invoice.periodStart;
-    if (periodEnd === null || invoice.periodEnd > periodEnd) periodEnd = invoice.periodEnd;
+    for (const total of projection.totals) projected.add(total.total, total.currency);
+    if (periodStart === null || projection.periodStart < periodStart) periodStart = projection.periodStart;
+    if (periodEnd === null || projection.periodEnd > periodEnd) periodEnd = projection.periodEnd;
   }
 
   // Unpaid invoices: found on invoices_unpaid (migration 4); each is read once, for its amount and due date.
   const outstanding = new CurrencyTotals();
   const overdue = new CurrencyTotals();
   const overdueInvoices: HomeSummary['attention']['overdueInvoices']['items'] = [];
-  for (const row of all<UnpaidRow>(
-    db,
-    `SELECT i.id, i.org_id, i.number, i.status, json_extract(i.data, '$.currency', '$.total', '$.dueAt') AS facts
-     FROM invoices i WHERE ${inScope('i.org_id')} AND i.status IN ('open', 'overdue')`,
-    params,
-  )) {
-    const [currency, total, dueAt] = JSON.parse(row.facts) as [string, number, string];
-    outstanding.add(total, currency);
-    if (row.status !== 'overdue') continue;
-    overdue.add(total, currency);
-    overdueInvoices.push({ invoiceId: row.id, orgId: row.org_id, orgName: orgName(row.org_id), number: row.number, dueAt, total, currency });
+  for (const org of orgs) {
+    for (const invoice of org.unpaid) {
+      outstanding.add(invoice.total, invoice.currency);
+      if (invoice.status !== 'overdue') continue;
+      overdue.add(invoice.total, invoice.currency);
+      overdueInvoices.push({ invoiceId: invoice.id, orgId: org.id, orgName: org.name, number: invoice.number, dueAt: invoice.dueAt, total: invoice.total, currency: invoice.currency });
+    }
   }
   // Oldest first.
   overdueInvoices.sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt) || a.number.localeCompare(b.number));
@@ -261,17 +188,17 @@ export function homeSummary(db: CacheDatabase, query: { orgId: string }, now: Da
   const perSeatSubscriptions = new Set(subscriptions.filter((s) => s.basis === 'per_active_user').map((s) => s.id));
   for (const org of orgs) {
     const billedNow = perSeatOrgs.has(org.id);
-    if (billedNow) activeNow += org.active_users;
+    if (billedNow) activeNow += org.activeUsers;
     // Two per-seat subscriptions bill the same people twice over: the seats count once (as spend.ts).
-    const last = latestLines.get(org.id);
+    const last = org.billed;
     const seatLines = (last?.lines ?? []).filter((line) => line.subscriptionId !== null && perSeatSubscriptions.has(line.subscriptionId));
     const invoicedSeats = seatLines.length === 0 ? null : Math.max(...seatLines.map((line) => line.quantity));
     if (invoicedSeats !== null) {
       lastInvoiced += invoicedSeats;
-      if (last !== undefined && (lastInvoicedMonth === null || last.month > lastInvoicedMonth)) lastInvoicedMonth = last.month;
+      if (last !== null && (lastInvoicedMonth === null || last.month > lastInvoicedMonth)) lastInvoicedMonth = last.month;
     }
     if (!billedNow && invoicedSeats === null) continue;
-    const nowSeats = billedNow ? org.active_users : 0;
+    const nowSeats = billedNow ? org.activeUsers : 0;
     const invoiced = invoicedSeats ?? 0;
     if (nowSeats !== invoiced) changes.push({ orgId: org.id, orgName: org.name, now: nowSeats, invoiced, change: nowSeats - invoiced });
   }
