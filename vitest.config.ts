@@ -8,6 +8,8 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // One initialised PGlite cluster for the run, which each test database loads (service/testing/pglite.ts).
+    globalSetup: ['test/support/pglite-template.setup.ts'],
     // `vitest run` runs both; `--project unit` or `--project reliability` one of them.
     projects: [
       { extends: true, test: { name: 'unit', include: ['{shared,electron,service,renderer,test/unit}/**/*.test.{ts,tsx}'] } },

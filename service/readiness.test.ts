@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildService, type Service } from './app';
 import { LATEST_SCHEMA_VERSION } from './db/migrate';
-import { openPglite, type Store } from './db/store';
+import type { Store } from './db/store';
+import { openTestPglite } from './testing/pglite';
 import { startInstance, type Instance } from './testing/instances';
 import { createFreshDatabase, testDatabaseUrl, type FreshDatabase } from './testing/postgres';
 
@@ -25,7 +26,7 @@ describe('/healthz and /readyz on PGlite', () => {
   });
 
   it('ready when the database answers and migrations are done; alive even when the database does not', async () => {
-    const real = await openPglite();
+    const real = await openTestPglite();
     store = real;
     let broken = false;
     // The same store, whose queries fail once the test says the database is gone.
@@ -60,7 +61,7 @@ describe('/healthz and /readyz on PGlite', () => {
   });
 
   it('answers 503 once draining starts', async () => {
-    store = await openPglite();
+    store = await openTestPglite();
     service = await buildService({ store, logger: false });
     service.deps.lifecycle.startDraining();
     const draining = await service.app.inject({ method: 'GET', url: '/readyz' });

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPglite, type Store } from './store';
+import type { Store } from './store';
+import { openTestPglite } from '../testing/pglite';
 
 describe('PGlite and the event loop', () => {
   let store: Store;
   beforeAll(async () => {
-    store = await openPglite();
+    store = await openTestPglite();
   });
   afterAll(async () => {
     await store.close();

@@ -115,7 +115,11 @@ function pgliteWriteSql(tx: Transaction, prepared: ReturnType<typeof preparedQue
 }
 
 export async function openPglite(dataDir?: string): Promise<Store> {
-  const db = dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir);
+  return pgliteStore(dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir));
+}
+
+/** The store over an open PGlite database (openPglite's; tests open theirs from a template, service/testing/pglite.ts). */
+export function pgliteStore(db: PGlite): Store {
   const prepared = preparedQuery(db);
   const turn = eventLoopTurns();
   const reads = pgliteSql(db, turn);

@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
 import { apiErrorBodySchema } from '@shared/errors';
 import { buildService } from '../app';
-import { openPglite } from '../db/store';
+import { openTestPglite } from '../testing/pglite';
 
 it('a request that arrives while the service drains answers 503 OFFLINE in the error shape (Fastify answered in its own)', async () => {
-  const store = await openPglite();
+  const store = await openTestPglite();
   const service = await buildService({ store, logger: false });
   await service.app.ready();
   const closing = service.close();

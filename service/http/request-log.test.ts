@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildService, type Service } from '../app';
-import { openPglite, type Store } from '../db/store';
+import type { Store } from '../db/store';
+import { openTestPglite } from '../testing/pglite';
 import { seedDatabase } from '../seed/load';
 import { DEMO_PASSWORD } from '../../test/support/service';
 import { loggedUrl } from './request-log';
@@ -30,7 +31,7 @@ describe('the service log', () => {
   const lines: string[] = [];
 
   beforeAll(async () => {
-    store = await openPglite();
+    store = await openTestPglite();
     service = await buildService({ store, logger: true, logStream: { write: (line: string) => void lines.push(line) } });
     await seedDatabase(store, { kind: 'demo' });
   }, 120_000);

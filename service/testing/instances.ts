@@ -1,6 +1,7 @@
 import { buildService, type Service, type ServiceOptions } from '../app';
-import { openPglite, openPostgres, type Store } from '../db/store';
+import { openPostgres, type Store } from '../db/store';
 import { seedDatabase } from '../seed/load';
+import { openTestPglite } from './pglite';
 
 export const INSTANCE_TOKEN_SECRET = Buffer.from('instances-test-token-secret-0123456789abcdef');
 export const INSTANCE_OPERATOR_TOKEN = 'operator-token-for-instances-0123456789';
@@ -18,7 +19,7 @@ export interface Instance {
 }
 
 export async function startInstance(database: string | 'pglite', options: { seed?: boolean } & Partial<ServiceOptions> = {}): Promise<Instance> {
-  const store = database === 'pglite' ? await openPglite() : await openPostgres(database);
+  const store = database === 'pglite' ? await openTestPglite() : await openPostgres(database);
   const { seed, ...serviceOptions } = options;
   const service = await buildService({
     store,

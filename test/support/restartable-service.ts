@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { buildService, type Service } from '../../service/app';
-import { openPglite, type Store } from '../../service/db/store';
+import type { Store } from '../../service/db/store';
 import { seedDatabase } from '../../service/seed/load';
+import { openTestPglite } from '../../service/testing/pglite';
 import { DEMO_PASSWORD, OPERATOR_TOKEN, type Session } from './service';
 
 /**
@@ -27,7 +28,7 @@ export interface RestartableService {
 }
 
 export async function startRestartableService(options: { seed?: 'demo' | 'none'; now?: Date } = {}): Promise<RestartableService> {
-  const store = await openPglite();
+  const store = await openTestPglite();
   const tokenSecret = randomBytes(32);
   let now = options.now ?? null;
   const build = () => buildService({ store, tokenSecret, operatorToken: OPERATOR_TOKEN, logger: false, now: () => now ?? new Date() });

@@ -1,6 +1,7 @@
 import { buildService, type Service } from '../../service/app';
-import { openPglite, openPostgres, type Store } from '../../service/db/store';
+import { openPostgres, type Store } from '../../service/db/store';
 import { seedDatabase } from '../../service/seed/load';
+import { openTestPglite } from '../../service/testing/pglite';
 import { createFreshDatabase } from '../../service/testing/postgres';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -45,7 +46,7 @@ export async function startTestService(
     store = await openPostgres(fresh.url);
     dropDatabase = () => fresh.drop();
   } else {
-    store = await openPglite();
+    store = await openTestPglite();
   }
   let now = options.now ?? null;
   const logging = options.logStream === undefined ? { logger: false } : { logger: true, logStream: options.logStream };
