@@ -1,5 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { openScreen, signedInForSpec, type E2eEnvironment } from '../support/e2e-env';
+import { box, intersects, type Box } from '../support/e2e-boxes';
 
 // Layout at the two window sizes people use (1024x768, 1440x900), light and dark: the users
 // table beside the open panel, the subscriptions and invoices tables, the account. Each
@@ -55,13 +56,6 @@ const SCHEMES = ['light', 'dark'] as const;
 
 const shot = (name: string) => page.screenshot({ path: `${process.env['SCREENSHOT_DIR'] ?? 'test-results/screens'}/layout-${name}.png` });
 
-type Box = { x: number; y: number; width: number; height: number };
-async function box(locator: Locator): Promise<Box> {
-  const found = await locator.boundingBox();
-  expect(found, `${locator.toString()} has a box`).not.toBeNull();
-  return found!;
-}
-const intersects = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 /** Inside the window, allowing half a pixel of rounding. */
 function expectInViewport(found: Box, size: { width: number; height: number }, what: string): void {
   expect(found.x, `${what} starts inside the window`).toBeGreaterThanOrEqual(-0.5);

@@ -1,5 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { openScreen, signedInForSpec } from '../support/e2e-env';
+import { box, intersects, type Box } from '../support/e2e-boxes';
 
 // The screens and dialogs added after layout.spec.ts, at 1024x768 and 1440x900, light and dark:
 // Home, New organization, change seats / change plan with the proration preview, the audit log's
@@ -22,13 +23,6 @@ const SCHEMES = ['light', 'dark'] as const;
 type Size = (typeof SIZES)[number];
 type Scheme = (typeof SCHEMES)[number];
 
-type Box = { x: number; y: number; width: number; height: number };
-async function box(locator: Locator): Promise<Box> {
-  const found = await locator.boundingBox();
-  expect(found, `${locator.toString()} has a box`).not.toBeNull();
-  return found!;
-}
-const intersects = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 function expectInWindow(found: Box, size: Size, what: string): void {
   expect(found.x, `${what} starts inside the window`).toBeGreaterThanOrEqual(-0.5);
