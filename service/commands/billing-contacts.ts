@@ -4,7 +4,7 @@ import { emailKey } from '@shared/email';
 import { contactTakenRefusal, pickedUserRefusal, type BillingContact } from '@shared/domain/billing-contact';
 import { refuseIf } from '@shared/domain/refusal';
 import { toBillingContact, toRole, toUser, type Row } from '../db/rows';
-import { checkVersion, notFound, recordAudit, type CommandContext } from './context';
+import { checkVersion, notFound, recordAudit, type AuditEntry, type CommandContext } from './context';
 import { assertIdFree } from './users';
 
 async function loadContactForUpdate(ctx: CommandContext, orgId: string, contactId: string): Promise<BillingContact> {
@@ -57,8 +57,47 @@ export async function addBillingContact(ctx: CommandContext, args: CommandArgs<'
     );
   }
   const contact = toBillingContact(row!);
-  await recordAudit(ctx, { orgId: contact.orgId, entity: 'billing_contact', entityId: contact.id, action: 'addBillingContact', before: null, after: contact });
+  await recordAudit(ctx, contactAdded(contact));
   return contact;
+}
+
+/** A contact the set-based form can add: no picked user (whose roles the rule must read). */
+export function addableAtOnce(args: CommandArgs<'addBillingContact'>): boolean {
+  return args.userId === null;
+}
+
+/** What makes two contacts of one run collide: the same id, or the same address in one organization. */
+export function contactKeys(args: CommandArgs<'addBillingContact'>): string[] {
+  return [`org:${args.orgId}:${emailKey(args.email)}`, ...(args.id === undefined ? [] : [`id:${args.id}`])];
+}
+
+/**
+ * addBillingContact for a run of contacts at once, in one INSERT (a sync push's set-based form,
+ * sync/push-batches.ts, which records each one's audit entry, contactAdded): each is inserted only if its id is free and its address is not a contact
+ * of its organization yet, as the one-at-a-time command checks. The run must hold only
+ * addableAtOnce contacts whose contactKeys do not repeat. Answers the contacts added, in the run's
+ * order; fewer than asked means some were taken, and the run must be applied one at a time instead
+ * (where each such contact gets its refusal).
+ */
+export async function addBillingContactsAtOnce(ctx: CommandContext, run: readonly CommandArgs<'addBillingContact'>[]): Promise<BillingContact[]> {
+  const wanted = run.map((args, n) => ({ n, id: args.id ?? randomUUID(), org_id: args.orgId, email: args.email, kinds: args.kinds, key: emailKey(args.email) }));
+  const rows = await ctx.tx.query<Row>(
+    `INSERT INTO billing_contacts (id, org_id, email, user_id, kinds, created_at, updated_at)
+     SELECT r.id, r.org_id, r.email, NULL, ARRAY(SELECT jsonb_array_elements_text(r.kinds)), $2, $2
+     FROM jsonb_to_recordset($1::jsonb) AS r(n integer, id uuid, org_id uuid, email text, kinds jsonb, key text)
+     WHERE NOT EXISTS (SELECT 1 FROM billing_contacts b WHERE b.org_id = r.org_id AND lower(b.email) = r.key)
+       AND NOT EXISTS (SELECT 1 FROM billing_contacts b WHERE b.id = r.id)
+     ORDER BY r.n
+     RETURNING *`,
+    [JSON.stringify(wanted), ctx.now],
+  );
+  const added = new Map(rows.map((row) => [String(row['id']), toBillingContact(row)]));
+  return wanted.flatMap((contact) => added.get(contact.id) ?? []);
+}
+
+/** The audit entry of a contact added. */
+export function contactAdded(contact: BillingContact): AuditEntry {
+  return { orgId: contact.orgId, entity: 'billing_contact', entityId: contact.id, action: 'addBillingContact', before: null, after: contact };
 }
 
 export async function updateBillingContact(ctx: CommandContext, args: CommandArgs<'updateBillingContact'>): Promise<BillingContact> {

@@ -243,6 +243,9 @@ describe.each(testDatabases())('POST /v1/sync/push (%s)', (database) => {
     const clean = await pushDirect(deps, owner, request(randomUUID(), Array.from({ length: 20 }, (_, index) => contact(index + 1, `clean-${index}@wingtip-toys.example`))), capturedLog());
     expect(clean.outcomes.every((outcome) => outcome.status === 'applied')).toBe(true);
     expect(transactions.map(savepoints)).toEqual([0]);
+    // 20 contacts in one statement: the transaction's nine round trips hold one for the contacts.
+    expect(transactions[0]!.filter((text) => text.includes('INSERT INTO billing_contacts'))).toHaveLength(1);
+    expect(transactions[0]).toHaveLength(9);
 
     transactions.length = 0;
     const mixed = await pushDirect(
@@ -255,6 +258,90 @@ describe.each(testDatabases())('POST /v1/sync/push (%s)', (database) => {
     // The optimistic transaction is abandoned at the refusal; the chunk runs again guarded, one round trip per savepoint.
     expect(transactions.map(savepoints)).toEqual([0, 3 + 1]);
     expect(await kit.rows("SELECT email FROM billing_contacts WHERE email LIKE 'mixed-%' ORDER BY email")).toEqual([{ email: 'mixed-1@wingtip-toys.example' }, { email: 'mixed-3@wingtip-toys.example' }]);
+  });
+
+  it('applies a run of new billing contacts in one INSERT, with the outcomes, rows and audit events of applying them one by one', async () => {
+    const wingtip = await kit.orgId('Wingtip Toys');
+    const alpine = await kit.orgId('Alpine Ski House');
+    const admin = await kit.test.signIn('admin@wingtip-toys.example');
+    const adminActor = await actorOf(admin.accessToken);
+    const transactions: string[][] = [];
+    const store: Store = {
+      ...kit.test.store,
+      write: (fn, trees) =>
+        kit.test.store.write((tx) => {
+          const statements: string[] = [];
+          transactions.push(statements);
+          return fn({ query: (text, params) => (statements.push(text), tx.query(text, params)) });
+        }, trees),
+    };
+    const deps = { ...kit.test.service.deps, store };
+    const contactInserts = (statements: readonly string[]) => statements.filter((text) => text.includes('INSERT INTO billing_contacts')).length;
+    const contact = (id: number, email: string, extra: Record<string, unknown> = {}) => ({ id, name: 'addBillingContact', args: { orgId: wingtip, email, kinds: ['invoices'], ...extra } });
+
+    // 12 contacts (half with the client's ids), a user, 8 more: two runs, one transaction, no savepoint.
+    const ids = Array.from({ length: 20 }, () => randomUUID());
+    const clientId = randomUUID();
+    const batchId = randomUUID();
+    const mutations = [
+      ...Array.from({ length: 12 }, (_, index) => contact(index + 1, `run-${index}@wingtip-toys.example`, index % 2 === 0 ? { id: ids[index] } : {})),
+      { id: 13, name: 'createUser', args: newUser(wingtip, 'between-runs@wingtip-toys.example') },
+      ...Array.from({ length: 8 }, (_, index) => contact(14 + index, `run-${12 + index}@wingtip-toys.example`, { id: ids[12 + index] })),
+    ].map((mutation) => ({ ...mutation, batchId }));
+    const response = await pushDirect(deps, adminActor, request(clientId, mutations), capturedLog());
+    expect(response).toEqual({ lastMutationId: 21, outcomes: mutations.map((mutation) => ({ mutationId: mutation.id, status: 'applied' })) });
+    expect(transactions.map(contactInserts)).toEqual([2]);
+    expect(transactions[0]!.filter((text) => text.includes('SAVEPOINT'))).toEqual([]);
+    const rows = await kit.rows("SELECT id, email, user_id, kinds, version FROM billing_contacts WHERE email LIKE 'run-%@wingtip-toys.example' ORDER BY seq");
+    expect(rows.map((row) => row['email'])).toEqual(Array.from({ length: 20 }, (_, index) => `run-${index}@wingtip-toys.example`));
+    expect(rows.every((row) => row['user_id'] === null && row['version'] === 1 && JSON.stringify(row['kinds']) === '["invoices"]')).toBe(true);
+    for (const [index, id] of ids.entries()) if (index >= 12 || index % 2 === 0) expect(rows[index]!['id']).toBe(id);
+    // Each contact's audit event names its own mutation, as one pushed alone would.
+    for (const [index, row] of rows.entries()) {
+      const mutationId = index < 12 ? index + 1 : index + 2;
+      expect((await auditOf(kit, String(row['id']))).map((event) => [event['action'], event['actor_email'], event['origin']])).toEqual([
+        ['addBillingContact', 'admin@wingtip-toys.example', { kind: 'offline', clientId, batchId, mutationId }],
+      ]);
+    }
+    expect(await kit.rows('SELECT count(*)::int AS n FROM sync_mutations WHERE client_id = $1', [clientId])).toEqual([{ n: 21 }]);
+
+    // What one at a time refuses, a run refuses the same: an address given twice in the push (in
+    // another case), one already a contact, an id already taken, an organization outside the scope.
+    transactions.length = 0;
+    const refused = await pushDirect(
+      deps,
+      adminActor,
+      request(randomUUID(), [
+        contact(1, 'twice@wingtip-toys.example'),
+        contact(2, 'Twice@Wingtip-Toys.example'),
+        contact(3, 'run-0@wingtip-toys.example'),
+        contact(4, 'fresh-id@wingtip-toys.example', { id: ids[1 * 2] }),
+        { id: 5, name: 'addBillingContact', args: { orgId: alpine, email: 'sideways@alpine-ski-house.example', kinds: ['invoices'] } },
+        contact(6, 'after-refusals@wingtip-toys.example'),
+      ]),
+      capturedLog(),
+    );
+    expect(refused.outcomes.map((outcome) => [outcome.status, outcome.code])).toEqual([
+      ['applied', undefined],
+      ['rejected', 'VALIDATION'],
+      ['rejected', 'VALIDATION'],
+      ['rejected', 'VALIDATION'],
+      ['rejected', 'NOT_FOUND'],
+      ['applied', undefined],
+    ]);
+    // Each check alone, in a run that is otherwise addable at once.
+    for (const [taken, email] of [
+      [contact(1, 'run-1@WINGTIP-toys.example'), 'alone-after-address@wingtip-toys.example'],
+      [contact(1, 'alone-id@wingtip-toys.example', { id: ids[4] }), 'alone-after-id@wingtip-toys.example'],
+    ] as const) {
+      const alone = await pushDirect(deps, adminActor, request(randomUUID(), [taken, contact(2, email)]), capturedLog());
+      expect(alone.outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'applied']);
+      expect(await kit.rows('SELECT 1 FROM billing_contacts WHERE email = $1', [email])).toHaveLength(1);
+    }
+    expect(await kit.rows("SELECT email FROM billing_contacts WHERE email IN ('twice@wingtip-toys.example', 'Twice@Wingtip-Toys.example', 'fresh-id@wingtip-toys.example', 'sideways@alpine-ski-house.example', 'after-refusals@wingtip-toys.example') ORDER BY email")).toEqual([
+      { email: 'after-refusals@wingtip-toys.example' },
+      { email: 'twice@wingtip-toys.example' },
+    ]);
   });
 
   it('records a refusal whose message quotes a NUL or a lone surrogate the client sent, and applies what follows', async () => {

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { parseCommand } from '@shared/commands/catalogue';
+import { parseCommand, type CommandArgs } from '@shared/commands/catalogue';
+import type { AuditOrigin } from '@shared/domain/audit';
 import { SeatdeskError, isSeatdeskError, validationErrorFromZod } from '@shared/errors';
 import { withTextProblemsReplaced } from '@shared/text';
 import { SCHEMA_VERSION, type Mutation, type MutationOutcome, type PushRequest, type PushResponse } from '@shared/sync/protocol';
@@ -10,6 +11,7 @@ import type { ServiceDeps } from '../deps';
 import { writeAuditEvents, type AuditRow } from '../commands/context';
 import { runCommand } from '../commands/run';
 import { lockSyncClient, readMutations, readSyncClient, recordMutations, type MutationRecord, type RecordedMutation } from './clients';
+import { SMALLEST_RUN, addContactsAtOnce, addContactsRun } from './push-batches';
 
 /** JSON with object keys sorted, so the same mutation hashes the same however it was serialised. */
 function canonicalJson(value: unknown): string {
@@ -120,6 +122,11 @@ function internalFailure(log: PushLog, clientId: string, mutation: Mutation, err
     code: 'INTERNAL',
     message: `The billing service could not apply this change because of a problem on its side (reference ${reference}). Nothing of it was saved; contact support with the reference if it keeps happening.`,
   };
+}
+
+/** The audit origin of a mutation pushed by a client. */
+function originOf(mutation: Mutation, clientId: string): AuditOrigin {
+  return { kind: mutation.queuedOffline === false ? 'online' : 'offline', clientId, batchId: mutation.batchId ?? null, mutationId: mutation.id };
 }
 
 /** Mutations applied per database transaction in a push. */
@@ -236,7 +243,7 @@ async function applyMutation(chunk: ChunkWrite, deps: ServiceDeps, log: PushLog,
           tx,
           actor,
           now,
-          origin: { kind: mutation.queuedOffline === false ? 'online' : 'offline', clientId, batchId: mutation.batchId ?? null, mutationId: mutation.id },
+          origin: originOf(mutation, clientId),
           ...(mutation.baseVersion === undefined ? {} : { baseVersion: mutation.baseVersion }),
           changedOrgs,
           pendingAudit,
@@ -258,6 +265,30 @@ async function applyMutation(chunk: ChunkWrite, deps: ServiceDeps, log: PushLog,
     }
   }
   return { outcome, changedOrgs, record: { payloadHash: hash, outcome, at: now } };
+}
+
+/** A run of new billing contacts in one statement (push-batches.ts), each applied and recorded as applyMutation would. */
+async function applyAtOnce(
+  write: ChunkWrite,
+  now: Date,
+  actor: Actor,
+  clientId: string,
+  items: readonly { mutation: Mutation; hash: string }[],
+  run: readonly CommandArgs<'addBillingContact'>[],
+): Promise<Applied[]> {
+  let contacts: Awaited<ReturnType<typeof addContactsAtOnce>>;
+  try {
+    contacts = await addContactsAtOnce(write.tx, actor, now, write.pendingAudit, run.map((args, index) => ({ args, origin: originOf(items[index]!.mutation, clientId) })));
+  } catch (error) {
+    if (isTransientFailure(error)) throw error;
+    throw new AbandonOptimistic();
+  }
+  if (contacts === null) throw new AbandonOptimistic();
+  return contacts.map((contact, index) => {
+    const { mutation, hash } = items[index]!;
+    const outcome: MutationOutcome = { mutationId: mutation.id, status: 'applied' };
+    return { outcome, changedOrgs: new Set([contact.orgId]), record: { payloadHash: hash, outcome, at: now } };
+  });
 }
 
 /**
@@ -319,13 +350,25 @@ export async function push(deps: ServiceDeps, requestActor: Actor, request: Push
       const key = await actorKey(tx, actor);
       let actorStale = key !== loadedKey;
       loadedKey = key;
-      for (const { mutation, hash } of chunk) {
+      for (let index = 0; index < chunk.length; ) {
         if (actorStale) {
           const fresh = await loadActor(tx, { sub: actor.user.id, sid: actor.sessionId, exp: 0 });
           if (fresh === null) throw new SeatdeskError('UNAUTHENTICATED', 'Your session or account ended during the push. Sign in again.');
           actor = fresh;
           actorStale = false;
         }
+        // A run that one statement can apply (push-batches.ts), in an optimistic chunk: if any of it
+        // would be refused, the chunk runs again one mutation at a time.
+        const run = mode === 'optimistic' ? addContactsRun(chunk.map((item) => item.mutation), index, write.lastMutationId, actor) : [];
+        if (run.length >= SMALLEST_RUN) {
+          const items = chunk.slice(index, index + run.length);
+          results.push(...(await applyAtOnce(write, deps.now(), actor, clientId, items, run)));
+          write.lastMutationId = items.at(-1)!.mutation.id;
+          index += run.length;
+          continue;
+        }
+        const { mutation, hash } = chunk[index]!;
+        index += 1;
         const result = await applyMutation(write, deps, log, actor, clientId, mutation, hash);
         if (result.record !== null) write.lastMutationId = mutation.id;
         // An applied command may change the actor's own roles or scope (a new child organization).
