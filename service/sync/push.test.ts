@@ -74,6 +74,20 @@ describe.each(testDatabases())('POST /v1/sync/push (%s)', (database) => {
     return actor;
   };
   const request = (clientId: string, mutations: Mutation[]) => ({ clientId, schemaVersion: SCHEMA_VERSION, mutations }) as PushRequest;
+  /** Service deps whose store notes each write transaction's statements, as the push sends them. */
+  const notingStatements = () => {
+    const transactions: string[][] = [];
+    const store: Store = {
+      ...kit.test.store,
+      write: (fn, trees) =>
+        kit.test.store.write((tx) => {
+          const statements: string[] = [];
+          transactions.push(statements);
+          return fn({ query: (text, params) => (statements.push(text), tx.query(text, params)) });
+        }, trees),
+    };
+    return { transactions, deps: { ...kit.test.service.deps, store } };
+  };
 
   it('applies a batch exactly once, however often it is sent', async () => {
     const orgId = await kit.orgId('Contoso Dental');
@@ -225,18 +239,7 @@ describe.each(testDatabases())('POST /v1/sync/push (%s)', (database) => {
   it('applies a push without refusals in one transaction with no savepoints, and one with a refusal with a savepoint per mutation', async () => {
     const orgId = await kit.orgId('Wingtip Toys');
     const owner = await actorOf(kit.owner.accessToken);
-    /** The store the push writes through, noting each write transaction's statements. */
-    const transactions: string[][] = [];
-    const store: Store = {
-      ...kit.test.store,
-      write: (fn, trees) =>
-        kit.test.store.write((tx) => {
-          const statements: string[] = [];
-          transactions.push(statements);
-          return fn({ query: (text, params) => (statements.push(text), tx.query(text, params)) });
-        }, trees),
-    };
-    const deps = { ...kit.test.service.deps, store };
+    const { transactions, deps } = notingStatements();
     const contact = (id: number, email: string) => ({ id, name: 'addBillingContact', args: { orgId, email, kinds: ['invoices'] } });
     const savepoints = (statements: readonly string[]) => statements.filter((text) => text.includes('SAVEPOINT')).length;
 
@@ -265,17 +268,7 @@ describe.each(testDatabases())('POST /v1/sync/push (%s)', (database) => {
     const alpine = await kit.orgId('Alpine Ski House');
     const admin = await kit.test.signIn('admin@wingtip-toys.example');
     const adminActor = await actorOf(admin.accessToken);
-    const transactions: string[][] = [];
-    const store: Store = {
-      ...kit.test.store,
-      write: (fn, trees) =>
-        kit.test.store.write((tx) => {
-          const statements: string[] = [];
-          transactions.push(statements);
-          return fn({ query: (text, params) => (statements.push(text), tx.query(text, params)) });
-        }, trees),
-    };
-    const deps = { ...kit.test.service.deps, store };
+    const { transactions, deps } = notingStatements();
     const contactInserts = (statements: readonly string[]) => statements.filter((text) => text.includes('INSERT INTO billing_contacts')).length;
     const contact = (id: number, email: string, extra: Record<string, unknown> = {}) => ({ id, name: 'addBillingContact', args: { orgId: wingtip, email, kinds: ['invoices'], ...extra } });
 
