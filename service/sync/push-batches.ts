@@ -26,7 +26,8 @@ export const SMALLEST_RUN = 2;
 export function addContactsRun(mutations: readonly Mutation[], start: number, lastMutationId: number, actor: Actor): CommandArgs<'addBillingContact'>[] {
   const run: CommandArgs<'addBillingContact'>[] = [];
   const keys = new Set<string>();
-  for (const mutation of mutations.slice(start)) {
+  for (let index = start; index < mutations.length; index += 1) {
+    const mutation = mutations[index]!;
     if (mutation.name !== 'addBillingContact' || mutation.id !== lastMutationId + 1 + run.length) break;
     const parsed = parseCommand(mutation.name, mutation.args);
     if (!parsed.success || parsed.command.name !== 'addBillingContact') break;

@@ -350,6 +350,7 @@ export async function push(deps: ServiceDeps, requestActor: Actor, request: Push
       const key = await actorKey(tx, actor);
       let actorStale = key !== loadedKey;
       loadedKey = key;
+      const chunkMutations = chunk.map((item) => item.mutation);
       for (let index = 0; index < chunk.length; ) {
         if (actorStale) {
           const fresh = await loadActor(tx, { sub: actor.user.id, sid: actor.sessionId, exp: 0 });
@@ -359,7 +360,7 @@ export async function push(deps: ServiceDeps, requestActor: Actor, request: Push
         }
         // A run that one statement can apply (push-batches.ts), in an optimistic chunk: if any of it
         // would be refused, the chunk runs again one mutation at a time.
-        const run = mode === 'optimistic' ? addContactsRun(chunk.map((item) => item.mutation), index, write.lastMutationId, actor) : [];
+        const run = mode === 'optimistic' ? addContactsRun(chunkMutations, index, write.lastMutationId, actor) : [];
         if (run.length >= SMALLEST_RUN) {
           const items = chunk.slice(index, index + run.length);
           results.push(...(await applyAtOnce(write, deps.now(), actor, clientId, items, run)));

@@ -81,8 +81,8 @@ export function orgHomeFacts(db: CacheDatabase, orgIds: readonly string[], whole
 }
 
 /**
- * Reads the facts of these organizations in four queries (five when a latest period is all void). Users and invoices (the large tables)
- * are only counted on their indexes (users_org_status, invoices_org_period, invoices_unpaid);
+ * Reads the facts of these organizations in four queries (five when a latest period is all void).
+ * Users and invoices (the large tables) are only counted on their indexes (users_org_status, invoices_org_period, invoices_unpaid);
  * the only invoice rows read are each organization's latest and its unpaid ones, one JSON parse each.
  */
 function readFacts(db: CacheDatabase, orgIds: readonly string[], whole: boolean): OrgHomeFacts[] {

@@ -103,8 +103,9 @@ export function homeSummary(db: CacheDatabase, query: { orgId: string }, now: Da
   let periodEnd: string | null = null;
   // Each organization's projection is kept with its facts for the period it is for; those not yet
   // projected for theirs read their seat and plan changes (as projectedInvoice does) in one query.
-  const unprojected = orgs.filter((org) => org.projection?.periodStart !== projectionPeriod(org.latestPeriodEnd, now).periodStart);
-  const changesByOrg = subscriptionChangesByOrg(db, new Map(unprojected.map((org) => [org.id, projectionPeriod(org.latestPeriodEnd, now).periodStart])));
+  const periodStarts = new Map(orgs.map((org) => [org.id, projectionPeriod(org.latestPeriodEnd, now).periodStart]));
+  const unprojected = orgs.filter((org) => org.projection?.periodStart !== periodStarts.get(org.id));
+  const changesByOrg = subscriptionChangesByOrg(db, new Map(unprojected.map((org) => [org.id, periodStarts.get(org.id)!])));
   for (const org of unprojected) {
     const invoice = projectInvoice(
       { orgId: org.id, taxRate: org.taxRate, latestPeriodEnd: org.latestPeriodEnd, activeSeats: org.activeUsers },
@@ -122,7 +123,7 @@ export function homeSummary(db: CacheDatabase, query: { orgId: string }, now: Da
     if (periodEnd === null || projection.periodEnd > periodEnd) periodEnd = projection.periodEnd;
   }
 
-  // Unpaid invoices: found on invoices_unpaid (migration 4); each is read once, for its amount and due date.
+  // Unpaid invoices, as home-facts.ts read them (on invoices_unpaid, migration 4).
   const outstanding = new CurrencyTotals();
   const overdue = new CurrencyTotals();
   const overdueInvoices: HomeSummary['attention']['overdueInvoices']['items'] = [];
