@@ -323,4 +323,17 @@ CREATE INDEX invoices_open_due_idx ON invoices (due_at) WHERE status = 'open';
 CREATE INDEX subscriptions_lifecycle_idx ON subscriptions (status) WHERE status IN ('trial', 'cancel_scheduled');
 `,
   },
+  {
+    // Whether an address is already a contact of an organization (every new contact asks, one at
+    // a time or a run at once) read every contact of that organization through the org_id index:
+    // a provider that had added 10,000 contacts paid 10,000 rows per new one, so a push of 100
+    // cost 19 ms of PostgreSQL at first and 45 ms a minute later. The index on (org_id,
+    // lower(email)) answers it in one probe and serves everything the org_id one did.
+    version: 6,
+    name: 'billing_contacts_org_email',
+    sql: `
+CREATE INDEX billing_contacts_org_email_idx ON billing_contacts (org_id, lower(email));
+DROP INDEX billing_contacts_org_idx;
+`,
+  },
 ];

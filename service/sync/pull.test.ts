@@ -9,6 +9,7 @@ import { startCommandKit, type CommandKit } from '../../test/support/commands';
 import { ENTITY_TABLES } from '../db/rows';
 import { loadActor } from '../auth/actor';
 import { pull as pullDirect } from './pull';
+import { RemainingCounts } from './remaining';
 
 const WIRE_SCHEMAS: Record<SyncedEntityName, z.ZodType> = { ...ENTITY_SCHEMAS, audit_event: auditEventSchema };
 const ALL_ENTITIES = Object.keys(ENTITY_TABLES) as SyncedEntityName[];
@@ -193,34 +194,46 @@ describe.each(testDatabases())('GET /v1/sync/pull (%s)', (database) => {
     expect(seen.has(`user ${String(changed!['id'])} ${Number(changed!['seq'])}`)).toBe(true);
   });
 
-  it('after the first full page of a bootstrap counts only the rows added since, not the rest of the history', async () => {
-    // The count statements a bootstrap makes, with their cursor (their first parameter).
-    const counted: number[] = [];
+  it('after the first count of a scope, counts a page only from its cursor to the next kept bucket and past the kept ones, and stays exact', async () => {
+    // The count statements a bootstrap makes: their cursor and the kept seqs they leave out.
+    const counted: { after: number; skipFrom: number; skipTo: number }[] = [];
     const store = kit.test.store;
     const watched = {
       ...store,
       query: ((text: string, params?: readonly unknown[]) => {
-        if (text.startsWith('SELECT coalesce(sum(n), 0)')) counted.push(Number(params?.[0]));
+        if (text.startsWith('SELECT b, sum(n)')) counted.push({ after: Number(params?.[0]), skipFrom: Number(params?.[3]), skipTo: Number(params?.[4]) });
         return store.query(text, params);
       }) as typeof store.query,
     };
     const claims = kit.test.service.deps.tokens.verifyAccess(owner, kit.test.service.deps.now());
     const ownerActor = (await loadActor(store, claims!))!;
     const deps = { ...kit.test.service.deps, store: watched };
+    const width = 16;
+    const counts = new RemainingCounts(width);
     const clientId = randomUUID();
     let cursor = 0;
-    const cursors: number[] = [];
+    let pulled = 0;
+    let total: number | null = null;
+    const remainders: [number, number][] = [];
     for (;;) {
-      const page = await pullDirect(deps, ownerActor, { cursor, limit: 60, clientId });
-      if (!page.hasMore) break;
+      const page = await pullDirect(deps, ownerActor, { cursor, limit: 60, clientId }, counts);
+      pulled += page.changes.length;
+      total ??= page.changes.length + page.remaining!;
+      remainders.push([page.remaining!, total - pulled]);
       cursor = page.cursor;
-      cursors.push(cursor);
+      if (!page.hasMore) break;
     }
-    expect(cursors.length).toBeGreaterThan(3);
-    // The first full page counts everything after its cursor; the later ones only what lies past
-    // the highest seq counted before, which is at or beyond every later page's end.
-    expect(counted[0]).toBe(cursors[0]);
-    for (const [index, from] of counted.slice(1).entries()) expect(from, `count ${index + 1}`).toBeGreaterThanOrEqual(cursors.at(-1)!);
+    expect(counted.length).toBeGreaterThan(3);
+    // Nothing changed meanwhile, so every count is exact.
+    for (const [index, [answered, truth]] of remainders.entries()) expect(answered, `page ${index}`).toBe(truth);
+    // The first count reads everything after its cursor and keeps the whole buckets up to the last
+    // row of the scope (where the bootstrap ended).
+    expect(counted[0]!.skipFrom).toBe(counted[0]!.skipTo);
+    const keptTo = Math.floor((cursor + 1) / width) * width;
+    for (const [index, count] of counted.slice(1).entries()) {
+      expect(count.skipFrom - count.after, `count ${index + 1} reads at most the rest of its cursor's bucket`).toBeLessThanOrEqual(width);
+      expect(count.skipTo, `count ${index + 1} leaves out the kept buckets`).toBe(keptTo);
+    }
   });
 
   it('carries deletions as tombstones, and after the cursor only what changed', async () => {
