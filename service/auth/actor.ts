@@ -1,7 +1,7 @@
 import { SeatdeskError } from '@shared/errors';
 import { effectivePermissions, type Permission } from '@shared/domain/permissions';
 import type { User } from '@shared/domain/user';
-import type { Sql } from '../db/store';
+import { queryHot, type Sql } from '../db/store';
 import { toRole, toUser, type Row } from '../db/rows';
 import type { AccessClaims } from './tokens';
 import { orgIdsInSubtree } from '../reads/subtree';
@@ -24,7 +24,8 @@ export interface Actor {
  * every request pays it, and on a busy instance each round trip costs more than its SQL.
  */
 export async function loadActor(sql: Sql, claims: AccessClaims): Promise<Actor | null> {
-  const [userRow] = await sql.query<Row & { role_permissions: Permission[][] | null; orgs_seq: number | string | null }>(
+  const [userRow] = await queryHot<Row & { role_permissions: Permission[][] | null; orgs_seq: number | string | null }>(
+    sql,
     `SELECT u.*,
        (SELECT json_agg(r.permissions) FROM roles r WHERE r.id = ANY (u.role_ids) AND r.org_id = u.org_id) AS role_permissions,
        (SELECT max(seq) FROM orgs) AS orgs_seq

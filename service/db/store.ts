@@ -9,6 +9,11 @@ export interface Sql {
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
 }
 
+/** Store.queryPrepared when `sql` is the store; a transaction's statements go as they are. */
+export function queryHot<R = Record<string, unknown>>(sql: Sql, text: string, params: readonly unknown[]): Promise<R[]> {
+  return 'queryPrepared' in sql ? (sql as Store).queryPrepared<R>(text, params) : sql.query<R>(text, params);
+}
+
 /**
  * What a write transaction may touch, for its lock: the provider trees (root organization ids,
  * service/db/trees.ts) whose synced rows it inserts, updates or deletes; [] for a write that
@@ -32,10 +37,11 @@ export interface Store extends Sql {
    */
   write<T>(fn: (tx: Sql) => Promise<T>, trees?: WriteTrees): Promise<T>;
   /**
-   * A statement the service runs very often with the same text and a large array parameter (a
-   * pull page: 2,000 organizations in scope): prepared once per connection on PostgreSQL, so it
-   * is parsed once and its plan kept, instead of planned per call against each of the array's
-   * members (18 ms of planning for 8 ms of work). Answers as query does.
+   * A statement the service runs very often with the same text: prepared once per connection on
+   * PostgreSQL, so it is parsed once and its plan kept. A pull page with 2,000 organizations in
+   * scope was planned per call against each of the array's members (18 ms of planning for 8 ms
+   * of work); every request's actor load spent 0.24 ms planning for 0.07 of work. Only for
+   * statements whose generic plan is as good as a planned one. Answers as query does.
    */
   queryPrepared<R = Record<string, unknown>>(text: string, params: readonly unknown[]): Promise<R[]>;
   /** One consistent read snapshot (REPEATABLE READ) across several queries. */

@@ -90,7 +90,7 @@ export const billingReadRoutes = [
     handler: async ({ params, query, actor, deps }) => {
       authorize(actor, params.orgId, 'billing.view');
       if (query.includeChildren !== 'true') {
-        const rows = await deps.store.query<Row>('SELECT * FROM invoices WHERE org_id = $1 ORDER BY period_end DESC, number DESC', [params.orgId]);
+        const rows = await deps.store.queryPrepared<Row>('SELECT * FROM invoices WHERE org_id = $1 ORDER BY period_end DESC, number DESC', [params.orgId]);
         return { items: rows.map(toInvoice) };
       }
       const rows = await deps.store.query<Row>(

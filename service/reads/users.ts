@@ -21,7 +21,7 @@ export const usersReadRoutes = [
     handler: async ({ params, query, actor, deps }) => {
       authorize(actor, params.orgId, 'users.view');
       // One round trip: the billed seat count rides along (a row of nulls when nothing matches).
-      const rows = await deps.store.query<Row & { active_count: number }>(
+      const rows = await deps.store.queryPrepared<Row & { active_count: number }>(
         `SELECT u.*, c.active_count
          FROM (SELECT count(*)::int AS active_count FROM users WHERE org_id = $1 AND status = 'active') c
          LEFT JOIN LATERAL (

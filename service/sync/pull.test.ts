@@ -196,14 +196,15 @@ describe.each(testDatabases())('GET /v1/sync/pull (%s)', (database) => {
 
   it('after the first count of a scope, counts a page only from its cursor to the next kept bucket and past the kept ones, and stays exact', async () => {
     // The count statements a bootstrap makes: their cursor and the kept seqs they leave out.
-    const counted: { after: number; skipFrom: number; skipTo: number }[] = [];
+    const counted: { after: number; skipFrom: number; skipTo: number; prepared: boolean }[] = [];
     const store = kit.test.store;
+    const note = (text: string, params: readonly unknown[] | undefined, prepared: boolean) => {
+      if (text.startsWith('SELECT b, sum(n)')) counted.push({ after: Number(params?.[0]), skipFrom: Number(params?.[3]), skipTo: Number(params?.[4]), prepared });
+    };
     const watched = {
       ...store,
-      query: ((text: string, params?: readonly unknown[]) => {
-        if (text.startsWith('SELECT b, sum(n)')) counted.push({ after: Number(params?.[0]), skipFrom: Number(params?.[3]), skipTo: Number(params?.[4]) });
-        return store.query(text, params);
-      }) as typeof store.query,
+      query: ((text: string, params?: readonly unknown[]) => (note(text, params, false), store.query(text, params))) as typeof store.query,
+      queryPrepared: ((text: string, params: readonly unknown[]) => (note(text, params, true), store.queryPrepared(text, params))) as typeof store.queryPrepared,
     };
     const claims = kit.test.service.deps.tokens.verifyAccess(owner, kit.test.service.deps.now());
     const ownerActor = (await loadActor(store, claims!))!;
@@ -228,11 +229,12 @@ describe.each(testDatabases())('GET /v1/sync/pull (%s)', (database) => {
     for (const [index, [answered, truth]] of remainders.entries()) expect(answered, `page ${index}`).toBe(truth);
     // The first count reads everything after its cursor and keeps the whole buckets up to the last
     // row of the scope (where the bootstrap ended).
-    expect(counted[0]!.skipFrom).toBe(counted[0]!.skipTo);
+    expect(counted[0]).toMatchObject({ skipFrom: counted[0]!.skipTo, prepared: false });
     const keptTo = Math.floor((cursor + 1) / width) * width;
     for (const [index, count] of counted.slice(1).entries()) {
       expect(count.skipFrom - count.after, `count ${index + 1} reads at most the rest of its cursor's bucket`).toBeLessThanOrEqual(width);
       expect(count.skipTo, `count ${index + 1} leaves out the kept buckets`).toBe(keptTo);
+      expect(count.prepared, `count ${index + 1} reads few rows, with the prepared statement`).toBe(true);
     }
   });
 

@@ -79,18 +79,41 @@ function pageStatement(tables: readonly string[]): string {
       ) m) AS outcomes`;
 }
 
+/** branches() for a count of few rows: each table's seq range read first, then tested against the scope. */
+function rangeFirstBranches(tables: readonly string[], range: string): string[] {
+  const inScope = 'org_id = ANY ($2::uuid[])';
+  return [
+    ...tables.map((table) => `SELECT seq FROM (SELECT seq, org_id FROM ${table} WHERE ${range} OFFSET 0) r WHERE ${inScope}`),
+    `SELECT seq FROM (SELECT seq, org_id, entity_table FROM ${TOMBSTONES} WHERE ${range} OFFSET 0) r WHERE ${inScope} AND entity_table = ANY ($3::text[])`,
+  ];
+}
+
 /**
  * The rows still to send after a cursor, per bucket of seqs (remaining.ts), in the two ranges a
  * count reads: above the cursor below the kept buckets, and above the kept ones. Counted apart
  * from the page: folded into the page's statement, its plan (every table twice) took 6 ms to make
  * on every pull, more than the round trip it saved.
+ *
+ * When the rows to read are many (no buckets kept yet), the scope is a set to join against, and
+ * the statement is planned for its parameters each time: PostgreSQL's generic plan for it probed
+ * every organization of the scope in every table. When they are few, each table's seq range is
+ * read first (OFFSET 0 keeps the planner from probing the scope's organizations through the
+ * org_id indexes) and its rows tested against the scope; that plan is prepared once per
+ * connection, and the count costs 2 ms less.
  * Parameters: $1 cursor, $2 scope, $3 entity tables, $4 and $5 the kept seqs [$4, $5) left out,
  * $6 the bucket width.
  */
-function countStatement(tables: readonly string[]): string {
-  const ranges = ['seq > $1 AND seq < $4', 'seq > $1 AND seq >= $5'];
-  const counts = ranges.flatMap((range) => branches(tables, range, null)).map((branch) => `SELECT seq / $6::bigint AS b, count(*) AS n, max(seq) AS m FROM (${branch}) c GROUP BY 1`);
+function countStatement(tables: readonly string[], few: boolean): string {
+  const perTable = few ? (range: string) => rangeFirstBranches(tables, range) : (range: string) => branches(tables, range, null);
+  const ranges = ['seq > $1 AND seq < $4', few ? 'seq >= $5 AND seq <= (SELECT last_value FROM change_seq)' : 'seq > $1 AND seq >= $5'];
+  const counts = ranges.flatMap(perTable).map((branch) => `SELECT seq / $6::bigint AS b, count(*) AS n, max(seq) AS m FROM (${branch}) c GROUP BY 1`);
   return `SELECT b, sum(n)::int AS n, max(m) AS m FROM (${counts.join('\n UNION ALL ')}) counts GROUP BY b`;
+}
+
+interface CountRow {
+  b: number;
+  n: number;
+  m: number;
 }
 
 /** Kept bucket counts per database handle (per instance). */
@@ -107,11 +130,10 @@ function countsOf(sql: Sql): RemainingCounts {
 
 /** The rows in scope after `cursor`, the end of a full page. */
 async function remainingAfter(deps: ServiceDeps, counts: RemainingCounts, cursor: number, scope: ReadonlySet<string>, ids: readonly string[], tables: readonly string[]): Promise<number> {
-  const statement = countStatement(tables);
-  // Planned for its parameters each time (not prepared): PostgreSQL's generic plan for it probed
-  // every organization of the scope in every table (13 ms a count under load against 5).
-  return counts.after(countKey(scope, tables), cursor, deps.now().getTime(), async (after, skipFrom, skipTo) => {
-    const rows = await deps.store.query<{ b: number; n: number; m: number }>(statement, [after, ids, tables, skipFrom, skipTo, counts.width]);
+  return counts.after(countKey(scope, tables), cursor, deps.now().getTime(), async (after, skipFrom, skipTo, few) => {
+    const params = [after, ids, tables, skipFrom, skipTo, counts.width];
+    const statement = countStatement(tables, few);
+    const rows = await (few ? deps.store.queryPrepared<CountRow>(statement, params) : deps.store.query<CountRow>(statement, params));
     return {
       buckets: new Map(rows.map((row) => [Number(row.b), Number(row.n)])),
       max: rows.length === 0 ? null : Math.max(...rows.map((row) => Number(row.m))),

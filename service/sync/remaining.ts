@@ -23,8 +23,15 @@ export interface BucketCounts {
   max: number | null;
 }
 
-/** Counts the scope's rows with seq > after, leaving out seqs in [skipFrom, skipTo). */
-export type CountRows = (after: number, skipFrom: number, skipTo: number) => Promise<BucketCounts>;
+/**
+ * Counts the scope's rows with seq > after, leaving out seqs in [skipFrom, skipTo). `few` says
+ * the rows to read are few: the kept buckets cover all but the cursor's bucket and what was
+ * written since a count of the scope moments ago (see RECENT_MS).
+ */
+export type CountRows = (after: number, skipFrom: number, skipTo: number, few: boolean) => Promise<BucketCounts>;
+
+/** How recent the scope's last count must be for the rows after the kept buckets to count as few. */
+const RECENT_MS = 10_000;
 
 interface Kept {
   /** Bucket boundaries (multiples of width): counts cover seqs in [from, to). */
@@ -33,6 +40,8 @@ interface Kept {
   /** Per bucket from `from` on. */
   counts: number[];
   keptAt: number;
+  /** When the scope was last counted. */
+  countedAt: number;
 }
 
 export class RemainingCounts {
@@ -57,7 +66,7 @@ export class RemainingCounts {
     const skipFrom = kept === undefined ? cursor + 1 : Math.max(kept.from, firstWhole);
     const skipping = kept !== undefined && skipFrom < kept.to;
     const skipTo = skipping ? kept!.to : skipFrom;
-    const counted = await count(cursor, skipFrom, skipTo);
+    const counted = await count(cursor, skipFrom, skipTo, skipping && nowMs - kept!.countedAt <= RECENT_MS);
     let remaining = 0;
     for (const n of counted.buckets.values()) remaining += n;
     if (skipping) for (let start = skipFrom; start < skipTo; start += width) remaining += kept!.counts[(start - kept!.from) / width]!;
@@ -75,7 +84,7 @@ export class RemainingCounts {
       counts.push(inKept ? kept!.counts[(start - kept!.from) / width]! : (counted.buckets.get(start / width) ?? 0));
     }
     this.kept.delete(key);
-    this.kept.set(key, { from, to, counts, keptAt: kept?.keptAt ?? nowMs });
+    this.kept.set(key, { from, to, counts, keptAt: kept?.keptAt ?? nowMs, countedAt: nowMs });
     if (this.kept.size > this.maxScopes) this.kept.delete(this.kept.keys().next().value!);
     return remaining;
   }
