@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, createSecretKey, hkdfSync, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Sql } from '../db/store';
 
@@ -91,7 +91,9 @@ interface RefreshRow {
  * refresh tokens are random, stored only as hashes, rotated on use.
  */
 export function createTokenService(secret: Buffer = randomBytes(32)): TokenService {
-  const sign = (payload: string) => createHmac('sha256', secret).update(payload).digest('base64url');
+  // One key object for every signature (a Buffer key is prepared again on each createHmac).
+  const key = createSecretKey(secret);
+  const sign = (payload: string) => createHmac('sha256', key).update(payload).digest('base64url');
 
   function accessToken(userId: string, sessionId: string, now: Date): { token: string; expiresAt: string } {
     const exp = now.getTime() + ACCESS_TOKEN_TTL_MS;

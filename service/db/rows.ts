@@ -11,7 +11,21 @@ import type { SyncedEntityName } from '@shared/sync/protocol';
 /** A row as the driver answers it: snake_case columns, Dates for timestamps. */
 export type Row = Record<string, unknown>;
 
-const iso = (value: unknown): string => (value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString());
+/** A UTC timestamp as PostgreSQL writes it (its text, or to_jsonb's: a pull page's rows). */
+const UTC_TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(?:\+00(?::00)?|Z)$/;
+
+/**
+ * A timestamp as ISO 8601 UTC with milliseconds, as Date#toISOString writes it. A UTC text is
+ * rewritten, not parsed (a pull page has about 600: parsing them cost 0.8 ms of its 3.8); other
+ * texts go through Date.
+ */
+export function iso(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  const text = String(value);
+  const parts = UTC_TIMESTAMP.exec(text);
+  if (parts === null) return new Date(text).toISOString();
+  return `${parts[1]}T${parts[2]}.${(parts[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
+}
 const isoOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : iso(value));
 /** A `date` column as YYYY-MM-DD, whether the driver gives a Date or a string. */
 const day = (value: unknown): string => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10));
