@@ -194,8 +194,8 @@ describe.each(testDatabases())('GET /v1/sync/pull (%s)', (database) => {
     expect(seen.has(`user ${String(changed!['id'])} ${Number(changed!['seq'])}`)).toBe(true);
   });
 
-  it('after the first count of a scope, counts a page only from its cursor to the next kept bucket and past the kept ones, and stays exact', async () => {
-    // The count statements a bootstrap makes: their cursor and the kept seqs they leave out.
+  it('counts a bootstrap’s later pages from its last answer, and anyone else’s from kept bucket counts, reading only a few rows and staying exact', async () => {
+    // The count statements: their cursor, the kept seqs they leave out, and how they were sent.
     const counted: { after: number; skipFrom: number; skipTo: number; prepared: boolean }[] = [];
     const store = kit.test.store;
     const note = (text: string, params: readonly unknown[] | undefined, prepared: boolean) => {
@@ -211,30 +211,43 @@ describe.each(testDatabases())('GET /v1/sync/pull (%s)', (database) => {
     const deps = { ...kit.test.service.deps, store: watched };
     const width = 16;
     const counts = new RemainingCounts(width);
+
+    // A bootstrap: one client paging on from each answer.
     const clientId = randomUUID();
     let cursor = 0;
     let pulled = 0;
     let total: number | null = null;
-    const remainders: [number, number][] = [];
+    const cursors: number[] = [];
     for (;;) {
       const page = await pullDirect(deps, ownerActor, { cursor, limit: 60, clientId }, counts);
       pulled += page.changes.length;
       total ??= page.changes.length + page.remaining!;
-      remainders.push([page.remaining!, total - pulled]);
+      // Nothing changes meanwhile, so every count is exact.
+      expect(page.remaining, `page ${cursors.length}`).toBe(total - pulled);
+      cursors.push(cursor);
       cursor = page.cursor;
       if (!page.hasMore) break;
     }
-    expect(counted.length).toBeGreaterThan(3);
-    // Nothing changed meanwhile, so every count is exact.
-    for (const [index, [answered, truth]] of remainders.entries()) expect(answered, `page ${index}`).toBe(truth);
-    // The first count reads everything after its cursor and keeps the whole buckets up to the last
-    // row of the scope (where the bootstrap ended).
-    expect(counted[0]).toMatchObject({ skipFrom: counted[0]!.skipTo, prepared: false });
-    const keptTo = Math.floor((cursor + 1) / width) * width;
-    for (const [index, count] of counted.slice(1).entries()) {
-      expect(count.skipFrom - count.after, `count ${index + 1} reads at most the rest of its cursor's bucket`).toBeLessThanOrEqual(width);
-      expect(count.skipTo, `count ${index + 1} leaves out the kept buckets`).toBe(keptTo);
-      expect(count.prepared, `count ${index + 1} reads few rows, with the prepared statement`).toBe(true);
+    const end = cursor;
+    const bootstrap = counted.splice(0);
+    expect(bootstrap.length).toBeGreaterThan(3);
+    // The first count reads everything after its cursor; the later ones only what lies past the
+    // highest seq the first one saw, which is the end of the scope's history.
+    expect(bootstrap[0]).toMatchObject({ after: cursors[1], skipFrom: cursors[1]! + 1, skipTo: cursors[1]! + 1, prepared: false });
+    for (const [index, count] of bootstrap.slice(1).entries()) expect(count, `count ${index + 1}`).toMatchObject({ after: end, prepared: true });
+
+    // Other clients at the same cursors: counted from the kept buckets (all whole ones up to the
+    // end), reading at most the rest of their cursor's bucket.
+    const keptTo = Math.floor((end + 1) / width) * width;
+    for (const from of cursors.slice(1, -1)) {
+      const page = await pullDirect(deps, ownerActor, { cursor: from, limit: 60, clientId: randomUUID() }, counts);
+      const truth = (await pullDirect(kit.test.service.deps, ownerActor, { cursor: page.cursor, limit: 1000, clientId: randomUUID() })).changes.length;
+      expect(page.remaining, `from ${from}`).toBe(truth);
+    }
+    expect(counted.length).toBe(cursors.length - 2);
+    for (const count of counted) {
+      expect(count.skipFrom - count.after, `count after ${count.after} reads at most the rest of its bucket`).toBeLessThanOrEqual(width);
+      expect(count, `count after ${count.after}`).toMatchObject({ skipTo: keptTo, prepared: true });
     }
   });
 

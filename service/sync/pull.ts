@@ -4,7 +4,7 @@ import type { Actor } from '../auth/actor';
 import { ENTITY_TABLES, type Row } from '../db/rows';
 import type { ServiceDeps } from '../deps';
 import { OUTCOME_WINDOW, clientOfAnotherUser, toRecorded, type MutationRow } from './clients';
-import { RemainingCounts, countKey } from './remaining';
+import { RemainingCounts, countKey, type PageAsked } from './remaining';
 import type { Sql } from '../db/store';
 
 /** What an actor needs (anywhere in scope) to receive each entity; an organization needs nothing. */
@@ -129,7 +129,15 @@ function countsOf(sql: Sql): RemainingCounts {
 }
 
 /** The rows in scope after `cursor`, the end of a full page. */
-async function remainingAfter(deps: ServiceDeps, counts: RemainingCounts, cursor: number, scope: ReadonlySet<string>, ids: readonly string[], tables: readonly string[]): Promise<number> {
+async function remainingAfter(
+  deps: ServiceDeps,
+  counts: RemainingCounts,
+  cursor: number,
+  scope: ReadonlySet<string>,
+  ids: readonly string[],
+  tables: readonly string[],
+  page: PageAsked,
+): Promise<number> {
   return counts.after(countKey(scope, tables), cursor, deps.now().getTime(), async (after, skipFrom, skipTo, few) => {
     const params = [after, ids, tables, skipFrom, skipTo, counts.width];
     const statement = countStatement(tables, few);
@@ -138,7 +146,7 @@ async function remainingAfter(deps: ServiceDeps, counts: RemainingCounts, cursor
       buckets: new Map(rows.map((row) => [Number(row.b), Number(row.n)])),
       max: rows.length === 0 ? null : Math.max(...rows.map((row) => Number(row.m))),
     };
-  });
+  }, page);
 }
 
 interface PageRow {
@@ -174,7 +182,7 @@ export async function pull(deps: ServiceDeps, actor: Actor, query: PullQuery, co
   const changes = keys.flatMap(([seq, src, data]) => toChange(Number(seq), src, data) ?? []);
   const cursor = keys.length === 0 ? query.cursor : Number(keys.at(-1)![0]);
   let remaining = 0;
-  if (keys.length === query.limit) remaining = await remainingAfter(deps, counts, cursor, actor.scope, scope, tables);
+  if (keys.length === query.limit) remaining = await remainingAfter(deps, counts, cursor, actor.scope, scope, tables, { clientId: query.clientId, from: query.cursor, rows: keys.length });
   return {
     changes,
     cursor,

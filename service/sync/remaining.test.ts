@@ -29,6 +29,13 @@ class History {
   get maxSeq(): number {
     return this.next - 1;
   }
+  /** A pull page: the seqs after the cursor, in order, up to the limit. */
+  page(cursor: number, limit: number): number[] {
+    return [...this.rows.values()]
+      .filter((seq) => seq > cursor)
+      .sort((x, y) => x - y)
+      .slice(0, limit);
+  }
   truthAfter(cursor: number): number {
     return [...this.rows.values()].filter((seq) => seq > cursor).length;
   }
@@ -123,5 +130,36 @@ describe('RemainingCounts', () => {
     // ...until they were dropped for their age: counted afresh, exact.
     const cursor = 50;
     expect(await counts.after('scope', cursor, 400 * 100 + 60_001, history.count(32))).toBe(history.truthAfter(cursor));
+  });
+
+  it('answers a client paging on from its last answer, reading only the rows written since, never short', async () => {
+    const history = new History();
+    const live: number[] = [];
+    for (let i = 0; i < 3_000; i += 1) live.push(history.add());
+    const counts = new RemainingCounts(64);
+    const random = numbers(5);
+    let cursor = 0;
+    for (let step = 0; ; step += 1) {
+      const page = history.page(cursor, 100);
+      if (page.length < 100) break;
+      const end = page.at(-1)!;
+      history.read = 0;
+      const answer = await counts.after('scope', end, 0, history.count(64), { clientId: 'bootstrap', from: cursor, rows: page.length });
+      const truth = history.truthAfter(end);
+      if (step < 10) {
+        // Quiet: exact, and after the first page nothing is read but what came since (nothing).
+        expect(answer, `page ${step}`).toBe(truth);
+        if (step > 0) expect(history.read, `page ${step}`).toBe(0);
+      } else {
+        expect(answer, `page ${step}`).toBeGreaterThanOrEqual(truth);
+      }
+      // From page 10 on, rows are added, changed and removed between pages.
+      if (step >= 10) {
+        live.push(history.add());
+        history.touch(live[Math.floor(random() * live.length)]!);
+        history.remove(live.splice(Math.floor(random() * live.length), 1)[0]!);
+      }
+      cursor = end;
+    }
   });
 });
