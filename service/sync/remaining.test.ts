@@ -84,27 +84,23 @@ describe('RemainingCounts', () => {
     const history = new History();
     for (let i = 0; i < 1_000; i += 1) history.add();
     const counts = new RemainingCounts(100);
-    expect(await counts.after('scope', 600, 0, history.count(100))).toBe(400);
+    /** The answer at a cursor, and how many rows counting it read. */
+    const ask = async (scope: string, cursor: number) => {
+      history.read = 0;
+      const answer = await counts.after(scope, cursor, 0, history.count(100));
+      return { answer, read: history.read };
+    };
+    expect(await ask('scope', 600)).toEqual({ answer: 400, read: 400 });
     // Kept: 700..999 (1000, the last seq, opens a bucket not whole yet). Lower: reads 251..699 (a
     // part-bucket and four whole ones) and 1000, then keeps 300..999.
-    history.read = 0;
-    expect(await counts.after('scope', 250, 0, history.count(100))).toBe(750);
-    expect(history.read).toBe(449 + 1);
-    history.read = 0;
-    expect(await counts.after('scope', 310, 0, history.count(100))).toBe(690);
-    expect(history.read).toBe(89 + 1);
+    expect(await ask('scope', 250)).toEqual({ answer: 750, read: 449 + 1 });
+    expect(await ask('scope', 310)).toEqual({ answer: 690, read: 89 + 1 });
     // New rows: read once past the kept ones (1000 is the last seq; 1000..1099 is not whole yet).
     for (let i = 0; i < 150; i += 1) history.add();
-    history.read = 0;
-    expect(await counts.after('scope', 310, 0, history.count(100))).toBe(840);
-    expect(history.read).toBe(89 + 151);
-    history.read = 0;
-    expect(await counts.after('scope', 310, 0, history.count(100))).toBe(840);
-    expect(history.read).toBe(89 + 51);
+    expect(await ask('scope', 310)).toEqual({ answer: 840, read: 89 + 151 });
+    expect(await ask('scope', 310)).toEqual({ answer: 840, read: 89 + 51 });
     // Scopes are kept apart.
-    history.read = 0;
-    expect(await counts.after('another scope', 310, 0, history.count(100))).toBe(840);
-    expect(history.read).toBe(840);
+    expect(await ask('another scope', 310)).toEqual({ answer: 840, read: 840 });
   });
 
   it('is never short while rows are added, changed and removed, and exact again once its counts age out', async () => {
