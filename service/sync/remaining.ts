@@ -28,12 +28,12 @@ export interface BucketCounts {
 
 /**
  * Counts the scope's rows with seq > after, leaving out seqs in [skipFrom, skipTo). `few` says
- * the rows to read are few: the kept buckets cover all but the cursor's bucket and what was
- * written since a count of the scope moments ago (see RECENT_MS).
+ * the rows to read are few: at most the rest of the cursor's bucket and what was written since a
+ * count moments ago (see RECENT_MS).
  */
 export type CountRows = (after: number, skipFrom: number, skipTo: number, few: boolean) => Promise<BucketCounts>;
 
-/** How recent the scope's last count must be for the rows after the kept buckets to count as few. */
+/** How recent the last count must be for the rows written since to count as few. */
 const RECENT_MS = 10_000;
 
 interface Kept {
@@ -54,6 +54,7 @@ interface LastAnswer {
   remaining: number;
   /** No row of the scope can appear at or below this seq any more: later rows are counted after it. */
   horizon: number;
+  answeredAt: number;
 }
 
 /** The page a count follows: the client that asked, the cursor it asked from, the rows it got. */
@@ -84,14 +85,14 @@ export class RemainingCounts {
     const last = page === undefined ? undefined : this.clients.get(page.clientId);
     let answer: { remaining: number; horizon: number };
     if (last !== undefined && page !== undefined && last.key === key && last.cursor === page.from) {
-      const since = await count(last.horizon, last.horizon + 1, last.horizon + 1, true);
+      const since = await count(last.horizon, last.horizon + 1, last.horizon + 1, nowMs - last.answeredAt <= RECENT_MS);
       answer = { remaining: Math.max(0, last.remaining + total(since) - page.rows), horizon: Math.max(last.horizon, since.max ?? -1, cursor) };
     } else {
       answer = await this.fromBuckets(key, cursor, nowMs, count);
     }
     if (page !== undefined) {
       this.clients.delete(page.clientId);
-      this.clients.set(page.clientId, { key, cursor, ...answer });
+      this.clients.set(page.clientId, { key, cursor, ...answer, answeredAt: nowMs });
       if (this.clients.size > this.maxClients) this.clients.delete(this.clients.keys().next().value!);
     }
     return answer.remaining;
