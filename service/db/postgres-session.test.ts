@@ -28,6 +28,18 @@ describe.skipIf(testDatabaseUrl() === undefined)('the service’s PostgreSQL ses
     expect(rows.map((row) => row.jit)).toEqual(rows.map(() => 'off'));
   });
 
+  it('prepares a statement again when a table it reads changed its columns (a migration by another instance)', async () => {
+    await database.query('CREATE TABLE shape (id integer)');
+    await database.query('INSERT INTO shape VALUES (1)');
+    // On every pooled connection (each call sleeps, so the four take four connections).
+    const text = 'SELECT s.*, pg_sleep(0.05)::text AS slept FROM shape s WHERE s.id = $1';
+    const before = await Promise.all(Array.from({ length: 4 }, () => store.queryPrepared(text, [1])));
+    expect(before).toEqual(before.map(() => [{ id: 1, slept: '' }]));
+    await database.query("ALTER TABLE shape ADD COLUMN label text NOT NULL DEFAULT 'added'");
+    const after = await Promise.all(Array.from({ length: 4 }, () => store.queryPrepared(text, [1])));
+    expect(after).toEqual(after.map(() => [{ id: 1, label: 'added', slept: '' }]));
+  });
+
   it('keeps the options the connection string carries (a statement timeout) beside jit off', async () => {
     const url = new URL(database.url);
     url.searchParams.set('options', '-c statement_timeout=12345');
@@ -49,7 +61,7 @@ describe.skipIf(testDatabaseUrl() === undefined)('the service’s PostgreSQL ses
         "SELECT name, (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements WHERE statement = $1",
         [text],
       );
-      expect(prepared).toEqual([{ name: expect.stringMatching(/^seatdesk_[0-9a-f]{24}$/), runs: 3 }]);
+      expect(prepared).toEqual([{ name: expect.stringMatching(/^seatdesk_[0-9a-f]{24}_0$/), runs: 3 }]);
     } finally {
       await single.close();
     }

@@ -163,6 +163,11 @@ export function withJitOff(connectionString: string): string {
   return url.toString();
 }
 
+/** A prepared statement refused because a table it reads changed its columns since. */
+function changedShape(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === '0A000' && /cached plan must not change result type/.test(error.message);
+}
+
 /** poolSize: connections this instance may hold (DATABASE_POOL_SIZE); its LISTEN connection is one more. */
 export async function openPostgres(connectionString: string, poolSize = DEFAULT_POOL_SIZE): Promise<Store> {
   // int8 (counts, sequences) as numbers: they stay far below 2^53 here.
@@ -185,11 +190,33 @@ export async function openPostgres(connectionString: string, poolSize = DEFAULT_
       client.release();
     }
   }
+  // Prepared statements' names: the text's hash and a generation. A statement that reads `*`
+  // fixes its columns when prepared; once a migration (by another instance, in a rolling deploy)
+  // changes a table it reads, PostgreSQL refuses it on every connection that kept it ("cached plan
+  // must not change result type"): the generation moves on and the statement is prepared again.
+  let generation = 0;
+  const hashes = new Map<string, string>();
+  const preparedName = (text: string) => {
+    let hash = hashes.get(text);
+    if (hash === undefined) {
+      hash = createHash('sha256').update(text).digest('hex').slice(0, 24);
+      hashes.set(text, hash);
+    }
+    return `seatdesk_${hash}_${generation}`;
+  };
   return {
     kind: 'postgres',
     query: run(pool),
-    queryPrepared: async (text, params) =>
-      (await pool.query({ name: `seatdesk_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text, values: params as unknown[] })).rows as never,
+    queryPrepared: async (text, params) => {
+      const run = async () => (await pool.query({ name: preparedName(text), text, values: params as unknown[] })).rows as never;
+      try {
+        return await run();
+      } catch (error) {
+        if (!changedShape(error)) throw error;
+        generation += 1;
+        return run();
+      }
+    },
     write: (fn, trees = EVERY_TREE) => inTransaction('BEGIN', writeLockScript(trees), fn),
     snapshot: (fn) => inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', '', fn),
     exec: async (script) => {
