@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toSubscription } from '../db/rows';
 import { testDatabases } from '../../test/support/service';
-import { DEMO_NOW, auditOf, startCommandKit, type CommandKit } from '../../test/support/commands';
+import { DEMO_NOW, auditOf, demoSubscription, startCommandKit, subscriptionChangeMail, type CommandKit } from '../../test/support/commands';
 
 describe.each(testDatabases())('subscription commands (%s)', (database) => {
   let kit: CommandKit;
@@ -12,15 +11,8 @@ describe.each(testDatabases())('subscription commands (%s)', (database) => {
     await kit?.close();
   });
 
-  async function subscription(orgName: string, product: string) {
-    const orgId = await kit.orgId(orgName);
-    const row = await kit.one('SELECT id FROM subscriptions WHERE org_id = $1 AND product = $2', [orgId, product]);
-    const id = String(row['id']);
-    const path = `/v1/orgs/${orgId}/subscriptions/${id}`;
-    const read = async () => toSubscription(await kit.one('SELECT * FROM subscriptions WHERE id = $1', [id]));
-    return { orgId, id, path, read };
-  }
-  const changeMail = (orgId: string) => kit.rows("SELECT * FROM mail_outbox WHERE org_id = $1 AND kind = 'subscription_change' ORDER BY created_at, id", [orgId]);
+  const subscription = (orgName: string, product: string) => demoSubscription(kit, orgName, product);
+  const changeMail = (orgId: string) => subscriptionChangeMail(kit, orgId);
 
   it('cancels under a contract at the contract end, and removing that cancellation restores it unchanged', async () => {
     const sub = await subscription('Contoso Dental', 'Seatdesk Pro');

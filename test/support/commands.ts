@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { startTestService, type DatabaseKind, type Session, type TestService } from './service';
 import { ADMIN_ROLE_KEYS } from '@shared/domain/role';
+import { toSubscription } from '../../service/db/rows';
 
 /** The demo data is built around 2026-11-01; its contracts and trials are judged from the day after. */
 export const DEMO_NOW = new Date('2026-11-02T09:00:00Z');
@@ -96,4 +97,19 @@ export async function giveDemoPassword(kit: CommandKit, userId: string): Promise
 /** The audit events of one entity, oldest first. */
 export function auditOf(kit: CommandKit, entityId: string): Promise<Row[]> {
   return kit.rows('SELECT * FROM audit_events WHERE entity_id = $1 ORDER BY at, seq', [entityId]);
+}
+
+/** A demo subscription by organization and product: its ids, its API path, and a fresh read of its row. */
+export async function demoSubscription(kit: CommandKit, orgName: string, product: string) {
+  const orgId = await kit.orgId(orgName);
+  const row = await kit.one('SELECT id FROM subscriptions WHERE org_id = $1 AND product = $2', [orgId, product]);
+  const id = String(row['id']);
+  const path = `/v1/orgs/${orgId}/subscriptions/${id}`;
+  const read = async () => toSubscription(await kit.one('SELECT * FROM subscriptions WHERE id = $1', [id]));
+  return { orgId, id, path, read };
+}
+
+/** The subscription-change mail queued for an organization's contacts, oldest first. */
+export function subscriptionChangeMail(kit: CommandKit, orgId: string): Promise<Row[]> {
+  return kit.rows("SELECT * FROM mail_outbox WHERE org_id = $1 AND kind = 'subscription_change' ORDER BY created_at, id", [orgId]);
 }
