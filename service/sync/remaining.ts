@@ -14,7 +14,8 @@ import { createHash } from 'node:crypto';
  * removed leaves its bucket (it takes a new seq, or a tombstone does), so a kept count can only
  * be long, by the rows changed since: the count is never short, a page that is not full answers
  * 0 anyway, and a client never stops early and at worst pulls one page more. Kept counts are
- * dropped after `maxAgeMs`, which bounds how long they grow.
+ * dropped after `maxAgeMs`, which bounds how long they grow. Memory: one number per bucket per
+ * scope, at most `maxScopes` scopes (a 10-million-change history: 10,000 numbers a scope).
  *
  * A client paging on from its last answer (a bootstrap) needs not even its bucket: its count is
  * the last one less the page's rows, plus the rows written after the last count's horizon.
