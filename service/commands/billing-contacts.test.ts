@@ -16,6 +16,19 @@ describe.each(testDatabases())('billing contact commands (%s)', (database) => {
     await kit?.close();
   });
 
+  it('finds whether an address is already a contact of an organization with one index probe, not by reading its contacts', async () => {
+    // A provider that had added thousands of contacts paid for each of them on every new one
+    // (migration 6). Sequential scans are off so that the plan shows what the indexes allow even
+    // on the demo's few rows.
+    const plan = await kit.test.store.write(async (tx) => {
+      await tx.query('SET LOCAL enable_seqscan = off');
+      const lines = await tx.query<{ 'QUERY PLAN': string }>('EXPLAIN SELECT 1 FROM billing_contacts WHERE org_id = $1 AND lower(email) = $2', [orgId, 'finance@northwind.example']);
+      return lines.map((line) => line['QUERY PLAN']).join('\n');
+    }, []);
+    expect(plan).toMatch(/Index Cond: \(\(org_id = .*\) AND \(lower\(email\) = /);
+    expect(plan).not.toMatch(/Filter:/);
+  });
+
   it('adds a typed address and a user who may see billing, with the kinds each receives', async () => {
     const id = randomUUID();
     const typed = await kit.call('POST', contacts, { id, email: 'Finance@Northwind.example', kinds: ['invoices', 'account_notices'] });
