@@ -208,13 +208,13 @@ export async function openPostgres(connectionString: string, poolSize = DEFAULT_
     kind: 'postgres',
     query: run(pool),
     queryPrepared: async (text, params) => {
-      const run = async () => (await pool.query({ name: preparedName(text), text, values: params as unknown[] })).rows as never;
+      const execute = async () => (await pool.query({ name: preparedName(text), text, values: params as unknown[] })).rows as never;
       try {
-        return await run();
+        return await execute();
       } catch (error) {
         if (!changedShape(error)) throw error;
         generation += 1;
-        return run();
+        return execute();
       }
     },
     write: (fn, trees = EVERY_TREE) => inTransaction('BEGIN', writeLockScript(trees), fn),

@@ -110,6 +110,19 @@ function countStatement(tables: readonly string[], few: boolean): string {
   return `SELECT b, sum(n)::int AS n, max(m) AS m FROM (${counts.join('\n UNION ALL ')}) counts GROUP BY b`;
 }
 
+/** The statement texts for a list of entity tables (a handful: one per set of view permissions), built once. */
+const statementTexts = new Map<string, { page: string; count: string; fewCount: string }>();
+
+function statementsFor(tables: readonly string[]): { page: string; count: string; fewCount: string } {
+  const key = tables.join(',');
+  let texts = statementTexts.get(key);
+  if (texts === undefined) {
+    texts = { page: pageStatement(tables), count: countStatement(tables, false), fewCount: countStatement(tables, true) };
+    statementTexts.set(key, texts);
+  }
+  return texts;
+}
+
 interface CountRow {
   b: number;
   n: number;
@@ -140,7 +153,7 @@ async function remainingAfter(
 ): Promise<number> {
   return counts.after(countKey(scope, tables), cursor, deps.now().getTime(), async (after, skipFrom, skipTo, few) => {
     const params = [after, ids, tables, skipFrom, skipTo, counts.width];
-    const statement = countStatement(tables, few);
+    const statement = few ? statementsFor(tables).fewCount : statementsFor(tables).count;
     const rows = await (few ? deps.store.queryPrepared<CountRow>(statement, params) : deps.store.query<CountRow>(statement, params));
     return {
       buckets: new Map(rows.map((row) => [Number(row.b), Number(row.n)])),
@@ -175,7 +188,7 @@ export async function pull(deps: ServiceDeps, actor: Actor, query: PullQuery, co
   const entities = visibleEntities(actor);
   const tables = entities.map((entity) => ENTITY_TABLES[entity].table);
   const scope = [...actor.scope];
-  const [row] = await deps.store.queryPrepared<PageRow>(pageStatement(tables), [query.cursor, scope, tables, query.limit, query.clientId, OUTCOME_WINDOW]);
+  const [row] = await deps.store.queryPrepared<PageRow>(statementsFor(tables).page, [query.cursor, scope, tables, query.limit, query.clientId, OUTCOME_WINDOW]);
   const client = row?.client ?? null;
   if (client !== null && client.user_id !== actor.user.id) throw clientOfAnotherUser();
   const keys = row?.changes ?? [];
