@@ -6,7 +6,7 @@ import { loadActor, type Actor } from '../auth/actor';
 import type { ServiceDeps } from '../deps';
 import { textProblem, textProblemMessage } from '@shared/text';
 import { EMPTY_BODY, MAX_KEY_LENGTH } from './json-body';
-import type { RouteDef } from './route';
+import { JsonText, type RouteDef } from './route';
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown): T {
   if (schema === undefined) return undefined as T;
@@ -106,6 +106,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteDef[]
         const body = bodyOf(route, request);
         const result = await route.handler({ params, query, body, actor, deps, request, reply });
         if (reply.sent) return reply;
+        if (result instanceof JsonText) return reply.status(route.status ?? 200).type('application/json; charset=utf-8').send(result.text);
         return reply.status(route.status ?? 200).send(result);
       },
     });

@@ -3,6 +3,11 @@ import type { z } from 'zod';
 import type { Actor } from '../auth/actor';
 import type { ServiceDeps } from '../deps';
 
+/** A success body already written as JSON (sent as it is, not serialized again). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 export type AuthMode = 'none' | 'bearer' | 'operator';
 
 export interface RouteContext<P, Q, B> {

@@ -8,7 +8,7 @@ import { testDatabases } from '../../test/support/service';
 import { startCommandKit, type CommandKit } from '../../test/support/commands';
 import { ENTITY_TABLES } from '../db/rows';
 import { loadActor } from '../auth/actor';
-import { pull as pullDirect } from './pull';
+import { COUNT_MARK, pull as pullDirect } from './pull';
 import { RemainingCounts } from './remaining';
 
 const WIRE_SCHEMAS: Record<SyncedEntityName, z.ZodType> = { ...ENTITY_SCHEMAS, audit_event: auditEventSchema };
@@ -199,7 +199,7 @@ describe.each(testDatabases())('GET /v1/sync/pull (%s)', (database) => {
     const counted: { after: number; skipFrom: number; skipTo: number; prepared: boolean }[] = [];
     const store = kit.test.store;
     const note = (text: string, params: readonly unknown[] | undefined, prepared: boolean) => {
-      if (text.startsWith('SELECT b, sum(n)')) counted.push({ after: Number(params?.[0]), skipFrom: Number(params?.[3]), skipTo: Number(params?.[4]), prepared });
+      if (text.startsWith(COUNT_MARK)) counted.push({ after: Number(params?.[0]), skipFrom: Number(params?.[3]), skipTo: Number(params?.[4]), prepared });
     };
     const watched = {
       ...store,
@@ -220,8 +220,8 @@ describe.each(testDatabases())('GET /v1/sync/pull (%s)', (database) => {
     const cursors: number[] = [];
     for (;;) {
       const page = await pullDirect(deps, ownerActor, { cursor, limit: 60, clientId }, counts);
-      pulled += page.changes.length;
-      total ??= page.changes.length + page.remaining!;
+      pulled += page.changeCount;
+      total ??= page.changeCount + page.remaining!;
       // Nothing changes meanwhile, so every count is exact.
       expect(page.remaining, `page ${cursors.length}`).toBe(total - pulled);
       cursors.push(cursor);
@@ -241,7 +241,7 @@ describe.each(testDatabases())('GET /v1/sync/pull (%s)', (database) => {
     const keptTo = Math.floor((end + 1) / width) * width;
     for (const from of cursors.slice(1, -1)) {
       const page = await pullDirect(deps, ownerActor, { cursor: from, limit: 60, clientId: randomUUID() }, counts);
-      const truth = (await pullDirect(kit.test.service.deps, ownerActor, { cursor: page.cursor, limit: 1000, clientId: randomUUID() })).changes.length;
+      const truth = (await pullDirect(kit.test.service.deps, ownerActor, { cursor: page.cursor, limit: 1000, clientId: randomUUID() })).changeCount;
       expect(page.remaining, `from ${from}`).toBe(truth);
     }
     expect(counted.length).toBe(cursors.length - 2);

@@ -1,7 +1,8 @@
 import type { Permission } from '@shared/domain/permissions';
-import { SCHEMA_VERSION, type Change, type PullQuery, type PullResponse, type SyncedEntityName } from '@shared/sync/protocol';
+import { SCHEMA_VERSION, type PullQuery, type PullResponse, type SyncedEntityName } from '@shared/sync/protocol';
 import type { Actor } from '../auth/actor';
-import { ENTITY_TABLES, type Row } from '../db/rows';
+import { ENTITY_TABLES } from '../db/rows';
+import { wireJsonSql } from '../db/wire-sql';
 import type { ServiceDeps } from '../deps';
 import { OUTCOME_WINDOW, clientOfAnotherUser, toRecorded, type MutationRow } from './clients';
 import { RemainingCounts, countKey, type PageAsked } from './remaining';
@@ -51,17 +52,28 @@ function branches(tables: readonly string[], seqTest: string, limit: string | nu
   ];
 }
 
-/** Each table's row of a page key, looked up by its seq index (a user's password hash stays home). */
-function rowOf(tables: readonly string[]): string {
-  const cases = [...tables, TOMBSTONES].map(
-    (table) => `WHEN '${table}' THEN (SELECT to_jsonb(t)${table === 'users' ? " - 'password_hash'" : ''} FROM ${table} t WHERE t.seq = page.seq)`,
-  );
+/**
+ * Each page key's change as wire JSON text, built from its table's row looked up by seq (a
+ * user's password hash is not among the wire columns). Ids are uuids and the rest numbers, so
+ * the envelope needs no escaping; the entity's data is wire-sql.ts's.
+ */
+function changeOf(tables: readonly string[]): string {
+  const envelope = (seq: string, entity: string, op: string, data: string) =>
+    `'{"seq":' || ${seq} || ',"entity":"' || ${entity} || '","id":"' || t.id || '","orgId":"' || t.org_id || '","op":"${op}","version":' || t.version || ',"data":' || ${data} || '}'`;
+  const entityOfTable = `CASE t.entity_table ${tables.map((table) => `WHEN '${table}' THEN '${ENTITY_OF_TABLE.get(table)!}'`).join(' ')} END`;
+  const cases = tables.map((table) => {
+    const entity = ENTITY_OF_TABLE.get(table)!;
+    return `WHEN '${table}' THEN (SELECT ${envelope('t.seq', `'${entity}'`, 'upsert', wireJsonSql(entity))} FROM ${table} t WHERE t.seq = page.seq)`;
+  });
+  // A tombstone's entity_table is one of `tables` ($3), so its entity is always named.
+  cases.push(`WHEN '${TOMBSTONES}' THEN (SELECT ${envelope('t.seq', entityOfTable, 'delete', "'null'")} FROM ${TOMBSTONES} t WHERE t.seq = page.seq)`);
   return `CASE page.src ${cases.join(' ')} END`;
 }
 
 /**
  * The pull's page in one statement, which reads one snapshot (no transaction to begin and end)
- * in one round trip: the page's rows, the client row, and the outcomes of its latest mutations.
+ * in one round trip: the page's changes (as the JSON text of a list's items), how many and the
+ * last one's seq, the client row, and the outcomes of its latest mutations.
  * Parameters: $1 cursor, $2 scope, $3 entity tables, $4 limit, $5 client id, $6 outcome window.
  */
 function pageStatement(tables: readonly string[]): string {
@@ -71,21 +83,14 @@ function pageStatement(tables: readonly string[]): string {
   return `WITH page AS (SELECT seq, src FROM (${union}) keys ORDER BY seq LIMIT $4),
      client AS (SELECT user_id, last_mutation_id FROM sync_clients WHERE client_id = $5)
    SELECT
-     (SELECT json_agg(json_build_array(page.seq, page.src, ${rowOf(tables)}) ORDER BY page.seq) FROM page) AS changes,
+     (SELECT count(*)::int FROM page) AS rows,
+     (SELECT max(seq) FROM page) AS last_seq,
+     (SELECT string_agg(${changeOf(tables)}, ',' ORDER BY page.seq) FROM page) AS changes,
      (SELECT row_to_json(client) FROM client) AS client,
      (SELECT json_agg(m ORDER BY m.mutation_id) FROM (
         SELECT mutation_id, payload_hash, status, code, message, current FROM sync_mutations
         WHERE client_id = $5 AND mutation_id > (SELECT last_mutation_id FROM client) - $6
       ) m) AS outcomes`;
-}
-
-/** branches() for a count of few rows: each table's seq range read first, then tested against the scope. */
-function rangeFirstBranches(tables: readonly string[], range: string): string[] {
-  const inScope = 'org_id = ANY ($2::uuid[])';
-  return [
-    ...tables.map((table) => `SELECT seq FROM (SELECT seq, org_id FROM ${table} WHERE ${range} OFFSET 0) r WHERE ${inScope}`),
-    `SELECT seq FROM (SELECT seq, org_id, entity_table FROM ${TOMBSTONES} WHERE ${range} OFFSET 0) r WHERE ${inScope} AND entity_table = ANY ($3::text[])`,
-  ];
 }
 
 /**
@@ -96,18 +101,33 @@ function rangeFirstBranches(tables: readonly string[], range: string): string[] 
  *
  * When the rows to read are many (no buckets kept yet), the scope is a set to join against, and
  * the statement is planned for its parameters each time: PostgreSQL's generic plan for it probed
- * every organization of the scope in every table. When they are few, each table's seq range is
- * read first (OFFSET 0 keeps the planner from probing the scope's organizations through the
- * org_id indexes) and its rows tested against the scope; that plan is prepared once per
- * connection, and the count costs 2 ms less.
+ * every organization of the scope in every table. When they are few, the ranges of every table
+ * are read first (OFFSET 0 keeps the planner from probing the scope's organizations through the
+ * org_id indexes) and their rows joined once against the scope, hashed; that plan is prepared
+ * once per connection. Testing each table's rows against the scope array instead compares every
+ * row with the whole array (a parameter's array is not hashed): 1.5 ms of PostgreSQL against 0.8
+ * at 300 organizations.
  * Parameters: $1 cursor, $2 scope, $3 entity tables, $4 and $5 the kept seqs [$4, $5) left out,
  * $6 the bucket width.
  */
-function countStatement(tables: readonly string[], few: boolean): string {
-  const perTable = few ? (range: string) => rangeFirstBranches(tables, range) : (range: string) => branches(tables, range, null);
-  const ranges = ['seq > $1 AND seq < $4', few ? 'seq >= $5 AND seq <= (SELECT last_value FROM change_seq)' : 'seq > $1 AND seq >= $5'];
-  const counts = ranges.flatMap(perTable).map((branch) => `SELECT seq / $6::bigint AS b, count(*) AS n, max(seq) AS m FROM (${branch}) c GROUP BY 1`);
-  return `SELECT b, sum(n)::int AS n, max(m) AS m FROM (${counts.join('\n UNION ALL ')}) counts GROUP BY b`;
+/** What each count statement starts with (tests watch for it). */
+export const COUNT_MARK = '/* remaining */';
+
+function countStatement(tables: readonly string[]): string {
+  const counts = ['seq > $1 AND seq < $4', 'seq > $1 AND seq >= $5']
+    .flatMap((range) => branches(tables, range, null))
+    .map((branch) => `SELECT seq / $6::bigint AS b, count(*) AS n, max(seq) AS m FROM (${branch}) c GROUP BY 1`);
+  return `${COUNT_MARK} SELECT b, sum(n)::int AS n, max(m) AS m FROM (${counts.join('\n UNION ALL ')}) counts GROUP BY b`;
+}
+
+function fewCountStatement(tables: readonly string[]): string {
+  const rows = ['seq > $1 AND seq < $4', 'seq >= $5 AND seq <= (SELECT last_value FROM change_seq)'].flatMap((range) => [
+    ...tables.map((table) => `SELECT seq, org_id FROM ${table} WHERE ${range}`),
+    `SELECT seq, org_id FROM ${TOMBSTONES} WHERE ${range} AND entity_table = ANY ($3::text[])`,
+  ]);
+  return `${COUNT_MARK} SELECT r.seq / $6::bigint AS b, count(*)::int AS n, max(r.seq) AS m
+   FROM (${rows.join('\n UNION ALL ')} OFFSET 0) r JOIN unnest($2::uuid[]) scope(id) ON scope.id = r.org_id
+   GROUP BY 1`;
 }
 
 /** The statement texts for a list of entity tables (a handful: one per set of view permissions), built once. */
@@ -117,7 +137,7 @@ function statementsFor(tables: readonly string[]): { page: string; count: string
   const key = tables.join(',');
   let texts = statementTexts.get(key);
   if (texts === undefined) {
-    texts = { page: pageStatement(tables), count: countStatement(tables, false), fewCount: countStatement(tables, true) };
+    texts = { page: pageStatement(tables), count: countStatement(tables), fewCount: fewCountStatement(tables) };
     statementTexts.set(key, texts);
   }
   return texts;
@@ -163,19 +183,24 @@ async function remainingAfter(
 }
 
 interface PageRow {
-  changes: [number, string, Row][] | null;
+  rows: number;
+  last_seq: number | null;
+  changes: string | null;
   client: { user_id: string; last_mutation_id: number } | null;
   outcomes: MutationRow[] | null;
 }
 
-function toChange(seq: number, src: string, row: Row): Change | null {
-  if (src === TOMBSTONES) {
-    const entity = ENTITY_OF_TABLE.get(String(row['entity_table']));
-    if (entity === undefined) return null;
-    return { seq, entity, id: String(row['id']), orgId: String(row['org_id']), op: 'delete', version: Number(row['version']), data: null };
-  }
-  const entity = ENTITY_OF_TABLE.get(src)!;
-  return { seq, entity, id: String(row['id']), orgId: String(row['org_id']), op: 'upsert', version: Number(row['version']), data: ENTITY_TABLES[entity].toWire(row) };
+/** A pull's answer, its changes still the JSON text PostgreSQL wrote (see pullResponseText). */
+export interface PullAnswer extends Omit<PullResponse, 'changes'> {
+  /** The changes as a JSON list's items, comma-separated, in seq order. */
+  changesJson: string;
+  changeCount: number;
+}
+
+/** The answer as the pull response's JSON text (its changes spliced in, never parsed). */
+export function pullResponseText(answer: PullAnswer): string {
+  const { changesJson, changeCount: _count, ...rest } = answer;
+  return `{"changes":[${changesJson}],${JSON.stringify(rest).slice(1)}`;
 }
 
 /**
@@ -184,20 +209,20 @@ function toChange(seq: number, src: string, row: Row): Change | null {
  * is still to send after this page, for bootstrap progress; `outcomes` are those of the
  * client's latest mutations (see OUTCOME_WINDOW).
  */
-export async function pull(deps: ServiceDeps, actor: Actor, query: PullQuery, counts = countsOf(deps.store)): Promise<PullResponse> {
+export async function pull(deps: ServiceDeps, actor: Actor, query: PullQuery, counts = countsOf(deps.store)): Promise<PullAnswer> {
   const entities = visibleEntities(actor);
   const tables = entities.map((entity) => ENTITY_TABLES[entity].table);
   const scope = [...actor.scope];
   const [row] = await deps.store.queryPrepared<PageRow>(statementsFor(tables).page, [query.cursor, scope, tables, query.limit, query.clientId, OUTCOME_WINDOW]);
   const client = row?.client ?? null;
   if (client !== null && client.user_id !== actor.user.id) throw clientOfAnotherUser();
-  const keys = row?.changes ?? [];
-  const changes = keys.flatMap(([seq, src, data]) => toChange(Number(seq), src, data) ?? []);
-  const cursor = keys.length === 0 ? query.cursor : Number(keys.at(-1)![0]);
+  const rows = row?.rows ?? 0;
+  const cursor = rows === 0 ? query.cursor : Number(row!.last_seq);
   let remaining = 0;
-  if (keys.length === query.limit) remaining = await remainingAfter(deps, counts, cursor, actor.scope, scope, tables, { clientId: query.clientId, from: query.cursor, rows: keys.length });
+  if (rows === query.limit) remaining = await remainingAfter(deps, counts, cursor, actor.scope, scope, tables, { clientId: query.clientId, from: query.cursor, rows });
   return {
-    changes,
+    changesJson: row?.changes ?? '',
+    changeCount: rows,
     cursor,
     hasMore: remaining > 0,
     remaining,

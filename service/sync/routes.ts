@@ -1,7 +1,7 @@
 import { pullQuerySchema, pullResponseSchema, pushRequestSchema, pushResponseSchema } from '@shared/sync/protocol';
-import { defineRoute, type RouteDef } from '../http/route';
+import { JsonText, defineRoute, type RouteDef } from '../http/route';
 import { openEventStream } from './events';
-import { pull } from './pull';
+import { pull, pullResponseText } from './pull';
 import { push } from './push';
 
 export const syncRoutes: RouteDef[] = [
@@ -29,7 +29,7 @@ export const syncRoutes: RouteDef[] = [
     query: pullQuerySchema,
     response: pullResponseSchema,
     errors: ['FORBIDDEN'],
-    handler: ({ query, actor, deps }) => pull(deps, actor, query),
+    handler: async ({ query, actor, deps }) => new JsonText(pullResponseText(await pull(deps, actor, query))),
   }),
   defineRoute({
     method: 'GET',
