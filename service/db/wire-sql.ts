@@ -117,3 +117,11 @@ export function wireJsonSql(entity: SyncedEntityName): string {
   }
   return text;
 }
+
+/**
+ * A list of the entity's wire objects as the JSON text of a list's items (comma-separated; ''
+ * for none): `rows` is a FROM clause whose rows are `t`, with any WHERE, in `order`.
+ */
+export function wireItemsSql(entity: SyncedEntityName, rows: string, order: string): string {
+  return `(SELECT coalesce(string_agg(${wireJsonSql(entity)}::text, ',' ORDER BY ${order}), '') FROM ${rows})`;
+}

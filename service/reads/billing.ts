@@ -7,7 +7,8 @@ import { roleSchema } from '@shared/domain/role';
 import { subscriptionSchema } from '@shared/domain/subscription';
 import { authorize } from '../auth/actor';
 import { toBillingContact, toInvoice, toPaymentMethod, toRole, toSubscription, type Row } from '../db/rows';
-import { defineRoute } from '../http/route';
+import { JsonText, defineRoute } from '../http/route';
+import { wireItemsSql } from '../db/wire-sql';
 import { notFound } from '../commands/context';
 import { subtreeCte } from './subtree';
 
@@ -90,8 +91,11 @@ export const billingReadRoutes = [
     handler: async ({ params, query, actor, deps }) => {
       authorize(actor, params.orgId, 'billing.view');
       if (query.includeChildren !== 'true') {
-        const rows = await deps.store.queryPrepared<Row>('SELECT * FROM invoices WHERE org_id = $1 ORDER BY period_end DESC, number DESC', [params.orgId]);
-        return { items: rows.map(toInvoice) };
+        const [row] = await deps.store.queryPrepared<{ items: string }>(
+          `SELECT ${wireItemsSql('invoice', 'invoices t WHERE t.org_id = $1', 't.period_end DESC, t.number DESC')} AS items`,
+          [params.orgId],
+        );
+        return new JsonText(`{"items":[${row!.items}]}`);
       }
       const rows = await deps.store.query<Row>(
         `${subtreeCte('$1')}

@@ -3,7 +3,8 @@ import { userSchema, userStatusSchema } from '@shared/domain/user';
 import { uuidSchema } from '@shared/domain/ids';
 import { authorize } from '../auth/actor';
 import { toUser, type Row } from '../db/rows';
-import { defineRoute } from '../http/route';
+import { JsonText, defineRoute } from '../http/route';
+import { wireItemsSql } from '../db/wire-sql';
 import { notFound } from '../commands/context';
 import { trimmedText } from '@shared/text';
 
@@ -20,20 +21,19 @@ export const usersReadRoutes = [
     errors: ['NOT_FOUND', 'FORBIDDEN'],
     handler: async ({ params, query, actor, deps }) => {
       authorize(actor, params.orgId, 'users.view');
-      // One round trip: the billed seat count rides along (a row of nulls when nothing matches).
-      const rows = await deps.store.queryPrepared<Row & { active_count: number }>(
-        `SELECT u.*, c.active_count
-         FROM (SELECT count(*)::int AS active_count FROM users WHERE org_id = $1 AND status = 'active') c
-         LEFT JOIN LATERAL (
-           SELECT * FROM users WHERE org_id = $1
-             AND ($2::text IS NULL OR status = $2)
-             AND ($3::text IS NULL OR first_name || ' ' || last_name || ' ' || email ILIKE '%' || $3 || '%')
-         ) u ON true
-         ORDER BY u.last_name, u.first_name, u.email`,
+      // One round trip: the billed seat count rides along; the users come as wire JSON (wire-sql.ts).
+      const [row] = await deps.store.queryPrepared<{ items: string; active_count: number }>(
+        `SELECT (SELECT count(*)::int FROM users WHERE org_id = $1 AND status = 'active') AS active_count,
+           ${wireItemsSql(
+             'user',
+             `users t WHERE t.org_id = $1
+               AND ($2::text IS NULL OR t.status = $2)
+               AND ($3::text IS NULL OR t.first_name || ' ' || t.last_name || ' ' || t.email ILIKE '%' || $3 || '%')`,
+             't.last_name, t.first_name, t.email',
+           )} AS items`,
         [params.orgId, query.status ?? null, query.q?.replace(/[\\%_]/g, (c) => `\\${c}`) ?? null],
       );
-      const users = rows.filter((row) => row['id'] !== null);
-      return { items: users.map(toUser), activeCount: rows[0]?.active_count ?? 0 };
+      return new JsonText(`{"items":[${row!.items}],"activeCount":${row!.active_count}}`);
     },
   }),
   defineRoute({
