@@ -17,18 +17,40 @@ export interface Actor {
 }
 
 /**
+ * What an actor is loaded from, as one text: the user row's seq, their roles' seqs, the
+ * organization tree's latest seq and whether the session is live. Every insert and update of a
+ * synced row takes a new seq (a trigger), so the key changes whenever anything loadActor reads
+ * may have. `user` and `session` are SQL for the user id and the session (refresh-token family).
+ */
+export function actorKeySql(user: string, session: string): string {
+  return `(SELECT concat_ws('|', u.seq,
+       (SELECT string_agg(r.id || ':' || r.seq, ',' ORDER BY r.id) FROM roles r WHERE r.id = ANY (u.role_ids)),
+       (SELECT max(seq) FROM orgs),
+       EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = ${session} AND t.revoked_at IS NULL))
+     FROM users u WHERE u.id = ${user})`;
+}
+
+/** The key each actor was loaded with (in the same snapshot as the actor). */
+const loadedKeys = new WeakMap<Actor, string>();
+
+export function loadedKeyOf(actor: Actor): string | null {
+  return loadedKeys.get(actor) ?? null;
+}
+
+/**
  * Loads the actor for a verified access token; null when the user or session is gone, or when the
  * session (refresh-token family) is not the token's user's: a signature alone never lends one
- * user's session to another. One round trip: the user, their roles' permissions and the
- * organizations' latest seq (which says whether the kept scope still holds) come in one query;
- * every request pays it, and on a busy instance each round trip costs more than its SQL.
+ * user's session to another. One round trip: the user, their roles' permissions, the
+ * organizations' latest seq (which says whether the kept scope still holds) and the actor's key
+ * come in one query.
  */
 export async function loadActor(sql: Sql, claims: AccessClaims): Promise<Actor | null> {
-  const [userRow] = await queryHot<Row & { role_permissions: Permission[][] | null; orgs_seq: number | string | null }>(
+  const [userRow] = await queryHot<Row & { role_permissions: Permission[][] | null; orgs_seq: number | string | null; actor_key: string }>(
     sql,
     `SELECT u.*,
        (SELECT json_agg(r.permissions) FROM roles r WHERE r.id = ANY (u.role_ids) AND r.org_id = u.org_id) AS role_permissions,
-       (SELECT max(seq) FROM orgs) AS orgs_seq
+       (SELECT max(seq) FROM orgs) AS orgs_seq,
+       ${actorKeySql('$1', '$2')} AS actor_key
      FROM users u
      WHERE u.id = $1 AND u.status = 'active'
        AND EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = $2 AND t.user_id = u.id AND t.revoked_at IS NULL)`,
@@ -37,12 +59,91 @@ export async function loadActor(sql: Sql, claims: AccessClaims): Promise<Actor |
   if (userRow === undefined) return null;
   const user = toUser(userRow);
   const roles = (userRow.role_permissions ?? []).map((permissions) => ({ permissions }));
-  return {
+  const actor: Actor = {
     user,
     sessionId: claims.sid,
     permissions: effectivePermissions(roles, user.permissions),
     scope: await scopeOf(sql, user.orgId, Number(userRow.orgs_seq ?? 0)),
   };
+  loadedKeys.set(actor, userRow.actor_key);
+  return actor;
+}
+
+/**
+ * Actors kept per database handle, by session, for the routes that confirm their actor in their
+ * own statement (register.ts): such a request starts from the kept actor and saves the round trip
+ * that loads it, which on a busy instance costs more than its SQL. The statement answers the
+ * actor's key beside its rows (actorKeyColumn); an answer whose key is not the kept one is
+ * thrown away (StaleActor) and the request runs again with the actor loaded afresh, as is any
+ * refusal made with a kept actor. So an answer is always one the actor as of its statement may
+ * have: a sign-out, deactivation, role edit or new organization applies to the very next request.
+ */
+const actorCaches = new WeakMap<Sql, Map<string, Actor>>();
+const MAX_KEPT_ACTORS = 10_000;
+/** Actors handed out from the cache, with the key they were loaded with, until confirmed. */
+const unconfirmed = new WeakMap<Actor, string>();
+
+/** Thrown when a statement's actor key is not the kept actor's: the request must run again with a fresh actor. */
+export class StaleActor extends Error {
+  constructor() {
+    super('The kept actor changed since it was loaded.');
+  }
+}
+
+function cacheOf(sql: Sql): Map<string, Actor> {
+  let cache = actorCaches.get(sql);
+  if (cache === undefined) {
+    cache = new Map();
+    actorCaches.set(sql, cache);
+  }
+  return cache;
+}
+
+/** Keeps a freshly loaded actor for its session's later requests. */
+export function keepActor(sql: Sql, actor: Actor): void {
+  if (!loadedKeys.has(actor)) return;
+  const cache = cacheOf(sql);
+  cache.delete(actor.sessionId);
+  cache.set(actor.sessionId, actor);
+  if (cache.size > MAX_KEPT_ACTORS) cache.delete(cache.keys().next().value!);
+}
+
+export function forgetActor(sql: Sql, sessionId: string): void {
+  actorCaches.get(sql)?.delete(sessionId);
+}
+
+/** The kept actor of the token's session, as a copy to confirm (confirmActor); null when none is kept. */
+export function keptActor(sql: Sql, claims: AccessClaims): Actor | null {
+  const kept = actorCaches.get(sql)?.get(claims.sid);
+  if (kept === undefined || kept.user.id !== claims.sub) return null;
+  const actor: Actor = { ...kept };
+  const key = loadedKeys.get(kept)!;
+  loadedKeys.set(actor, key);
+  unconfirmed.set(actor, key);
+  return actor;
+}
+
+/** SQL for a column `actor_key`: the actor's key, from the statement's parameters $n (user id) and $n+1 (session). */
+export function actorKeyColumn(n: number): string {
+  return `${actorKeySql(`$${n}`, `$${n + 1}`)} AS actor_key`;
+}
+
+/** The parameters actorKeyColumn reads. */
+export function actorKeyParams(actor: Actor): [string, string] {
+  return [actor.user.id, actor.sessionId];
+}
+
+/** Checks a statement's actor_key against the kept actor's (throws StaleActor); an actor loaded for this request needs none. */
+export function confirmActor(actor: Actor, key: unknown): void {
+  const expected = unconfirmed.get(actor);
+  if (expected === undefined) return;
+  if (key !== expected) throw new StaleActor();
+  unconfirmed.delete(actor);
+}
+
+/** Whether the actor was loaded for this request, or taken from the cache and confirmed since. */
+export function isConfirmed(actor: Actor): boolean {
+  return !unconfirmed.has(actor);
 }
 
 export async function permissionsAndScope(sql: Sql, user: User): Promise<{ permissions: Permission[]; scope: Set<string> }> {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { SeatdeskError, validationErrorFromZod } from '@shared/errors';
 import type { z } from 'zod';
-import { loadActor, type Actor } from '../auth/actor';
+import { forgetActor, isConfirmed, keepActor, keptActor, loadActor, type Actor } from '../auth/actor';
 import type { ServiceDeps } from '../deps';
 import { textProblem, textProblemMessage } from '@shared/text';
 import { EMPTY_BODY, MAX_KEY_LENGTH } from './json-body';
@@ -20,7 +20,7 @@ function bearer(request: FastifyRequest): string | null {
   return header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
 }
 
-async function authenticate(route: RouteDef, request: FastifyRequest, deps: ServiceDeps): Promise<Actor> {
+async function authenticate(route: RouteDef, request: FastifyRequest, deps: ServiceDeps, mayKeep: boolean): Promise<Actor> {
   if (route.auth === 'none') return undefined as unknown as Actor;
   const token = bearer(request);
   if (route.auth === 'operator') {
@@ -30,8 +30,16 @@ async function authenticate(route: RouteDef, request: FastifyRequest, deps: Serv
     return undefined as unknown as Actor;
   }
   const claims = token === null ? null : deps.tokens.verifyAccess(token, deps.now());
+  if (claims !== null && mayKeep) {
+    const kept = keptActor(deps.store, claims);
+    if (kept !== null) return kept;
+  }
   const actor = claims === null ? null : await loadActor(deps.store, claims);
-  if (actor === null) throw new SeatdeskError('UNAUTHENTICATED', 'Sign in again: the session is missing, expired or revoked.');
+  if (actor === null) {
+    if (claims !== null) forgetActor(deps.store, claims.sid);
+    throw new SeatdeskError('UNAUTHENTICATED', 'Sign in again: the session is missing, expired or revoked.');
+  }
+  keepActor(deps.store, actor);
   return actor;
 }
 
@@ -91,6 +99,24 @@ const queryProblem = (path: string, message: string) =>
   new SeatdeskError('VALIDATION', path === '' ? message : `${path}: ${message}`, [{ path, message }]);
 
 /**
+ * Runs the handler as the request's actor. A route that confirms its actor (RouteDef.confirmsActor)
+ * may start from the session's kept actor; its answer stands only once confirmed, and anything
+ * else (a stale key, a refusal, an answer never confirmed) runs the handler again with the actor
+ * loaded afresh.
+ */
+async function handle(route: RouteDef, request: FastifyRequest, deps: ServiceDeps, actor: Actor, run: (actor: Actor) => Promise<unknown>): Promise<unknown> {
+  if (isConfirmed(actor)) return run(actor);
+  try {
+    const result = await run(actor);
+    if (isConfirmed(actor)) return result;
+  } catch {
+    // Decided again below, with the actor as it is now.
+  }
+  forgetActor(deps.store, actor.sessionId);
+  return run(await authenticate(route, request, deps, false));
+}
+
+/**
  * Registers routes: authentication, then params, query and body parsed with the route's zod
  * schemas; a request carrying a query or body the route does not take is refused here, for all.
  */
@@ -100,11 +126,11 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteDef[]
       method: route.method,
       url: route.url,
       handler: async (request, reply) => {
-        const actor = await authenticate(route, request, deps);
+        const actor = await authenticate(route, request, deps, route.confirmsActor === true);
         const params = parse(route.params, request.params);
         const query = queryOf(route, request);
         const body = bodyOf(route, request);
-        const result = await route.handler({ params, query, body, actor, deps, request, reply });
+        const result = await handle(route, request, deps, actor, (as) => route.handler({ params, query, body, actor: as, deps, request, reply }));
         if (reply.sent) return reply;
         if (result instanceof JsonText) return reply.status(route.status ?? 200).type('application/json; charset=utf-8').send(result.text);
         return reply.status(route.status ?? 200).send(result);

@@ -31,6 +31,11 @@ export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
   summary: string;
   tag: string;
   auth: AuthMode;
+  /**
+   * The handler confirms its actor in its own statement (confirmActor, auth/actor.ts), so the
+   * request may start from the session's kept actor instead of loading it.
+   */
+  confirmsActor?: boolean;
   params?: P;
   query?: Q;
   body?: B;

@@ -5,7 +5,7 @@ import { invoiceSchema } from '@shared/domain/invoice';
 import { paymentMethodSchema } from '@shared/domain/payment-method';
 import { roleSchema } from '@shared/domain/role';
 import { subscriptionSchema } from '@shared/domain/subscription';
-import { authorize } from '../auth/actor';
+import { actorKeyColumn, actorKeyParams, authorize, confirmActor } from '../auth/actor';
 import { toBillingContact, toInvoice, toPaymentMethod, toRole, toSubscription, type Row } from '../db/rows';
 import { JsonText, defineRoute } from '../http/route';
 import { wireItemsSql } from '../db/wire-sql';
@@ -88,21 +88,25 @@ export const billingReadRoutes = [
     query: includeChildrenQuery,
     response: z.object({ items: z.array(invoiceListItemSchema) }),
     errors: ['NOT_FOUND', 'FORBIDDEN'],
+    confirmsActor: true,
     handler: async ({ params, query, actor, deps }) => {
       authorize(actor, params.orgId, 'billing.view');
       if (query.includeChildren !== 'true') {
-        const [row] = await deps.store.queryPrepared<{ items: string }>(
-          `SELECT ${wireItemsSql('invoice', 'invoices t WHERE t.org_id = $1', 't.period_end DESC, t.number DESC')} AS items`,
-          [params.orgId],
+        const [row] = await deps.store.queryPrepared<{ items: string; actor_key: string }>(
+          `SELECT ${actorKeyColumn(2)}, ${wireItemsSql('invoice', 'invoices t WHERE t.org_id = $1', 't.period_end DESC, t.number DESC')} AS items`,
+          [params.orgId, ...actorKeyParams(actor)],
         );
+        confirmActor(actor, row!.actor_key);
         return new JsonText(`{"items":[${row!.items}]}`);
       }
       const rows = await deps.store.query<Row>(
         `${subtreeCte('$1')}
-         SELECT i.*, o.name AS org_name FROM invoices i JOIN subtree t ON t.id = i.org_id JOIN orgs o ON o.id = i.org_id
+         SELECT i.*, o.name AS org_name, ${actorKeyColumn(2)} FROM invoices i JOIN subtree t ON t.id = i.org_id JOIN orgs o ON o.id = i.org_id
          ORDER BY i.period_end DESC, i.org_id <> $1, o.name, i.number DESC`,
-        [params.orgId],
+        [params.orgId, ...actorKeyParams(actor)],
       );
+      // With no rows there is no key to confirm: the kept actor's answer is then decided again afresh.
+      if (rows.length > 0) confirmActor(actor, rows[0]!['actor_key']);
       return { items: rows.map((row) => ({ ...toInvoice(row), orgName: String(row['org_name']) })) };
     },
   }),

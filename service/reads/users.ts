@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { userSchema, userStatusSchema } from '@shared/domain/user';
 import { uuidSchema } from '@shared/domain/ids';
-import { authorize } from '../auth/actor';
+import { actorKeyColumn, actorKeyParams, authorize, confirmActor } from '../auth/actor';
 import { toUser, type Row } from '../db/rows';
 import { JsonText, defineRoute } from '../http/route';
 import { wireItemsSql } from '../db/wire-sql';
@@ -19,11 +19,13 @@ export const usersReadRoutes = [
     query: z.strictObject({ status: userStatusSchema.optional(), q: trimmedText('Searches').max(200).optional() }),
     response: z.object({ items: z.array(userSchema), activeCount: z.number().int() }),
     errors: ['NOT_FOUND', 'FORBIDDEN'],
+    confirmsActor: true,
     handler: async ({ params, query, actor, deps }) => {
       authorize(actor, params.orgId, 'users.view');
-      // One round trip: the billed seat count rides along; the users come as wire JSON (wire-sql.ts).
-      const [row] = await deps.store.queryPrepared<{ items: string; active_count: number }>(
-        `SELECT (SELECT count(*)::int FROM users WHERE org_id = $1 AND status = 'active') AS active_count,
+      // One round trip: the billed seat count and the actor's key ride along; the users come as
+      // wire JSON (wire-sql.ts).
+      const [row] = await deps.store.queryPrepared<{ items: string; active_count: number; actor_key: string }>(
+        `SELECT ${actorKeyColumn(4)}, (SELECT count(*)::int FROM users WHERE org_id = $1 AND status = 'active') AS active_count,
            ${wireItemsSql(
              'user',
              `users t WHERE t.org_id = $1
@@ -31,8 +33,9 @@ export const usersReadRoutes = [
                AND ($3::text IS NULL OR t.first_name || ' ' || t.last_name || ' ' || t.email ILIKE '%' || $3 || '%')`,
              't.last_name, t.first_name, t.email',
            )} AS items`,
-        [params.orgId, query.status ?? null, query.q?.replace(/[\\%_]/g, (c) => `\\${c}`) ?? null],
+        [params.orgId, query.status ?? null, query.q?.replace(/[\\%_]/g, (c) => `\\${c}`) ?? null, ...actorKeyParams(actor)],
       );
+      confirmActor(actor, row!.actor_key);
       return new JsonText(`{"items":[${row!.items}],"activeCount":${row!.active_count}}`);
     },
   }),

@@ -1,6 +1,6 @@
 import type { Permission } from '@shared/domain/permissions';
 import { SCHEMA_VERSION, type PullQuery, type PullResponse, type SyncedEntityName } from '@shared/sync/protocol';
-import type { Actor } from '../auth/actor';
+import { actorKeyColumn, actorKeyParams, confirmActor, type Actor } from '../auth/actor';
 import { ENTITY_TABLES } from '../db/rows';
 import { wireJsonSql } from '../db/wire-sql';
 import type { ServiceDeps } from '../deps';
@@ -59,7 +59,8 @@ function branches(tables: readonly string[], seqTest: string): string[] {
  * page's rows (and each branch's next one) are written out. Ids are uuids and the rest numbers,
  * so the envelope needs no escaping. A tombstone's entity_table is one of `tables` ($3), so its
  * entity is always named.
- * Parameters: $1 cursor, $2 scope, $3 entity tables, $4 limit, $5 client id, $6 outcome window.
+ * Parameters: $1 cursor, $2 scope, $3 entity tables, $4 limit, $5 client id, $6 outcome window,
+ * $7 and $8 the actor's user and session (actorKeyColumn).
  */
 function pageStatement(tables: readonly string[]): string {
   const envelope = (entity: string, op: string, data: string) =>
@@ -79,6 +80,7 @@ function pageStatement(tables: readonly string[]): string {
      (SELECT max(seq) FROM page) AS last_seq,
      (SELECT string_agg(change, ',' ORDER BY seq) FROM page) AS changes,
      (SELECT row_to_json(client) FROM client) AS client,
+     ${actorKeyColumn(7)},
      (SELECT json_agg(m ORDER BY m.mutation_id) FROM (
         SELECT mutation_id, payload_hash, status, code, message, current FROM sync_mutations
         WHERE client_id = $5 AND mutation_id > (SELECT last_mutation_id FROM client) - $6
@@ -180,6 +182,7 @@ interface PageRow {
   changes: string | null;
   client: { user_id: string; last_mutation_id: number } | null;
   outcomes: MutationRow[] | null;
+  actor_key: string | null;
 }
 
 /** A pull's answer, its changes still the JSON text PostgreSQL wrote (see pullResponseText). */
@@ -205,7 +208,8 @@ export async function pull(deps: ServiceDeps, actor: Actor, query: PullQuery, co
   const entities = visibleEntities(actor);
   const tables = entities.map((entity) => ENTITY_TABLES[entity].table);
   const scope = [...actor.scope];
-  const [row] = await deps.store.queryPrepared<PageRow>(statementsFor(tables).page, [query.cursor, scope, tables, query.limit, query.clientId, OUTCOME_WINDOW]);
+  const [row] = await deps.store.queryPrepared<PageRow>(statementsFor(tables).page, [query.cursor, scope, tables, query.limit, query.clientId, OUTCOME_WINDOW, ...actorKeyParams(actor)]);
+  confirmActor(actor, row?.actor_key);
   const client = row?.client ?? null;
   if (client !== null && client.user_id !== actor.user.id) throw clientOfAnotherUser();
   const rows = row?.rows ?? 0;

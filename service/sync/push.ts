@@ -4,7 +4,7 @@ import type { AuditOrigin } from '@shared/domain/audit';
 import { SeatdeskError, isSeatdeskError, validationErrorFromZod } from '@shared/errors';
 import { withTextProblemsReplaced } from '@shared/text';
 import { SCHEMA_VERSION, type Mutation, type MutationOutcome, type PushRequest, type PushResponse } from '@shared/sync/protocol';
-import { loadActor, type Actor } from '../auth/actor';
+import { actorKeySql, loadActor, loadedKeyOf, type Actor } from '../auth/actor';
 import type { Sql } from '../db/store';
 import { providerTreeOf } from '../db/trees';
 import type { ServiceDeps } from '../deps';
@@ -156,21 +156,13 @@ function mayChangeActor(mutation: Mutation, actor: Actor): boolean {
 }
 
 /**
- * What the actor was loaded from (loadActor): their user row, their roles, the organization tree
- * and their session. Every insert and update of a synced row takes a new seq (a trigger), so the
- * key changes whenever anything loadActor reads may have. One indexed query, where loadActor
- * walks the whole tree: at 2,000 organizations, 0.1 ms against 6 to 19 ms on PGlite and 0.4
- * against 3.8 ms on PostgreSQL (a 100-mutation transaction takes about 20 to 30 ms).
+ * The actor's key (auth/actor.ts actorKeySql) as of this transaction: it changes whenever
+ * anything loadActor reads may have. One indexed query, where loadActor walks the whole tree: at
+ * 2,000 organizations, 0.1 ms against 6 to 19 ms on PGlite and 0.4 against 3.8 ms on PostgreSQL
+ * (a 100-mutation transaction takes about 20 to 30 ms).
  */
 async function actorKey(tx: Sql, actor: Actor): Promise<string> {
-  const [row] = await tx.query<{ key: string }>(
-    `SELECT concat_ws('|', u.seq,
-       (SELECT string_agg(r.id || ':' || r.seq, ',' ORDER BY r.id) FROM roles r WHERE r.id = ANY (u.role_ids)),
-       (SELECT max(seq) FROM orgs),
-       EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = $2 AND t.revoked_at IS NULL)) AS key
-     FROM users u WHERE u.id = $1`,
-    [actor.user.id, actor.sessionId],
-  );
+  const [row] = await tx.query<{ key: string | null }>(`SELECT ${actorKeySql('$1', '$2')} AS key`, [actor.user.id, actor.sessionId]);
   return row?.key ?? 'gone';
 }
 
@@ -323,8 +315,8 @@ export async function push(deps: ServiceDeps, requestActor: Actor, request: Push
   });
 
   let actor = requestActor;
-  /** actorKey as of the last load; null when unknown (loaded outside the write lock, or by a mutation). */
-  let loadedKey: string | null = null;
+  /** actorKey as of the last load (loadActor reads it with the actor); null when unknown (after a mutation that may change the actor). */
+  let loadedKey: string | null = loadedKeyOf(requestActor);
   let last = lastMutationId;
   const changedOrgs = new Set<string>();
   const pending = mutations.map((mutation, index) => ({ mutation, hash: hashes[index]! })).filter(({ mutation }) => mutation.id > lastMutationId);

@@ -29,6 +29,7 @@ export const syncRoutes: RouteDef[] = [
     query: pullQuerySchema,
     response: pullResponseSchema,
     errors: ['FORBIDDEN'],
+    confirmsActor: true,
     handler: async ({ query, actor, deps }) => new JsonText(pullResponseText(await pull(deps, actor, query))),
   }),
   defineRoute({
