@@ -5,7 +5,7 @@ import { ENTITY_TABLES } from '../db/rows';
 import { wireJsonSql } from '../db/wire-sql';
 import type { ServiceDeps } from '../deps';
 import { OUTCOME_WINDOW, clientOfAnotherUser, toRecorded, type MutationRow } from './clients';
-import { RemainingCounts, countKey, type PageAsked } from './remaining';
+import { RemainingCounts, countKey, type BucketCounts, type CountBounds } from './remaining';
 import type { Sql } from '../db/store';
 
 /** What an actor needs (anywhere in scope) to receive each entity; an organization needs nothing. */
@@ -59,8 +59,11 @@ function branches(tables: readonly string[], seqTest: string): string[] {
  * page's rows (and each branch's next one) are written out. Ids are uuids and the rest numbers,
  * so the envelope needs no escaping. A tombstone's entity_table is one of `tables` ($3), so its
  * entity is always named.
+ * When the page is full and the rows left to count are few, the statement counts them too
+ * (fewCountSql), in the same snapshot and round trip.
  * Parameters: $1 cursor, $2 scope, $3 entity tables, $4 limit, $5 client id, $6 outcome window,
- * $7 and $8 the actor's user and session (actorKeyColumn).
+ * $7 and $8 the actor's user and session (actorKeyColumn), $9 to $12 the count's bounds and bucket
+ * width, $13 whether to count.
  */
 function pageStatement(tables: readonly string[]): string {
   const envelope = (entity: string, op: string, data: string) =>
@@ -81,6 +84,9 @@ function pageStatement(tables: readonly string[]): string {
      (SELECT string_agg(change, ',' ORDER BY seq) FROM page) AS changes,
      (SELECT row_to_json(client) FROM client) AS client,
      ${actorKeyColumn(7)},
+     CASE WHEN $13 AND (SELECT count(*) FROM page) = $4 THEN (
+       SELECT json_agg(json_build_array(c.b, c.n, c.m)) FROM (${fewCountSql(tables, { after: '$9', skipFrom: '$10', skipTo: '$11', width: '$12' })}) c
+     ) END AS counted,
      (SELECT json_agg(m ORDER BY m.mutation_id) FROM (
         SELECT mutation_id, payload_hash, status, code, message, current FROM sync_mutations
         WHERE client_id = $5 AND mutation_id > (SELECT last_mutation_id FROM client) - $6
@@ -89,24 +95,35 @@ function pageStatement(tables: readonly string[]): string {
 
 /**
  * The rows still to send after a cursor, per bucket of seqs (remaining.ts), in the two ranges a
- * count reads: above the cursor below the kept buckets, and above the kept ones. Counted apart
- * from the page: folded into the page's statement, its plan (every table twice) took 6 ms to make
- * on every pull, more than the round trip it saved.
+ * count reads: above the cursor below the kept buckets, and above the kept ones.
  *
- * When the rows to read are many (no buckets kept yet), the scope is a set to join against, and
- * the statement is planned for its parameters each time: PostgreSQL's generic plan for it probed
- * every organization of the scope in every table. When they are few, the ranges of every table
- * are read first (OFFSET 0 keeps the planner from probing the scope's organizations through the
- * org_id indexes) and their rows joined once against the scope, hashed; that plan is prepared
- * once per connection. Testing each table's rows against the scope array instead compares every
- * row with the whole array (a parameter's array is not hashed): 1.5 ms of PostgreSQL against 0.8
- * at 300 organizations.
+ * When they are few (the rest of the cursor's bucket and what was written since a count moments
+ * ago), the ranges of every table are read first (OFFSET 0 keeps the planner from probing the
+ * scope's organizations through the org_id indexes) and their rows joined once against the scope,
+ * hashed; the page's statement does this (prepared once per connection). Testing each table's
+ * rows against the scope array instead compares every row with the whole array (a parameter's
+ * array is not hashed): 1.5 ms of PostgreSQL against 0.8 at 300 organizations.
+ */
+function fewCountSql(tables: readonly string[], p: { after: string; skipFrom: string; skipTo: string; width: string }): string {
+  const rows = [`seq > ${p.after} AND seq < ${p.skipFrom}`, `seq >= ${p.skipTo} AND seq <= (SELECT last_value FROM change_seq)`].flatMap((range) => [
+    ...tables.map((table) => `SELECT seq, org_id FROM ${table} WHERE ${range}`),
+    `SELECT seq, org_id FROM ${TOMBSTONES} WHERE ${range} AND entity_table = ANY ($3::text[])`,
+  ]);
+  return `SELECT r.seq / ${p.width}::bigint AS b, count(*)::int AS n, max(r.seq) AS m
+   FROM (${rows.join('\n UNION ALL ')} OFFSET 0) r JOIN unnest($2::uuid[]) scope(id) ON scope.id = r.org_id
+   GROUP BY 1`;
+}
+
+/** What the count statement starts with (tests watch for it). */
+export const COUNT_MARK = '/* remaining */';
+
+/**
+ * When the rows to count are many (no buckets kept yet), a statement of its own, after the page:
+ * the scope is a set to join against, and the statement is planned for its parameters each time
+ * (PostgreSQL's generic plan for it probed every organization of the scope in every table).
  * Parameters: $1 cursor, $2 scope, $3 entity tables, $4 and $5 the kept seqs [$4, $5) left out,
  * $6 the bucket width.
  */
-/** What each count statement starts with (tests watch for it). */
-export const COUNT_MARK = '/* remaining */';
-
 function countStatement(tables: readonly string[]): string {
   const counts = ['seq > $1 AND seq < $4', 'seq > $1 AND seq >= $5']
     .flatMap((range) => branches(tables, range))
@@ -114,33 +131,27 @@ function countStatement(tables: readonly string[]): string {
   return `${COUNT_MARK} SELECT b, sum(n)::int AS n, max(m) AS m FROM (${counts.join('\n UNION ALL ')}) counts GROUP BY b`;
 }
 
-function fewCountStatement(tables: readonly string[]): string {
-  const rows = ['seq > $1 AND seq < $4', 'seq >= $5 AND seq <= (SELECT last_value FROM change_seq)'].flatMap((range) => [
-    ...tables.map((table) => `SELECT seq, org_id FROM ${table} WHERE ${range}`),
-    `SELECT seq, org_id FROM ${TOMBSTONES} WHERE ${range} AND entity_table = ANY ($3::text[])`,
-  ]);
-  return `${COUNT_MARK} SELECT r.seq / $6::bigint AS b, count(*)::int AS n, max(r.seq) AS m
-   FROM (${rows.join('\n UNION ALL ')} OFFSET 0) r JOIN unnest($2::uuid[]) scope(id) ON scope.id = r.org_id
-   GROUP BY 1`;
-}
-
 /** The statement texts for a list of entity tables (a handful: one per set of view permissions), built once. */
-const statementTexts = new Map<string, { page: string; count: string; fewCount: string }>();
+const statementTexts = new Map<string, { page: string; count: string }>();
 
-function statementsFor(tables: readonly string[]): { page: string; count: string; fewCount: string } {
+function statementsFor(tables: readonly string[]): { page: string; count: string } {
   const key = tables.join(',');
   let texts = statementTexts.get(key);
   if (texts === undefined) {
-    texts = { page: pageStatement(tables), count: countStatement(tables), fewCount: fewCountStatement(tables) };
+    texts = { page: pageStatement(tables), count: countStatement(tables) };
     statementTexts.set(key, texts);
   }
   return texts;
 }
 
-interface CountRow {
-  b: number;
-  n: number;
-  m: number;
+/** A count's rows: (bucket, rows, highest seq). */
+type CountRow = [number, number, number];
+
+function bucketCounts(rows: readonly CountRow[]): BucketCounts {
+  return {
+    buckets: new Map(rows.map(([bucket, n]) => [Number(bucket), Number(n)])),
+    max: rows.length === 0 ? null : Math.max(...rows.map(([, , m]) => Number(m))),
+  };
 }
 
 /** Kept bucket counts per database handle (per instance). */
@@ -155,25 +166,10 @@ function countsOf(sql: Sql): RemainingCounts {
   return counts;
 }
 
-/** The rows in scope after `cursor`, the end of a full page. */
-async function remainingAfter(
-  deps: ServiceDeps,
-  counts: RemainingCounts,
-  cursor: number,
-  scope: ReadonlySet<string>,
-  ids: readonly string[],
-  tables: readonly string[],
-  page: PageAsked,
-): Promise<number> {
-  return counts.after(countKey(scope, tables), cursor, deps.now().getTime(), async (after, skipFrom, skipTo, few) => {
-    const params = [after, ids, tables, skipFrom, skipTo, counts.width];
-    const statement = few ? statementsFor(tables).fewCount : statementsFor(tables).count;
-    const rows = await (few ? deps.store.queryPrepared<CountRow>(statement, params) : deps.store.query<CountRow>(statement, params));
-    return {
-      buckets: new Map(rows.map((row) => [Number(row.b), Number(row.n)])),
-      max: rows.length === 0 ? null : Math.max(...rows.map((row) => Number(row.m))),
-    };
-  }, page);
+/** Counts many rows in a statement of their own (countStatement). */
+async function countMany(deps: ServiceDeps, count: CountBounds, ids: readonly string[], tables: readonly string[], width: number): Promise<BucketCounts> {
+  const rows = await deps.store.query<{ b: number; n: number; m: number }>(statementsFor(tables).count, [count.after, ids, tables, count.skipFrom, count.skipTo, width]);
+  return bucketCounts(rows.map((row) => [row.b, row.n, row.m]));
 }
 
 interface PageRow {
@@ -183,6 +179,7 @@ interface PageRow {
   client: { user_id: string; last_mutation_id: number } | null;
   outcomes: MutationRow[] | null;
   actor_key: string | null;
+  counted: CountRow[] | null;
 }
 
 /** A pull's answer, its changes still the JSON text PostgreSQL wrote (see pullResponseText). */
@@ -208,14 +205,22 @@ export async function pull(deps: ServiceDeps, actor: Actor, query: PullQuery, co
   const entities = visibleEntities(actor);
   const tables = entities.map((entity) => ENTITY_TABLES[entity].table);
   const scope = [...actor.scope];
-  const [row] = await deps.store.queryPrepared<PageRow>(statementsFor(tables).page, [query.cursor, scope, tables, query.limit, query.clientId, OUTCOME_WINDOW, ...actorKeyParams(actor)]);
+  const count = counts.begin(countKey(actor.scope, tables), query.cursor, deps.now().getTime(), query.clientId);
+  const [row] = await deps.store.queryPrepared<PageRow>(statementsFor(tables).page, [
+    ...[query.cursor, scope, tables, query.limit, query.clientId, OUTCOME_WINDOW],
+    ...actorKeyParams(actor),
+    ...[count.after, count.skipFrom, count.skipTo, counts.width, count.few],
+  ]);
   confirmActor(actor, row?.actor_key);
   const client = row?.client ?? null;
   if (client !== null && client.user_id !== actor.user.id) throw clientOfAnotherUser();
   const rows = row?.rows ?? 0;
   const cursor = rows === 0 ? query.cursor : Number(row!.last_seq);
   let remaining = 0;
-  if (rows === query.limit) remaining = await remainingAfter(deps, counts, cursor, actor.scope, scope, tables, { clientId: query.clientId, from: query.cursor, rows });
+  if (rows === query.limit) {
+    const counted = count.few ? bucketCounts(row!.counted ?? []) : await countMany(deps, count, scope, tables, counts.width);
+    remaining = count.finish(counted, { rows, end: cursor });
+  }
   return {
     changesJson: row?.changes ?? '',
     changeCount: rows,

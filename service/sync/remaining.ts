@@ -19,6 +19,9 @@ import { createHash } from 'node:crypto';
  *
  * A client paging on from its last answer (a bootstrap) needs not even its bucket: its count is
  * the last one less the page's rows, plus the rows written after the last count's horizon.
+ *
+ * Both are counted from the pull's own cursor, not the end of its page, so that the count's
+ * bounds are known before the page is read and one statement reads both (pull.ts).
  */
 
 /** The rows a statement counted: per bucket (floor(seq / width)), and the highest seq among them. */
@@ -58,11 +61,27 @@ interface LastAnswer {
   answeredAt: number;
 }
 
-/** The page a count follows: the client that asked, the cursor it asked from, the rows it got. */
-export interface PageAsked {
-  clientId: string;
-  from: number;
+/** What a count reads (see CountRows), and whether the rows to read are few. */
+export interface CountBounds {
+  after: number;
+  skipFrom: number;
+  skipTo: number;
+  few: boolean;
+}
+
+/** A pull's page, once read: how many rows it holds and its last seq (the client's next cursor). */
+export interface PageRead {
   rows: number;
+  end: number;
+}
+
+/**
+ * A count begun for a pull (RemainingCounts.begin): the bounds its statement reads, chosen before
+ * the page is read so that one statement can read both; finish() takes what the statement counted
+ * and the page, and answers the rows still to send after the page.
+ */
+export interface PendingCount extends CountBounds {
+  finish(counted: BucketCounts, page: PageRead): number;
 }
 
 export class RemainingCounts {
@@ -77,29 +96,24 @@ export class RemainingCounts {
   ) {}
 
   /**
-   * The rows of the scope (`key`, see countKey) with seq > cursor, the end of a full page. A
-   * client paging on from its last answer (a bootstrap) is answered from it: that count, less the
-   * page's rows, plus the rows after its horizon (the page's rows were all counted once, at or
-   * below the horizon in the last answer, above it now). Anyone else is counted from the buckets.
+   * The count for a pull of the scope (`key`, see countKey) from `from`, its cursor. A client
+   * paging on from its last answer (a bootstrap) is answered from it: that count, less the page's
+   * rows, plus the rows after its horizon (the page's rows were all counted once, at or below the
+   * horizon in the last answer, above it now). Anyone else is counted from the buckets: the rows
+   * after `from`, less the page's (read in the same snapshot, they are the first rows after it).
    */
-  async after(key: string, cursor: number, nowMs: number, count: CountRows, page?: PageAsked): Promise<number> {
-    const last = page === undefined ? undefined : this.clients.get(page.clientId);
-    let answer: { remaining: number; horizon: number };
-    if (last !== undefined && page !== undefined && last.key === key && last.cursor === page.from) {
-      const since = await count(last.horizon, last.horizon + 1, last.horizon + 1, nowMs - last.answeredAt <= RECENT_MS);
-      answer = { remaining: Math.max(0, last.remaining + total(since) - page.rows), horizon: Math.max(last.horizon, since.max ?? -1, cursor) };
-    } else {
-      answer = await this.fromBuckets(key, cursor, nowMs, count);
+  begin(key: string, from: number, nowMs: number, clientId?: string): PendingCount {
+    const last = clientId === undefined ? undefined : this.clients.get(clientId);
+    if (last !== undefined && last.key === key && last.cursor === from) {
+      const after = last.horizon;
+      return {
+        after,
+        skipFrom: after + 1,
+        skipTo: after + 1,
+        few: nowMs - last.answeredAt <= RECENT_MS,
+        finish: (since, page) => this.answered(key, clientId, nowMs, page, { remaining: Math.max(0, last.remaining + total(since) - page.rows), horizon: Math.max(last.horizon, since.max ?? -1, page.end) }),
+      };
     }
-    if (page !== undefined) {
-      this.clients.delete(page.clientId);
-      this.clients.set(page.clientId, { key, cursor, ...answer, answeredAt: nowMs });
-      if (this.clients.size > this.maxClients) this.clients.delete(this.clients.keys().next().value!);
-    }
-    return answer.remaining;
-  }
-
-  private async fromBuckets(key: string, cursor: number, nowMs: number, count: CountRows): Promise<{ remaining: number; horizon: number }> {
     const { width } = this;
     let kept = this.kept.get(key);
     if (kept !== undefined && nowMs - kept.keptAt > this.maxAgeMs) {
@@ -107,22 +121,50 @@ export class RemainingCounts {
       kept = undefined;
     }
     // The first bucket that lies wholly above the cursor.
-    const firstWhole = Math.ceil((cursor + 1) / width) * width;
-    const skipFrom = kept === undefined ? cursor + 1 : Math.max(kept.from, firstWhole);
+    const firstWhole = Math.ceil((from + 1) / width) * width;
+    const skipFrom = kept === undefined ? from + 1 : Math.max(kept.from, firstWhole);
     const skipping = kept !== undefined && skipFrom < kept.to;
     const skipTo = skipping ? kept!.to : skipFrom;
-    const counted = await count(cursor, skipFrom, skipTo, skipping && nowMs - kept!.countedAt <= RECENT_MS);
-    let remaining = total(counted);
-    if (skipping) for (let start = skipFrom; start < skipTo; start += width) remaining += kept!.counts[(start - kept!.from) / width]!;
+    return {
+      after: from,
+      skipFrom,
+      skipTo,
+      few: kept !== undefined && nowMs - kept.countedAt <= RECENT_MS,
+      finish: (counted, page) => {
+        let remaining = total(counted);
+        if (skipping) for (let start = skipFrom; start < skipTo; start += width) remaining += kept!.counts[(start - kept!.from) / width]!;
+        const highest = Math.max(counted.max ?? -1, (kept?.to ?? 0) - 1, page.end);
+        this.keepBuckets(key, kept, firstWhole, highest, counted, nowMs);
+        return this.answered(key, clientId, nowMs, page, { remaining: Math.max(0, remaining - page.rows), horizon: highest });
+      },
+    };
+  }
 
-    // Keep what is now known whole: buckets above the cursor, below the highest seq seen.
-    const highest = Math.max(counted.max ?? -1, (kept?.to ?? 0) - 1, cursor);
-    const answer = { remaining, horizon: highest };
+  /** begin() and finish() around one count: the rows after `cursor` (a page of no rows ending there). */
+  async after(key: string, cursor: number, nowMs: number, count: CountRows, page?: { clientId: string; from: number; rows: number }): Promise<number> {
+    const pending = this.begin(key, page?.from ?? cursor, nowMs, page?.clientId);
+    const counted = await count(pending.after, pending.skipFrom, pending.skipTo, pending.few);
+    return pending.finish(counted, { rows: page?.rows ?? 0, end: cursor });
+  }
+
+  /** Notes the client's answer (its next pull may page on from it). */
+  private answered(key: string, clientId: string | undefined, nowMs: number, page: PageRead, answer: { remaining: number; horizon: number }): number {
+    if (clientId !== undefined) {
+      this.clients.delete(clientId);
+      this.clients.set(clientId, { key, cursor: page.end, ...answer, answeredAt: nowMs });
+      if (this.clients.size > this.maxClients) this.clients.delete(this.clients.keys().next().value!);
+    }
+    return answer.remaining;
+  }
+
+  /** Keeps what is now known whole: buckets from firstWhole, below the highest seq seen, next to those kept. */
+  private keepBuckets(key: string, kept: Kept | undefined, firstWhole: number, highest: number, counted: BucketCounts, nowMs: number): void {
+    const { width } = this;
     const closedTo = Math.floor((highest + 1) / width) * width;
-    if (kept !== undefined && firstWhole > kept.to) return answer; // not next to the kept ones
+    if (kept !== undefined && firstWhole > kept.to) return; // not next to the kept ones
     const from = Math.min(kept?.from ?? firstWhole, firstWhole);
     const to = Math.max(kept?.to ?? closedTo, closedTo);
-    if (to <= from) return answer;
+    if (to <= from) return;
     const counts: number[] = [];
     for (let start = from; start < to; start += width) {
       const inKept = kept !== undefined && start >= kept.from && start < kept.to;
@@ -131,7 +173,6 @@ export class RemainingCounts {
     this.kept.delete(key);
     this.kept.set(key, { from, to, counts, keptAt: kept?.keptAt ?? nowMs, countedAt: nowMs });
     if (this.kept.size > this.maxScopes) this.kept.delete(this.kept.keys().next().value!);
-    return answer;
   }
 }
 
