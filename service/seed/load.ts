@@ -253,7 +253,7 @@ export async function seedDatabase(store: Store, options: SeedOptions): Promise<
   if (existing?.seeded === true) return false;
   const data = generateSeedDataset(options);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  return store.write(async (tx) => {
+  const seeded = await store.write(async (tx) => {
     // Checked again under the migration lock: another instance started at once may have seeded meanwhile.
     if (store.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     const [again] = await tx.query<{ seeded: boolean }>('SELECT EXISTS (SELECT 1 FROM orgs) AS seeded');
@@ -261,4 +261,9 @@ export async function seedDatabase(store: Store, options: SeedOptions): Promise<
     await writeDataset(tx, data, passwordHash);
     return true;
   });
+  // Statistics for the tables just filled, as after any bulk load: until autovacuum gets to them
+  // (a minute or more), the planner sees empty tables, and plans a service prepares meanwhile
+  // are made for those.
+  if (seeded) await store.exec('ANALYZE');
+  return seeded;
 }
