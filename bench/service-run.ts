@@ -11,19 +11,21 @@ import { findTenants, runMixed, runNoisyNeighbour, runPokes, type MixedResult, t
  * `npm run bench:service`: the billing service at scale (issue 13). On PostgreSQL, two service
  * instances in child processes on a fresh database (created and dropped here): a 50-connection
  * mixed run, a noisy neighbour, and poke latency across instances; then the mixed run on one
- * service over a PGlite data folder. Loopback only, each scenario bounded (--seconds). Prints a
+ * service over a PGlite data folder. Loopback only, each scenario bounded (--seconds; the mixed
+ * runs after --warmup seconds of the same load, reported apart). Prints a
  * table of targets met and missed and writes bench/results/service-latest.json. The admin URL of
  * the PostgreSQL server: BENCH_DATABASE_URL, else TEST_DATABASE_URL; without either, the
  * PostgreSQL scenarios are reported as not measured.
  */
 const argsSchema = z.object({
   seconds: z.coerce.number().int().min(3).max(120).default(20),
+  warmup: z.coerce.number().int().min(0).max(60).default(3),
   customers: z.coerce.number().int().min(2).max(2000).default(300),
   'users-per-customer': z.coerce.number().int().min(1).max(200).default(50),
   only: z.enum(['postgres', 'pglite']).optional(),
 });
 const { values } = parseArgs({
-  options: { seconds: { type: 'string' }, customers: { type: 'string' }, 'users-per-customer': { type: 'string' }, only: { type: 'string' } },
+  options: { seconds: { type: 'string' }, warmup: { type: 'string' }, customers: { type: 'string' }, 'users-per-customer': { type: 'string' }, only: { type: 'string' } },
   strict: true,
 });
 const args = argsSchema.parse(values);
@@ -64,17 +66,25 @@ function errorsRow(scenario: string, parts: readonly Latencies[]): void {
   rows.push({ status: errors === 0 ? 'met' : 'MISSED', scenario, measure: 'errors (non-2xx, connection, 10 s timeout)', target: '0', measured: `${errors} of ${total} requests` });
 }
 
+/** The warm-up's reads and pushes, shown (not targets). */
+function warmupRows(scenario: string, result: MixedResult): void {
+  for (const latencies of result.warmup ?? []) latencyRow(scenario, latencies.label.startsWith('push') ? { ...latencies, label: `${latencies.label} in the warm-up` } : latencies);
+}
+
 function mixedRows(scenario: string, result: MixedResult, targets: boolean): void {
   if (targets) {
     latencyRow(scenario, result.reads, { p: 'p99', belowMs: 100 });
     latencyRow(scenario, result.byLabel.find((l) => l.label === 'push of 100 mutations')!, { p: 'p99', belowMs: 1000 });
-    errorsRow(scenario, result.byLabel);
+    // Errors count from the start, warm-up included.
+    errorsRow(scenario, [...result.byLabel, ...(result.warmup ?? [])]);
     for (const latencies of result.byLabel.filter((l) => l.label !== 'push of 100 mutations')) latencyRow(scenario, latencies);
     latencyRow(scenario, result.health);
+    warmupRows(scenario, result);
   } else {
     latencyRow(scenario, result.health, { p: 'p99', belowMs: 1000 });
     latencyRow(scenario, result.reads);
     for (const latencies of result.byLabel) latencyRow(scenario, latencies);
+    warmupRows(scenario, result);
   }
 }
 
@@ -95,7 +105,7 @@ function pokeRows(scenario: string, result: PokeResult): void {
 const results: Record<string, unknown> = {
   measuredAt: new Date().toISOString(),
   machine: { cpus: cpus().length, loadAverageAtStart: loadavg().map((value) => Number(value.toFixed(2))) },
-  settings: { secondsPerScenario: seconds, dataset: size },
+  settings: { secondsPerScenario: seconds, mixedWarmupSeconds: args.warmup, dataset: size },
 };
 
 async function withCluster<T>(start: () => Promise<Cluster>, run: (cluster: Cluster) => Promise<T>): Promise<T> {
@@ -118,7 +128,7 @@ if (args.only !== 'pglite') {
       async (cluster) => {
         console.error(`PostgreSQL: seeded in ${cluster.seedSeconds.toFixed(1)} s; instances ${cluster.urls.join(', ')}`);
         const tenants = await findTenants(cluster);
-        const mixed = await runMixed(cluster, tenants, seconds);
+        const mixed = await runMixed(cluster, tenants, seconds, args.warmup);
         mixedRows(`${scenario}: mixed, 50 connections`, mixed, true);
         const noisy = await runNoisyNeighbour(cluster, tenants, seconds);
         noisyRows(`${scenario}: noisy neighbour`, noisy);
@@ -135,7 +145,7 @@ if (args.only !== 'postgres') {
     async (cluster) => {
       console.error(`PGlite: seeded in ${cluster.seedSeconds.toFixed(1)} s; instance ${cluster.urls[0]}`);
       const tenants = await findTenants(cluster);
-      const mixed = await runMixed(cluster, tenants, seconds);
+      const mixed = await runMixed(cluster, tenants, seconds, args.warmup);
       mixedRows('file PGlite, 1 instance: mixed, 50 connections', mixed, false);
       return { seedSeconds: cluster.seedSeconds, mixed };
     },

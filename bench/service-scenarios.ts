@@ -102,15 +102,27 @@ export function mixedStreams(cluster: Cluster, tenants: Tenants): LoadStream[] {
 export const READ_LABELS = ['pull page of 200', 'GET users of a customer', 'GET invoices of a customer'];
 
 export interface MixedResult {
+  /** The first `warmupSeconds`, right after the instances started (not in the latencies below): every stream's latencies. */
+  warmup: Latencies[] | null;
   byLabel: Latencies[];
   reads: Latencies;
   health: Latencies;
 }
 
-export async function runMixed(cluster: Cluster, tenants: Tenants, seconds: number): Promise<MixedResult> {
+/**
+ * The mixed load for `warmupSeconds` (the instances' first requests: code not yet optimised,
+ * connections and statements not yet prepared), then for `seconds` measured. The warm-up's reads
+ * are reported on their own.
+ */
+export async function runMixed(cluster: Cluster, tenants: Tenants, seconds: number, warmupSeconds: number): Promise<MixedResult> {
+  let warmup: Latencies[] | null = null;
+  if (warmupSeconds > 0) {
+    const run = await runStreams(mixedStreams(cluster, tenants), warmupSeconds);
+    warmup = [run.pooled(`reads in the first ${warmupSeconds} s (warm-up, latencies not counted)`, READ_LABELS), run.byLabel.get('push of 100 mutations')!];
+  }
   const health = pollHealth(cluster.urls[0]!, 200);
   const run = await runStreams(mixedStreams(cluster, tenants), seconds);
-  return { byLabel: [...run.byLabel.values()], reads: run.pooled('reads (pull, users, invoices)', READ_LABELS), health: await health.stop() };
+  return { warmup, byLabel: [...run.byLabel.values()], reads: run.pooled('reads (pull, users, invoices)', READ_LABELS), health: await health.stop() };
 }
 
 function createUsersPush(orgId: string, count: number) {

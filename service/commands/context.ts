@@ -70,14 +70,16 @@ export async function recordAudit(ctx: CommandContext, entry: AuditEntry): Promi
 /** Inserts audit events in one statement, in the order given (each takes the next seq, as one INSERT each would). */
 export async function writeAuditEvents(tx: Sql, rows: readonly AuditRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await tx.query(
-    `INSERT INTO audit_events (id, org_id, actor_user_id, actor_email, entity, entity_id, action, before, after, at, origin)
+  await tx.query(auditInsertSql('$1'), [JSON.stringify(rows)]);
+}
+
+/** The INSERT of audit rows given as one JSON parameter (`param`: JSON.stringify of AuditRow[]). */
+export function auditInsertSql(param: string): string {
+  return `INSERT INTO audit_events (id, org_id, actor_user_id, actor_email, entity, entity_id, action, before, after, at, origin)
      SELECT id, org_id, actor_user_id, actor_email, entity, entity_id, action, before, after, at, origin
-       FROM jsonb_to_recordset($1::jsonb)
+       FROM jsonb_to_recordset(${param}::jsonb)
          AS r(id uuid, org_id uuid, actor_user_id uuid, actor_email text, entity text, entity_id uuid, action text,
-              before jsonb, after jsonb, at timestamptz, origin jsonb)`,
-    [JSON.stringify(rows)],
-  );
+              before jsonb, after jsonb, at timestamptz, origin jsonb)`;
 }
 
 /**

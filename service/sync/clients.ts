@@ -2,6 +2,7 @@ import { SeatdeskError, type ErrorCode } from '@shared/errors';
 import { MAX_MUTATIONS_PER_PUSH, type MutationOutcome, type MutationStatus } from '@shared/sync/protocol';
 import type { Actor } from '../auth/actor';
 import type { Sql } from '../db/store';
+import { auditInsertSql, writeAuditEvents, type AuditRow } from '../commands/context';
 
 /** A client (one install) and how far its queue has been applied. */
 export interface SyncClient {
@@ -81,12 +82,16 @@ export interface MutationRecord {
 
 /**
  * Records the outcomes of consecutive mutations and advances the client to the last of them, in
- * the caller's transaction. Two statements for a whole transaction's worth of mutations instead
- * of two per mutation: they commit (or roll back) together with the changes either way.
+ * the caller's transaction, with `audit` (the audit events of the mutations applied): one
+ * statement for a whole transaction's worth of mutations, instead of three (and of two per
+ * mutation before that). They commit (or roll back) together with the changes either way.
  */
-export async function recordMutations(tx: Sql, clientId: string, records: readonly MutationRecord[]): Promise<void> {
+export async function recordMutations(tx: Sql, clientId: string, records: readonly MutationRecord[], audit: readonly AuditRow[] = []): Promise<void> {
   const last = records.at(-1);
-  if (last === undefined) return;
+  if (last === undefined) {
+    await writeAuditEvents(tx, audit);
+    return;
+  }
   const rows = records.map(({ payloadHash, outcome, at }) => ({
     mutation_id: outcome.mutationId,
     payload_hash: payloadHash,
@@ -97,11 +102,14 @@ export async function recordMutations(tx: Sql, clientId: string, records: readon
     created_at: at,
   }));
   await tx.query(
-    `INSERT INTO sync_mutations (client_id, mutation_id, payload_hash, status, code, message, current, created_at)
-     SELECT $1, mutation_id, payload_hash, status, code, message, current, created_at
-       FROM jsonb_to_recordset($2::jsonb)
-         AS r(mutation_id integer, payload_hash text, status text, code text, message text, current jsonb, created_at timestamptz)`,
-    [clientId, JSON.stringify(rows)],
+    `WITH ${audit.length === 0 ? '' : `audited AS (${auditInsertSql('$5')}),`}
+     recorded AS (
+       INSERT INTO sync_mutations (client_id, mutation_id, payload_hash, status, code, message, current, created_at)
+       SELECT $1, mutation_id, payload_hash, status, code, message, current, created_at
+         FROM jsonb_to_recordset($2::jsonb)
+           AS r(mutation_id integer, payload_hash text, status text, code text, message text, current jsonb, created_at timestamptz)
+     )
+     UPDATE sync_clients SET last_mutation_id = $3, updated_at = $4 WHERE client_id = $1`,
+    [clientId, JSON.stringify(rows), last.outcome.mutationId, last.at, ...(audit.length === 0 ? [] : [JSON.stringify(audit)])],
   );
-  await tx.query('UPDATE sync_clients SET last_mutation_id = $2, updated_at = $3 WHERE client_id = $1', [clientId, last.outcome.mutationId, last.at]);
 }

@@ -371,9 +371,13 @@ export async function push(deps: ServiceDeps, requestActor: Actor, request: Push
         }
         results.push(result);
       }
-      // The kept changes' audit events and every outcome: a statement each for the whole transaction.
-      await writeAuditEvents(tx, write.pendingAudit);
-      await recordMutations(tx, clientId, results.flatMap((result) => (result.record === null ? [] : [result.record])));
+      // The kept changes' audit events and every outcome: one statement for the whole transaction.
+      await recordMutations(
+        tx,
+        clientId,
+        results.flatMap((result) => (result.record === null ? [] : [result.record])),
+        write.pendingAudit,
+      );
       return results;
     }, [tree]);
 
