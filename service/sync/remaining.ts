@@ -15,7 +15,10 @@ import { createHash } from 'node:crypto';
  * be long, by the rows changed since: the count is never short, a page that is not full answers
  * 0 anyway, and a client never stops early and at worst pulls one page more. Kept counts are
  * dropped after `maxAgeMs`, which bounds how long they grow. Memory: one number per bucket per
- * scope, at most `maxScopes` scopes (a 10-million-change history: 10,000 numbers a scope).
+ * scope, at most `maxScopes` scopes. Seqs are shared by every tenant, so a scope's buckets span
+ * the whole history: 10 million changes are 39,000 buckets, 156 KB a scope. Buckets are 256 seqs
+ * wide: a count reads about one bucket's worth of rows (the rest of the cursor's, and the rows
+ * past the last whole one), and with 1,024 that was 0.45 ms more of PostgreSQL per pull.
  *
  * A client paging on from its last answer (a bootstrap) needs not even its bucket: its count is
  * the last one less the page's rows, plus the rows written after the last count's horizon.
@@ -45,7 +48,7 @@ interface Kept {
   from: number;
   to: number;
   /** Per bucket from `from` on. */
-  counts: number[];
+  counts: Int32Array;
   keptAt: number;
   /** When the scope was last counted. */
   countedAt: number;
@@ -89,7 +92,7 @@ export class RemainingCounts {
   private readonly clients = new Map<string, LastAnswer>();
 
   constructor(
-    readonly width = 1024,
+    readonly width = 256,
     private readonly maxAgeMs = 5 * 60_000,
     private readonly maxScopes = 500,
     private readonly maxClients = 1_000,
@@ -171,7 +174,7 @@ export class RemainingCounts {
       counts.push(inKept ? kept!.counts[(start - kept!.from) / width]! : (counted.buckets.get(start / width) ?? 0));
     }
     this.kept.delete(key);
-    this.kept.set(key, { from, to, counts, keptAt: kept?.keptAt ?? nowMs, countedAt: nowMs });
+    this.kept.set(key, { from, to, counts: Int32Array.from(counts), keptAt: kept?.keptAt ?? nowMs, countedAt: nowMs });
     if (this.kept.size > this.maxScopes) this.kept.delete(this.kept.keys().next().value!);
   }
 }
