@@ -8,7 +8,7 @@ import { testDatabases } from '../../test/support/service';
 import { startCommandKit, type CommandKit } from '../../test/support/commands';
 import { ENTITY_TABLES } from '../db/rows';
 import { loadActor } from '../auth/actor';
-import { COUNT_MARK, pull as pullDirect } from './pull';
+import { COUNT_MARK, pull as pullDirect, scopeParam } from './pull';
 import { RemainingCounts } from './remaining';
 
 const WIRE_SCHEMAS: Record<SyncedEntityName, z.ZodType> = { ...ENTITY_SCHEMAS, audit_event: auditEventSchema };
@@ -192,6 +192,17 @@ describe.each(testDatabases())('GET /v1/sync/pull (%s)', (database) => {
     // Everything in scope arrived, the mid-bootstrap rows as they are now.
     const [changed] = await kit.rows('SELECT id, seq FROM users WHERE email = $1', [`mid-bootstrap-${clientId}@alpine.example`]);
     expect(seen.has(`user ${String(changed!['id'])} ${Number(changed!['seq'])}`)).toBe(true);
+  });
+
+  it('sends the scope as a uuid[] the database reads back unchanged (binary on PostgreSQL)', async () => {
+    const store = kit.test.store;
+    const ids = (await store.query<{ id: string }>('SELECT id FROM orgs ORDER BY name')).map((row) => row.id);
+    const scope = new Set(ids);
+    const param = scopeParam(store, scope);
+    expect(Buffer.isBuffer(param)).toBe(database === 'postgres');
+    if (Buffer.isBuffer(param)) expect(scopeParam(store, scope)).toBe(param); // written once per scope set
+    const [row] = await store.queryPrepared<{ ids: string[]; n: number }>('SELECT $1::uuid[] AS ids, cardinality($1::uuid[]) AS n', [param]);
+    expect(row).toEqual({ ids, n: ids.length });
   });
 
   it('counts a bootstrap’s later pages from its last answer, and anyone else’s from kept bucket counts, reading only a few rows and staying exact', async () => {

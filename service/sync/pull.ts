@@ -160,6 +160,48 @@ function bucketCounts(rows: readonly CountRow[]): BucketCounts {
   };
 }
 
+/** A scope as a statement's uuid[] parameter. */
+type ScopeParam = readonly string[] | Buffer;
+
+/** The element type of a uuid[] in PostgreSQL's binary array format. */
+const UUID_OID = 2950;
+
+/**
+ * The scope as a uuid[] parameter, written once per scope set (the actor's scope cache hands out
+ * the same set until the tree changes). On PostgreSQL it goes in the binary array format
+ * (array_recv: a header, then each id's 16 bytes): parsing the text form of 300 ids cost the
+ * server 0.19 ms on every pull, and writing it the driver 0.05 ms. PGlite takes the ids as they are.
+ */
+const binaryScopes = new WeakMap<ReadonlySet<string>, Buffer>();
+
+export function scopeParam(store: Sql & { kind: 'pglite' | 'postgres' }, scope: ReadonlySet<string>): ScopeParam {
+  if (store.kind !== 'postgres') return [...scope];
+  let binary = binaryScopes.get(scope);
+  if (binary === undefined) {
+    binary = uuidArray([...scope]);
+    binaryScopes.set(scope, binary);
+  }
+  return binary;
+}
+
+/** A non-empty uuid[] in PostgreSQL's binary array format (one dimension, no nulls). */
+export function uuidArray(ids: readonly string[]): Buffer {
+  const buffer = Buffer.alloc(20 + ids.length * 20);
+  buffer.writeInt32BE(1, 0); // dimensions
+  buffer.writeInt32BE(0, 4); // no nulls
+  buffer.writeInt32BE(UUID_OID, 8);
+  buffer.writeInt32BE(ids.length, 12);
+  buffer.writeInt32BE(1, 16); // lower bound
+  ids.forEach((id, index) => {
+    const offset = 20 + index * 20;
+    buffer.writeInt32BE(16, offset);
+    const bytes = Buffer.from(id.replaceAll('-', ''), 'hex');
+    if (bytes.length !== 16) throw new Error(`Not a uuid: ${id}`);
+    bytes.copy(buffer, offset + 4);
+  });
+  return buffer;
+}
+
 /** Kept bucket counts per database handle (per instance). */
 const remainingCounts = new WeakMap<Sql, RemainingCounts>();
 
@@ -173,7 +215,7 @@ function countsOf(sql: Sql): RemainingCounts {
 }
 
 /** Counts many rows in a statement of their own (countStatement). */
-async function countMany(deps: ServiceDeps, count: CountBounds, ids: readonly string[], tables: readonly string[], width: number): Promise<BucketCounts> {
+async function countMany(deps: ServiceDeps, count: CountBounds, ids: ScopeParam, tables: readonly string[], width: number): Promise<BucketCounts> {
   const rows = await deps.store.query<{ b: number; n: number; m: number }>(statementsFor(tables).count, [count.after, ids, tables, count.skipFrom, count.skipTo, width]);
   return bucketCounts(rows.map((row) => [row.b, row.n, row.m]));
 }
@@ -210,7 +252,7 @@ export function pullResponseText(answer: PullAnswer): string {
 export async function pull(deps: ServiceDeps, actor: Actor, query: PullQuery, counts = countsOf(deps.store)): Promise<PullAnswer> {
   const entities = visibleEntities(actor);
   const tables = entities.map((entity) => ENTITY_TABLES[entity].table);
-  const scope = [...actor.scope];
+  const scope = scopeParam(deps.store, actor.scope);
   const count = counts.begin(countKey(actor.scope, tables), query.cursor, deps.now().getTime(), query.clientId);
   const pageParams = [query.cursor, scope, tables, query.limit, query.clientId, OUTCOME_WINDOW, ...actorKeyParams(actor)];
   const [row] = count.few
