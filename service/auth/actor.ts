@@ -37,6 +37,14 @@ export function loadedKeyOf(actor: Actor): string | null {
   return loadedKeys.get(actor) ?? null;
 }
 
+/** A copy of an actor that carries its key (kept-actors.ts hands such copies out). */
+export function copyOfActor(actor: Actor): Actor {
+  const copy: Actor = { ...actor };
+  const key = loadedKeys.get(actor);
+  if (key !== undefined) loadedKeys.set(copy, key);
+  return copy;
+}
+
 /**
  * Loads the actor for a verified access token; null when the user or session is gone, or when the
  * session (refresh-token family) is not the token's user's: a signature alone never lends one
@@ -67,83 +75,6 @@ export async function loadActor(sql: Sql, claims: AccessClaims): Promise<Actor |
   };
   loadedKeys.set(actor, userRow.actor_key);
   return actor;
-}
-
-/**
- * Actors kept per database handle, by session, for the routes that confirm their actor in their
- * own statement (register.ts): such a request starts from the kept actor and saves the round trip
- * that loads it, which on a busy instance costs more than its SQL. The statement answers the
- * actor's key beside its rows (actorKeyColumn); an answer whose key is not the kept one is
- * thrown away (StaleActor) and the request runs again with the actor loaded afresh, as is any
- * refusal made with a kept actor. So an answer is always one the actor as of its statement may
- * have: a sign-out, deactivation, role edit or new organization applies to the very next request.
- */
-const actorCaches = new WeakMap<Sql, Map<string, Actor>>();
-const MAX_KEPT_ACTORS = 10_000;
-/** Actors handed out from the cache, with the key they were loaded with, until confirmed. */
-const unconfirmed = new WeakMap<Actor, string>();
-
-/** Thrown when a statement's actor key is not the kept actor's: the request must run again with a fresh actor. */
-export class StaleActor extends Error {
-  constructor() {
-    super('The kept actor changed since it was loaded.');
-  }
-}
-
-function cacheOf(sql: Sql): Map<string, Actor> {
-  let cache = actorCaches.get(sql);
-  if (cache === undefined) {
-    cache = new Map();
-    actorCaches.set(sql, cache);
-  }
-  return cache;
-}
-
-/** Keeps a freshly loaded actor for its session's later requests. */
-export function keepActor(sql: Sql, actor: Actor): void {
-  if (!loadedKeys.has(actor)) return;
-  const cache = cacheOf(sql);
-  cache.delete(actor.sessionId);
-  cache.set(actor.sessionId, actor);
-  if (cache.size > MAX_KEPT_ACTORS) cache.delete(cache.keys().next().value!);
-}
-
-export function forgetActor(sql: Sql, sessionId: string): void {
-  actorCaches.get(sql)?.delete(sessionId);
-}
-
-/** The kept actor of the token's session, as a copy to confirm (confirmActor); null when none is kept. */
-export function keptActor(sql: Sql, claims: AccessClaims): Actor | null {
-  const kept = actorCaches.get(sql)?.get(claims.sid);
-  if (kept === undefined || kept.user.id !== claims.sub) return null;
-  const actor: Actor = { ...kept };
-  const key = loadedKeys.get(kept)!;
-  loadedKeys.set(actor, key);
-  unconfirmed.set(actor, key);
-  return actor;
-}
-
-/** SQL for a column `actor_key`: the actor's key, from the statement's parameters $n (user id) and $n+1 (session). */
-export function actorKeyColumn(n: number): string {
-  return `${actorKeySql(`$${n}`, `$${n + 1}`)} AS actor_key`;
-}
-
-/** The parameters actorKeyColumn reads. */
-export function actorKeyParams(actor: Actor): [string, string] {
-  return [actor.user.id, actor.sessionId];
-}
-
-/** Checks a statement's actor_key against the kept actor's (throws StaleActor); an actor loaded for this request needs none. */
-export function confirmActor(actor: Actor, key: unknown): void {
-  const expected = unconfirmed.get(actor);
-  if (expected === undefined) return;
-  if (key !== expected) throw new StaleActor();
-  unconfirmed.delete(actor);
-}
-
-/** Whether the actor was loaded for this request, or taken from the cache and confirmed since. */
-export function isConfirmed(actor: Actor): boolean {
-  return !unconfirmed.has(actor);
 }
 
 export async function permissionsAndScope(sql: Sql, user: User): Promise<{ permissions: Permission[]; scope: Set<string> }> {

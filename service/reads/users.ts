@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { userSchema, userStatusSchema } from '@shared/domain/user';
 import { uuidSchema } from '@shared/domain/ids';
-import { actorKeyColumn, actorKeyParams, authorize, confirmActor } from '../auth/actor';
+import { authorize } from '../auth/actor';
+import { actorKeyColumn, actorKeyParams, confirmActor } from '../auth/kept-actors';
 import { toUser, type Row } from '../db/rows';
 import { JsonText, defineRoute } from '../http/route';
 import { wireItemsSql } from '../db/wire-sql';

@@ -1,6 +1,7 @@
 import type { Permission } from '@shared/domain/permissions';
 import { SCHEMA_VERSION, type PullQuery, type PullResponse, type SyncedEntityName } from '@shared/sync/protocol';
-import { actorKeyColumn, actorKeyParams, confirmActor, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
+import { actorKeyColumn, actorKeyParams, confirmActor } from '../auth/kept-actors';
 import { ENTITY_TABLES } from '../db/rows';
 import { wireJsonSql } from '../db/wire-sql';
 import type { ServiceDeps } from '../deps';

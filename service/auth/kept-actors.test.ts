@@ -112,7 +112,7 @@ describe.each(testDatabases())('kept actors (%s)', (database) => {
     // The same session id under another user's id (as a forged token would carry) finds no kept
     // actor and no session: tokens.test.ts and actor.test.ts check the signature side.
     const claims = test.service.deps.tokens.verifyAccess(billing.accessToken, new Date())!;
-    const { keptActor } = await import('./actor');
+    const { keptActor } = await import('./kept-actors');
     expect(keptActor(test.store, { ...claims, sub: randomUUID() })).toBeNull();
     expect(keptActor(test.store, claims)?.user.id).toBe(billing.user.id);
   });
