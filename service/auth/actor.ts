@@ -1,7 +1,7 @@
 import { SeatdeskError } from '@shared/errors';
 import { effectivePermissions, type Permission } from '@shared/domain/permissions';
 import type { User } from '@shared/domain/user';
-import { queryHot, type Sql } from '../db/store';
+import { perStore, queryHot, type Sql } from '../db/store';
 import { toRole, toUser, type Row } from '../db/rows';
 import type { AccessClaims } from './tokens';
 import { orgIdsInSubtree } from '../reads/subtree';
@@ -30,6 +30,15 @@ export function actorKeySql(user: string, session: string): string {
      FROM users u WHERE u.id = ${user})`;
 }
 
+/** The actor of user $1 in session $2 (see loadActor), built once. */
+const LOAD_ACTOR = `SELECT u.*,
+     (SELECT json_agg(r.permissions) FROM roles r WHERE r.id = ANY (u.role_ids) AND r.org_id = u.org_id) AS role_permissions,
+     (SELECT max(seq) FROM orgs) AS orgs_seq,
+     ${actorKeySql('$1', '$2')} AS actor_key
+   FROM users u
+   WHERE u.id = $1 AND u.status = 'active'
+     AND EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = $2 AND t.user_id = u.id AND t.revoked_at IS NULL)`;
+
 /** The key each actor was loaded with (in the same snapshot as the actor). */
 const loadedKeys = new WeakMap<Actor, string>();
 
@@ -55,13 +64,7 @@ export function copyOfActor(actor: Actor): Actor {
 export async function loadActor(sql: Sql, claims: AccessClaims): Promise<Actor | null> {
   const [userRow] = await queryHot<Row & { role_permissions: Permission[][] | null; orgs_seq: number | string | null; actor_key: string }>(
     sql,
-    `SELECT u.*,
-       (SELECT json_agg(r.permissions) FROM roles r WHERE r.id = ANY (u.role_ids) AND r.org_id = u.org_id) AS role_permissions,
-       (SELECT max(seq) FROM orgs) AS orgs_seq,
-       ${actorKeySql('$1', '$2')} AS actor_key
-     FROM users u
-     WHERE u.id = $1 AND u.status = 'active'
-       AND EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = $2 AND t.user_id = u.id AND t.revoked_at IS NULL)`,
+    LOAD_ACTOR,
     [claims.sub, claims.sid],
   );
   if (userRow === undefined) return null;
@@ -88,18 +91,14 @@ export async function permissionsAndScope(sql: Sql, user: User): Promise<{ permi
  * request, so the answer is kept per database handle until any organization row changes (every
  * insert and update takes a new seq, so max(seq) of orgs, read by the caller, moves).
  */
-const scopeCache = new WeakMap<Sql, Map<string, { orgsSeq: number; scope: Set<string> }>>();
+const scopeCache = perStore(() => new Map<string, { orgsSeq: number; scope: Set<string> }>());
 
 async function scopeOf(sql: Sql, orgId: string, orgsSeq: number): Promise<Set<string>> {
-  let cache = scopeCache.get(sql);
-  const cached = cache?.get(orgId);
+  const cache = scopeCache(sql);
+  const cached = cache.get(orgId);
   if (cached !== undefined && cached.orgsSeq === orgsSeq) return cached.scope;
   // The shared scope rule, walked by the database (service/reads/subtree.ts).
   const scope = new Set(await orgIdsInSubtree(sql, orgId));
-  if (cache === undefined) {
-    cache = new Map();
-    scopeCache.set(sql, cache);
-  }
   cache.set(orgId, { orgsSeq, scope });
   return scope;
 }

@@ -1,4 +1,4 @@
-import type { Sql } from '../db/store';
+import { perStore, type Sql } from '../db/store';
 import { actorKeySql, copyOfActor, loadedKeyOf, type Actor } from './actor';
 import type { AccessClaims } from './tokens';
 
@@ -11,7 +11,7 @@ import type { AccessClaims } from './tokens';
  * refusal made with a kept actor. So an answer is always one the actor as of its statement may
  * have: a sign-out, deactivation, role edit or new organization applies to the very next request.
  */
-const actorCaches = new WeakMap<Sql, Map<string, Actor>>();
+const cacheOf = perStore(() => new Map<string, Actor>());
 const MAX_KEPT_ACTORS = 10_000;
 /** Actors handed out from the cache, with the key they were loaded with, until confirmed. */
 const unconfirmed = new WeakMap<Actor, string>();
@@ -21,15 +21,6 @@ export class StaleActor extends Error {
   constructor() {
     super('The kept actor changed since it was loaded.');
   }
-}
-
-function cacheOf(sql: Sql): Map<string, Actor> {
-  let cache = actorCaches.get(sql);
-  if (cache === undefined) {
-    cache = new Map();
-    actorCaches.set(sql, cache);
-  }
-  return cache;
 }
 
 /** Keeps a freshly loaded actor for its session's later requests. */
@@ -42,12 +33,12 @@ export function keepActor(sql: Sql, actor: Actor): void {
 }
 
 export function forgetActor(sql: Sql, sessionId: string): void {
-  actorCaches.get(sql)?.delete(sessionId);
+  cacheOf(sql).delete(sessionId);
 }
 
 /** The kept actor of the token's session, as a copy to confirm (confirmActor); null when none is kept. */
 export function keptActor(sql: Sql, claims: AccessClaims): Actor | null {
-  const kept = actorCaches.get(sql)?.get(claims.sid);
+  const kept = cacheOf(sql).get(claims.sid);
   if (kept === undefined || kept.user.id !== claims.sub) return null;
   const actor = copyOfActor(kept);
   unconfirmed.set(actor, loadedKeyOf(kept)!);

@@ -9,6 +9,19 @@ export interface Sql {
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
 }
 
+/** State kept per database handle (an instance's store, or a test's own), made on first use. */
+export function perStore<T>(create: () => T): (sql: Sql) => T {
+  const states = new WeakMap<Sql, T>();
+  return (sql) => {
+    let state = states.get(sql);
+    if (state === undefined) {
+      state = create();
+      states.set(sql, state);
+    }
+    return state;
+  };
+}
+
 /** Store.queryPrepared when `sql` is the store; a transaction's statements go as they are. */
 export function queryHot<R = Record<string, unknown>>(sql: Sql, text: string, params: readonly unknown[]): Promise<R[]> {
   return 'queryPrepared' in sql ? (sql as Store).queryPrepared<R>(text, params) : sql.query<R>(text, params);

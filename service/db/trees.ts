@@ -1,15 +1,15 @@
-import type { Sql } from './store';
+import { perStore, type Sql } from './store';
 
 /**
  * An organization's provider tree: the id of the provider at its root. Writes name the trees they
  * touch (Store.write) and take their locks. An organization never changes parent and is never
  * deleted, so its root is kept per database handle once known.
  */
-const roots = new WeakMap<Sql, Map<string, string>>();
+const roots = perStore(() => new Map<string, string>());
 
 export async function providerTreeOf(sql: Sql, orgId: string): Promise<string> {
-  let known = roots.get(sql);
-  const cached = known?.get(orgId);
+  const known = roots(sql);
+  const cached = known.get(orgId);
   if (cached !== undefined) return cached;
   const [row] = await sql.query<{ id: string }>(
     `WITH RECURSIVE up AS (
@@ -21,10 +21,6 @@ export async function providerTreeOf(sql: Sql, orgId: string): Promise<string> {
   // No such organization: a write naming it can touch nothing of any tree (its commands answer
   // NOT_FOUND), so its own id, locked by nobody else, is as good as any; it is not remembered.
   if (row === undefined) return orgId;
-  if (known === undefined) {
-    known = new Map();
-    roots.set(sql, known);
-  }
   known.set(orgId, row.id);
   return row.id;
 }

@@ -23,6 +23,15 @@ const includeChildrenQuery = z.strictObject({
 /** An invoice in a list that may include child organizations: the owning company's name is added there. */
 export const invoiceListItemSchema = invoiceSchema.safeExtend({ orgName: z.string().optional() });
 
+
+/** The invoices of $1, newest period first, as wire JSON, with the actor's key from $2 and $3 (built once). */
+const INVOICES_STATEMENT = `SELECT ${actorKeyColumn(2)}, ${wireItemsSql('invoice', 'invoices t WHERE t.org_id = $1', 't.period_end DESC, t.number DESC')} AS items`;
+
+/** The invoices of $1 and every organization below it, each with its organization's name and the actor's key from $2 and $3. */
+const SUBTREE_INVOICES_STATEMENT = `${subtreeCte('$1')}
+   SELECT i.*, o.name AS org_name, ${actorKeyColumn(2)} FROM invoices i JOIN subtree t ON t.id = i.org_id JOIN orgs o ON o.id = i.org_id
+   ORDER BY i.period_end DESC, i.org_id <> $1, o.name, i.number DESC`;
+
 export const billingReadRoutes = [
   defineRoute({
     method: 'GET',
@@ -93,19 +102,11 @@ export const billingReadRoutes = [
     handler: async ({ params, query, actor, deps }) => {
       authorize(actor, params.orgId, 'billing.view');
       if (query.includeChildren !== 'true') {
-        const [row] = await deps.store.queryPrepared<{ items: string; actor_key: string }>(
-          `SELECT ${actorKeyColumn(2)}, ${wireItemsSql('invoice', 'invoices t WHERE t.org_id = $1', 't.period_end DESC, t.number DESC')} AS items`,
-          [params.orgId, ...actorKeyParams(actor)],
-        );
+        const [row] = await deps.store.queryPrepared<{ items: string; actor_key: string }>(INVOICES_STATEMENT, [params.orgId, ...actorKeyParams(actor)]);
         confirmActor(actor, row!.actor_key);
         return new JsonText(`{"items":[${row!.items}]}`);
       }
-      const rows = await deps.store.query<Row>(
-        `${subtreeCte('$1')}
-         SELECT i.*, o.name AS org_name, ${actorKeyColumn(2)} FROM invoices i JOIN subtree t ON t.id = i.org_id JOIN orgs o ON o.id = i.org_id
-         ORDER BY i.period_end DESC, i.org_id <> $1, o.name, i.number DESC`,
-        [params.orgId, ...actorKeyParams(actor)],
-      );
+      const rows = await deps.store.query<Row>(SUBTREE_INVOICES_STATEMENT, [params.orgId, ...actorKeyParams(actor)]);
       // With no rows there is no key to confirm: the kept actor's answer is then decided again afresh.
       if (rows.length > 0) confirmActor(actor, rows[0]!['actor_key']);
       return { items: rows.map((row) => ({ ...toInvoice(row), orgName: String(row['org_name']) })) };

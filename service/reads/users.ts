@@ -9,6 +9,20 @@ import { wireItemsSql } from '../db/wire-sql';
 import { notFound } from '../commands/context';
 import { trimmedText } from '@shared/text';
 
+/**
+ * The users of $1, with status $2 and search $3 when given (null when not), as wire JSON; the
+ * billed seat count; the actor's key from $4 and $5. Built once: the driver finds a prepared
+ * statement by its text.
+ */
+const USERS_STATEMENT = `SELECT ${actorKeyColumn(4)}, (SELECT count(*)::int FROM users WHERE org_id = $1 AND status = 'active') AS active_count,
+   ${wireItemsSql(
+     'user',
+     `users t WHERE t.org_id = $1
+       AND ($2::text IS NULL OR t.status = $2)
+       AND ($3::text IS NULL OR t.first_name || ' ' || t.last_name || ' ' || t.email ILIKE '%' || $3 || '%')`,
+     't.last_name, t.first_name, t.email',
+   )} AS items`;
+
 export const usersReadRoutes = [
   defineRoute({
     method: 'GET',
@@ -26,14 +40,7 @@ export const usersReadRoutes = [
       // One round trip: the billed seat count and the actor's key ride along; the users come as
       // wire JSON (wire-sql.ts).
       const [row] = await deps.store.queryPrepared<{ items: string; active_count: number; actor_key: string }>(
-        `SELECT ${actorKeyColumn(4)}, (SELECT count(*)::int FROM users WHERE org_id = $1 AND status = 'active') AS active_count,
-           ${wireItemsSql(
-             'user',
-             `users t WHERE t.org_id = $1
-               AND ($2::text IS NULL OR t.status = $2)
-               AND ($3::text IS NULL OR t.first_name || ' ' || t.last_name || ' ' || t.email ILIKE '%' || $3 || '%')`,
-             't.last_name, t.first_name, t.email',
-           )} AS items`,
+        USERS_STATEMENT,
         [params.orgId, query.status ?? null, query.q?.replace(/[\\%_]/g, (c) => `\\${c}`) ?? null, ...actorKeyParams(actor)],
       );
       confirmActor(actor, row!.actor_key);

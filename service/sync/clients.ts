@@ -80,6 +80,18 @@ export interface MutationRecord {
   at: Date;
 }
 
+/** recordMutations' statement: outcomes $2 (JSON) of client $1, its last mutation $3 at $4, and with audit rows $5 (JSON). */
+const recordSql = (audit: boolean) => `WITH ${audit ? `audited AS (${auditInsertSql('$5')}),` : ''}
+   recorded AS (
+     INSERT INTO sync_mutations (client_id, mutation_id, payload_hash, status, code, message, current, created_at)
+     SELECT $1, mutation_id, payload_hash, status, code, message, current, created_at
+       FROM jsonb_to_recordset($2::jsonb)
+         AS r(mutation_id integer, payload_hash text, status text, code text, message text, current jsonb, created_at timestamptz)
+   )
+   UPDATE sync_clients SET last_mutation_id = $3, updated_at = $4 WHERE client_id = $1`;
+const RECORD = recordSql(false);
+const RECORD_WITH_AUDIT = recordSql(true);
+
 /**
  * Records the outcomes of consecutive mutations and advances the client to the last of them, in
  * the caller's transaction, with `audit` (the audit events of the mutations applied): one
@@ -101,15 +113,6 @@ export async function recordMutations(tx: Sql, clientId: string, records: readon
     current: outcome.current ?? null,
     created_at: at,
   }));
-  await tx.query(
-    `WITH ${audit.length === 0 ? '' : `audited AS (${auditInsertSql('$5')}),`}
-     recorded AS (
-       INSERT INTO sync_mutations (client_id, mutation_id, payload_hash, status, code, message, current, created_at)
-       SELECT $1, mutation_id, payload_hash, status, code, message, current, created_at
-         FROM jsonb_to_recordset($2::jsonb)
-           AS r(mutation_id integer, payload_hash text, status text, code text, message text, current jsonb, created_at timestamptz)
-     )
-     UPDATE sync_clients SET last_mutation_id = $3, updated_at = $4 WHERE client_id = $1`,
-    [clientId, JSON.stringify(rows), last.outcome.mutationId, last.at, ...(audit.length === 0 ? [] : [JSON.stringify(audit)])],
+  await tx.query(audit.length === 0 ? RECORD : RECORD_WITH_AUDIT, [clientId, JSON.stringify(rows), last.outcome.mutationId, last.at, ...(audit.length === 0 ? [] : [JSON.stringify(audit)])],
   );
 }

@@ -7,7 +7,7 @@ import { wireJsonSql } from '../db/wire-sql';
 import type { ServiceDeps } from '../deps';
 import { OUTCOME_WINDOW, clientOfAnotherUser, toRecorded, type MutationRow } from './clients';
 import { RemainingCounts, countKey, type BucketCounts, type CountBounds } from './remaining';
-import type { Sql } from '../db/store';
+import { perStore, type Sql } from '../db/store';
 
 /** What an actor needs (anywhere in scope) to receive each entity; an organization needs nothing. */
 export const VIEW_PERMISSION: Readonly<Record<SyncedEntityName, Permission | null>> = {
@@ -186,7 +186,7 @@ export function scopeParam(store: Sql & { kind: 'pglite' | 'postgres' }, scope: 
 }
 
 /** A non-empty uuid[] in PostgreSQL's binary array format (one dimension, no nulls). */
-export function uuidArray(ids: readonly string[]): Buffer {
+function uuidArray(ids: readonly string[]): Buffer {
   const buffer = Buffer.alloc(20 + ids.length * 20);
   buffer.writeInt32BE(1, 0); // dimensions
   buffer.writeInt32BE(0, 4); // no nulls
@@ -204,16 +204,7 @@ export function uuidArray(ids: readonly string[]): Buffer {
 }
 
 /** Kept bucket counts per database handle (per instance). */
-const remainingCounts = new WeakMap<Sql, RemainingCounts>();
-
-function countsOf(sql: Sql): RemainingCounts {
-  let counts = remainingCounts.get(sql);
-  if (counts === undefined) {
-    counts = new RemainingCounts();
-    remainingCounts.set(sql, counts);
-  }
-  return counts;
-}
+const countsOf = perStore(() => new RemainingCounts());
 
 /** Counts many rows in a statement of their own (countStatement). */
 async function countMany(deps: ServiceDeps, count: CountBounds, ids: ScopeParam, tables: readonly string[], width: number): Promise<BucketCounts> {

@@ -143,13 +143,6 @@ export class RemainingCounts {
     };
   }
 
-  /** begin() and finish() around one count: the rows after `cursor` (a page of no rows ending there). */
-  async after(key: string, cursor: number, nowMs: number, count: CountRows, page?: { clientId: string; from: number; rows: number }): Promise<number> {
-    const pending = this.begin(key, page?.from ?? cursor, nowMs, page?.clientId);
-    const counted = await count(pending.after, pending.skipFrom, pending.skipTo, pending.few);
-    return pending.finish(counted, { rows: page?.rows ?? 0, end: cursor });
-  }
-
   /** Notes the client's answer (its next pull may page on from it). */
   private answered(key: string, clientId: string | undefined, nowMs: number, page: PageRead, answer: { remaining: number; horizon: number }): number {
     if (clientId !== undefined) {
