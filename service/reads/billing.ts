@@ -104,7 +104,7 @@ export const billingReadRoutes = [
       if (query.includeChildren !== 'true') {
         const [row] = await deps.store.queryPrepared<{ items: string; actor_key: string }>(INVOICES_STATEMENT, [params.orgId, ...actorKeyParams(actor)]);
         confirmActor(actor, row!.actor_key);
-        return new JsonText(`{"items":[${row!.items}]}`);
+        return new JsonText(['{"items":[', row!.items, ']}']);
       }
       const rows = await deps.store.query<Row>(SUBTREE_INVOICES_STATEMENT, [params.orgId, ...actorKeyParams(actor)]);
       // With no rows there is no key to confirm: the kept actor's answer is then decided again afresh.

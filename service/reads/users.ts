@@ -44,7 +44,7 @@ export const usersReadRoutes = [
         [params.orgId, query.status ?? null, query.q?.replace(/[\\%_]/g, (c) => `\\${c}`) ?? null, ...actorKeyParams(actor)],
       );
       confirmActor(actor, row!.actor_key);
-      return new JsonText(`{"items":[${row!.items}],"activeCount":${row!.active_count}}`);
+      return new JsonText(['{"items":[', row!.items, `],"activeCount":${row!.active_count}}`]);
     },
   }),
   defineRoute({

@@ -8,6 +8,7 @@ import type { ServiceDeps } from '../deps';
 import { OUTCOME_WINDOW, clientOfAnotherUser, toRecorded, type MutationRow } from './clients';
 import { RemainingCounts, countKey, type BucketCounts, type CountBounds } from './remaining';
 import { perStore, type Sql } from '../db/store';
+import { JsonText } from '../http/route';
 
 /** What an actor needs (anywhere in scope) to receive each entity; an organization needs nothing. */
 export const VIEW_PERMISSION: Readonly<Record<SyncedEntityName, Permission | null>> = {
@@ -51,8 +52,9 @@ function branches(tables: readonly string[], seqTest: string): string[] {
 
 /**
  * The pull's page in one statement, which reads one snapshot (no transaction to begin and end)
- * in one round trip: the page's changes (as the JSON text of a list's items), how many and the
- * last one's seq, the client row, and the outcomes of its latest mutations.
+ * in one round trip. Its first row (part -1) holds how many changes and the last one's seq, the
+ * client row, and the outcomes of its latest mutations; each further row, in order, holds up to
+ * CHANGES_PER_PART of the page's changes as the JSON text of a list's items.
  *
  * One branch per table walks its seq index above the cursor, tests each row against the scope
  * and writes the row's change as wire JSON (wire-sql.ts; a user's password hash is not among the
@@ -60,6 +62,9 @@ function branches(tables: readonly string[], seqTest: string): string[] {
  * page's rows (and each branch's next one) are written out. Ids are uuids and the rest numbers,
  * so the envelope needs no escaping. A tombstone's entity_table is one of `tables` ($3), so its
  * entity is always named.
+ * The changes come in parts so that no string the instance holds is large: V8 keeps a string over
+ * 128 KB (a page of 200 with one character beyond Latin-1 is twice its length in bytes) in pages
+ * mapped for it alone, and writing those pages cost the instance about 150 page faults a pull.
  * With `count` (the rows left to count are few), a full page's statement counts them too
  * (fewCountSql), in the same snapshot and round trip. The two forms are two statements: one whose
  * count a parameter turned off would be planned afresh each time by PostgreSQL, whose plans for
@@ -82,9 +87,10 @@ function pageStatement(tables: readonly string[], count: boolean): string {
   return `WITH page AS (SELECT seq, change FROM (${union}) keys ORDER BY seq LIMIT $4),
      client AS (SELECT user_id, last_mutation_id FROM sync_clients WHERE client_id = $5)
    SELECT
+     -1 AS part,
      (SELECT count(*)::int FROM page) AS rows,
      (SELECT max(seq) FROM page) AS last_seq,
-     (SELECT string_agg(change, ',' ORDER BY seq) FROM page) AS changes,
+     NULL::text AS changes,
      (SELECT row_to_json(client) FROM client) AS client,
      ${actorKeyColumn(7)},
      ${
@@ -97,7 +103,12 @@ function pageStatement(tables: readonly string[], count: boolean): string {
      (SELECT json_agg(m ORDER BY m.mutation_id) FROM (
         SELECT mutation_id, payload_hash, status, code, message, current FROM sync_mutations
         WHERE client_id = $5 AND mutation_id > (SELECT last_mutation_id FROM client) - $6
-      ) m) AS outcomes`;
+      ) m) AS outcomes
+   UNION ALL
+   SELECT part, NULL, NULL, string_agg(change, ',' ORDER BY seq), NULL, NULL, NULL, NULL
+   FROM (SELECT seq, change, (row_number() OVER (ORDER BY seq) - 1) / ${CHANGES_PER_PART} AS part FROM page) numbered
+   GROUP BY part
+   ORDER BY part`;
 }
 
 /**
@@ -150,6 +161,12 @@ function statementsFor(tables: readonly string[]): { page: string; pageAndCount:
   }
   return texts;
 }
+
+/**
+ * Changes per part of a page's answer (pageStatement): a change is at most a few KB, so a part's
+ * string stays well below V8's 128 KB for an object of its own.
+ */
+const CHANGES_PER_PART = 16;
 
 /** A count's rows: (bucket, rows, highest seq). */
 type CountRow = [number, number, number];
@@ -213,6 +230,7 @@ async function countMany(deps: ServiceDeps, count: CountBounds, ids: ScopeParam,
 }
 
 interface PageRow {
+  part: number;
   rows: number;
   last_seq: number | null;
   changes: string | null;
@@ -222,17 +240,17 @@ interface PageRow {
   counted: CountRow[] | null;
 }
 
-/** A pull's answer, its changes still the JSON text PostgreSQL wrote (see pullResponseText). */
+/** A pull's answer, its changes still the JSON text PostgreSQL wrote (see pullResponseJson). */
 export interface PullAnswer extends Omit<PullResponse, 'changes'> {
-  /** The changes as a JSON list's items, comma-separated, in seq order. */
-  changesJson: string;
+  /** The changes in parts, each a JSON list's items (comma-separated), in seq order. */
+  changesJson: readonly string[];
   changeCount: number;
 }
 
-/** The answer as the pull response's JSON text (its changes spliced in, never parsed). */
-export function pullResponseText(answer: PullAnswer): string {
+/** The answer as the pull response's JSON (its changes spliced in, never parsed). */
+export function pullResponseJson(answer: PullAnswer): JsonText {
   const { changesJson, changeCount: _count, ...rest } = answer;
-  return `{"changes":[${changesJson}],${JSON.stringify(rest).slice(1)}`;
+  return new JsonText(['{"changes":[', ...changesJson.flatMap((part, index) => (index === 0 ? [part] : [',', part])), `],${JSON.stringify(rest).slice(1)}`]);
 }
 
 /**
@@ -247,7 +265,7 @@ export async function pull(deps: ServiceDeps, actor: Actor, query: PullQuery, co
   const scope = scopeParam(deps.store, actor.scope);
   const count = counts.begin(countKey(actor.scope, tables), query.cursor, deps.now().getTime(), query.clientId);
   const pageParams = [query.cursor, scope, tables, query.limit, query.clientId, OUTCOME_WINDOW, ...actorKeyParams(actor)];
-  const [row] = count.few
+  const [row, ...parts] = count.few
     ? await deps.store.queryPrepared<PageRow>(statementsFor(tables).pageAndCount, [...pageParams, count.after, count.skipFrom, count.skipTo, counts.width])
     : await deps.store.queryPrepared<PageRow>(statementsFor(tables).page, pageParams);
   confirmActor(actor, row?.actor_key);
@@ -261,7 +279,7 @@ export async function pull(deps: ServiceDeps, actor: Actor, query: PullQuery, co
     remaining = count.finish(counted, { rows, end: cursor });
   }
   return {
-    changesJson: row?.changes ?? '',
+    changesJson: parts.map((part) => part.changes!),
     changeCount: rows,
     cursor,
     hasMore: remaining > 0,

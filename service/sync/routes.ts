@@ -1,7 +1,7 @@
 import { pullQuerySchema, pullResponseSchema, pushRequestSchema, pushResponseSchema } from '@shared/sync/protocol';
-import { JsonText, defineRoute, type RouteDef } from '../http/route';
+import { defineRoute, type RouteDef } from '../http/route';
 import { openEventStream } from './events';
-import { pull, pullResponseText } from './pull';
+import { pull, pullResponseJson } from './pull';
 import { push } from './push';
 
 export const syncRoutes: RouteDef[] = [
@@ -30,7 +30,7 @@ export const syncRoutes: RouteDef[] = [
     response: pullResponseSchema,
     errors: ['FORBIDDEN'],
     confirmsActor: true,
-    handler: async ({ query, actor, deps }) => new JsonText(pullResponseText(await pull(deps, actor, query))),
+    handler: async ({ query, actor, deps }) => pullResponseJson(await pull(deps, actor, query)),
   }),
   defineRoute({
     method: 'GET',
