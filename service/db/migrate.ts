@@ -1,5 +1,6 @@
 import type { Store } from './store';
-import { MIGRATIONS, type Migration } from './migrations';
+import { MIGRATIONS, STORED_WIRE_VERSION, type Migration } from './migrations';
+import { installWireShapes } from './stored-wire';
 
 export class DatabaseNewerError extends Error {
   constructor(found: number, known: number) {
@@ -33,12 +34,15 @@ export async function migrate(store: Store, migrations: readonly Migration[] = M
     const known = migrations.at(-1)?.version ?? 0;
     if (current > known) throw new DatabaseNewerError(current, known);
     const pending = migrations.filter((m) => m.version > current);
-    if (pending.length === 0) return [];
-    // One multi-statement script (no parameters: the simple query protocol allows several statements).
-    const script = pending
-      .map((m) => `${m.sql}\nINSERT INTO schema_migrations (version, name) VALUES (${m.version}, '${m.name.replaceAll("'", "''")}');`)
-      .join('\n');
-    await tx.query(script);
+    if (pending.length > 0) {
+      // One multi-statement script (no parameters: the simple query protocol allows several statements).
+      const script = pending
+        .map((m) => `${m.sql}\nINSERT INTO schema_migrations (version, name) VALUES (${m.version}, '${m.name.replaceAll("'", "''")}');`)
+        .join('\n');
+      await tx.query(script);
+    }
+    // The stored wire shapes follow wire-sql.ts (stored-wire.ts): installed when they changed.
+    if (known >= STORED_WIRE_VERSION) await installWireShapes(tx);
     return pending.map((m) => m.version);
   });
 }

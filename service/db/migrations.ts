@@ -336,4 +336,23 @@ CREATE INDEX billing_contacts_org_email_idx ON billing_contacts (org_id, lower(e
 DROP INDEX billing_contacts_org_idx;
 `,
   },
+  {
+    // Each synced row keeps its wire JSON (db/stored-wire.ts), written by its change trigger on
+    // every insert and update: pulls, GET users and GET invoices read it as it is. Writing it at
+    // read time was half of PostgreSQL's work for a pull page. The triggers, and the shapes they
+    // write, are installed after the migrations (their SQL follows wire-sql.ts, so they are not
+    // frozen here); wire_shapes records which shape each table's rows hold.
+    version: 7,
+    name: 'stored_wire',
+    sql: `
+${SYNCED_TABLES.map((table) => `ALTER TABLE ${table} ADD COLUMN wire text;`).join('\n')}
+CREATE TABLE wire_shapes (
+  entity_table text PRIMARY KEY,
+  shape_hash text NOT NULL
+);
+`,
+  },
 ];
+
+/** The schema version from which synced rows have their stored wire JSON (stored-wire.ts). */
+export const STORED_WIRE_VERSION = 7;

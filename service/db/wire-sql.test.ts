@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncedEntityName } from '@shared/sync/protocol';
 import { startTestService, testDatabases, type TestService } from '../../test/support/service';
 import { ENTITY_TABLES, type Row } from './rows';
+import { migrate } from './migrate';
+import { installWireShapes } from './stored-wire';
 import { wireJsonSql } from './wire-sql';
 
 const ENTITIES = Object.keys(ENTITY_TABLES) as SyncedEntityName[];
@@ -31,17 +33,46 @@ describe.each(testDatabases())('wire JSON written by the database (%s)', (databa
     await test?.close();
   });
 
-  it.each(ENTITIES)('writes every %s row as its mapper does', async (entity) => {
+  it.each(ENTITIES)('stores every %s row’s wire JSON as its mapper writes it, and writes it so at read time', async (entity) => {
     const { table, toWire } = ENTITY_TABLES[entity];
-    const rows = await test.store.query<Row & { wire: string }>(`SELECT ${wireJsonSql(entity)}::text AS wire, t.* FROM ${table} t ORDER BY t.seq`);
+    const rows = await test.store.query<Row & { written: string }>(`SELECT ${wireJsonSql(entity)}::text AS written, t.* FROM ${table} t ORDER BY t.seq`);
     expect(rows.length, `${table} has rows to compare`).toBeGreaterThan(0);
-    for (const { wire, ...row } of rows) expect(JSON.parse(wire), `${table} ${String(row['id'])}`).toEqual(toWire(row));
+    for (const { written, wire, ...row } of rows) {
+      expect(JSON.parse(String(wire)), `${table} ${String(row['id'])}, stored`).toEqual(toWire(row));
+      expect(JSON.parse(written), `${table} ${String(row['id'])}, at read time`).toEqual(toWire(row));
+    }
   });
 
   it('keeps a user’s password hash and reset flag at home', async () => {
-    const [row] = await test.store.query<{ wire: string }>(`SELECT ${wireJsonSql('user')}::text AS wire FROM users t WHERE password_hash IS NOT NULL LIMIT 1`);
+    const [row] = await test.store.query<{ wire: string }>('SELECT wire FROM users WHERE password_hash IS NOT NULL LIMIT 1');
     expect(row?.wire).toBeDefined();
     expect(Object.keys(JSON.parse(row!.wire) as object)).not.toContain('passwordHash');
     expect(row!.wire).not.toMatch(/password|argon2|must_reset|mustReset/i);
+  });
+
+  it('rewrites a table’s stored wire when its shape changed, without a new seq for its rows', async () => {
+    const { store } = test;
+    const before = await store.query<{ id: string; seq: string; wire: string }>('SELECT id, seq, wire FROM users ORDER BY id');
+    const otherTables = await store.query('SELECT id, seq, wire FROM orgs ORDER BY id');
+    // As a service whose users' shape differed left them: other wire, another recorded shape.
+    await store.exec(`
+      ALTER TABLE users DISABLE TRIGGER users_seq;
+      UPDATE users SET wire = '{"shape":"old"}';
+      ALTER TABLE users ENABLE TRIGGER users_seq;
+      UPDATE wire_shapes SET shape_hash = 'old' WHERE entity_table = 'users';
+    `);
+    expect(await migrate(store)).toEqual([]);
+    expect(await store.query('SELECT id, seq, wire FROM users ORDER BY id')).toEqual(before);
+    expect(await store.query('SELECT id, seq, wire FROM orgs ORDER BY id')).toEqual(otherTables);
+    expect(await installWireShapes(store)).toEqual([]);
+  });
+
+  it('writes a row’s wire JSON on every update, with its new seq', async () => {
+    const { store } = test;
+    const [user] = await store.query<Row>("UPDATE users SET first_name = 'Renée', version = version + 1 WHERE id = (SELECT id FROM users ORDER BY id LIMIT 1) RETURNING *");
+    expect(JSON.parse(String(user!['wire']))).toEqual(ENTITY_TABLES.user.toWire(user!));
+    expect(JSON.parse(String(user!['wire']))).toMatchObject({ firstName: 'Renée' });
+    const [{ last } = { last: 0 }] = await store.query<{ last: string }>('SELECT last_value AS last FROM change_seq');
+    expect(Number(user!['seq'])).toBe(Number(last));
   });
 });

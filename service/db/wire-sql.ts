@@ -2,8 +2,9 @@ import type { SyncedEntityName } from '@shared/sync/protocol';
 
 /**
  * Each synced entity's wire shape written by PostgreSQL, as JSON text: what rows.ts's toWire
- * mappers make of a row, for statements that hand the text on without reading it (a pull page:
- * parsing a page of 200 rows, mapping it and writing it out again cost the instance 2 ms).
+ * mappers make of a row. Each row keeps it (the `wire` column, written by its change trigger:
+ * stored-wire.ts) for statements that hand the text on without reading it (a pull page: parsing
+ * a page of 200 rows, mapping it and writing it out again cost the instance 2 ms).
  * wire-sql.test.ts holds the two to the same answer for every row of every table.
  *
  * Each column's expression reads the table's row as `t` and is the JSON text of its value (never
@@ -128,9 +129,10 @@ export function wireJsonSql(entity: SyncedEntityName): string {
 }
 
 /**
- * A list of the entity's wire objects as the JSON text of a list's items (comma-separated; ''
- * for none): `rows` is a FROM clause whose rows are `t`, with any WHERE, in `order`.
+ * A list of synced rows' stored wire objects (stored-wire.ts) as the JSON text of a list's items
+ * (comma-separated; '' for none): `rows` is a FROM clause whose rows are `t`, with any WHERE, in
+ * `order`.
  */
-export function wireItemsSql(entity: SyncedEntityName, rows: string, order: string): string {
-  return `(SELECT coalesce(string_agg(${wireJsonSql(entity)}::text, ',' ORDER BY ${order}), '') FROM ${rows})`;
+export function wireItemsSql(rows: string, order: string): string {
+  return `(SELECT coalesce(string_agg(t.wire, ',' ORDER BY ${order}), '') FROM ${rows})`;
 }

@@ -25,7 +25,7 @@ export const invoiceListItemSchema = invoiceSchema.safeExtend({ orgName: z.strin
 
 
 /** The invoices of $1, newest period first, as wire JSON, with the actor's key from $2 and $3 (built once). */
-const INVOICES_STATEMENT = `SELECT ${actorKeyColumn(2)}, ${wireItemsSql('invoice', 'invoices t WHERE t.org_id = $1', 't.period_end DESC, t.number DESC')} AS items`;
+const INVOICES_STATEMENT = `SELECT ${actorKeyColumn(2)}, ${wireItemsSql('invoices t WHERE t.org_id = $1', 't.period_end DESC, t.number DESC')} AS items`;
 
 /** The invoices of $1 and every organization below it, each with its organization's name and the actor's key from $2 and $3. */
 const SUBTREE_INVOICES_STATEMENT = `${subtreeCte('$1')}

@@ -16,7 +16,6 @@ import { trimmedText } from '@shared/text';
  */
 const USERS_STATEMENT = `SELECT ${actorKeyColumn(4)}, (SELECT count(*)::int FROM users WHERE org_id = $1 AND status = 'active') AS active_count,
    ${wireItemsSql(
-     'user',
      `users t WHERE t.org_id = $1
        AND ($2::text IS NULL OR t.status = $2)
        AND ($3::text IS NULL OR t.first_name || ' ' || t.last_name || ' ' || t.email ILIKE '%' || $3 || '%')`,
@@ -38,7 +37,7 @@ export const usersReadRoutes = [
     handler: async ({ params, query, actor, deps }) => {
       authorize(actor, params.orgId, 'users.view');
       // One round trip: the billed seat count and the actor's key ride along; the users come as
-      // wire JSON (wire-sql.ts).
+      // their stored wire JSON (stored-wire.ts).
       const [row] = await deps.store.queryPrepared<{ items: string; active_count: number; actor_key: string }>(
         USERS_STATEMENT,
         [params.orgId, query.status ?? null, query.q?.replace(/[\\%_]/g, (c) => `\\${c}`) ?? null, ...actorKeyParams(actor)],

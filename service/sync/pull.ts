@@ -3,7 +3,6 @@ import { SCHEMA_VERSION, type PullQuery, type PullResponse, type SyncedEntityNam
 import type { Actor } from '../auth/actor';
 import { actorKeyColumn, actorKeyParams, confirmActor } from '../auth/kept-actors';
 import { ENTITY_TABLES } from '../db/rows';
-import { wireJsonSql } from '../db/wire-sql';
 import type { ServiceDeps } from '../deps';
 import { OUTCOME_WINDOW, clientOfAnotherUser, toRecorded, type MutationRow } from './clients';
 import { RemainingCounts, countKey, type BucketCounts, type CountBounds } from './remaining';
@@ -57,11 +56,11 @@ function branches(tables: readonly string[], seqTest: string): string[] {
  * CHANGES_PER_PART of the page's changes as the JSON text of a list's items.
  *
  * One branch per table walks its seq index above the cursor, tests each row against the scope
- * and writes the row's change as wire JSON (wire-sql.ts; a user's password hash is not among the
- * wire columns). PostgreSQL merges the branches in seq order and stops at the limit, so only the
- * page's rows (and each branch's next one) are written out. Ids are uuids and the rest numbers,
- * so the envelope needs no escaping. A tombstone's entity_table is one of `tables` ($3), so its
- * entity is always named.
+ * and writes the row's change around its stored wire JSON (stored-wire.ts; a user's password
+ * hash is not among the wire columns). PostgreSQL merges the branches in seq order and stops at
+ * the limit, so only the page's rows (and each branch's next one) are read. Ids are uuids and the
+ * rest numbers, so the envelope needs no escaping. A tombstone's entity_table is one of `tables`
+ * ($3), so its entity is always named.
  * The changes come in parts so that no string the instance holds is large: V8 keeps a string over
  * 128 KB (a page of 200 with one character beyond Latin-1 is twice its length in bytes) in pages
  * mapped for it alone, and writing those pages cost the instance about 150 page faults a pull.
@@ -80,7 +79,7 @@ function pageStatement(tables: readonly string[], count: boolean): string {
   const union = [
     ...tables.map((table) => {
       const entity = ENTITY_OF_TABLE.get(table)!;
-      return `(SELECT t.seq, ${envelope(`'${entity}'`, 'upsert', wireJsonSql(entity))} AS change FROM ${table} t WHERE t.seq > $1 AND t.org_id = ANY ($2::uuid[]) ORDER BY t.seq LIMIT $4)`;
+      return `(SELECT t.seq, ${envelope(`'${entity}'`, 'upsert', 't.wire')} AS change FROM ${table} t WHERE t.seq > $1 AND t.org_id = ANY ($2::uuid[]) ORDER BY t.seq LIMIT $4)`;
     }),
     `(SELECT t.seq, ${envelope(entityOfTable, 'delete', "'null'")} AS change FROM ${TOMBSTONES} t WHERE t.seq > $1 AND t.org_id = ANY ($2::uuid[]) AND t.entity_table = ANY ($3::text[]) ORDER BY t.seq LIMIT $4)`,
   ].join('\n UNION ALL ');
