@@ -3,11 +3,12 @@ import { LATEST_SCHEMA_VERSION } from './db/migrate';
 import { MIGRATIONS } from './db/migrations';
 import { generateDemoDataset } from './seed/dataset';
 import { killAll, startService, type ChildService } from './testing/child-service';
-import { createFreshDatabase, testDatabaseUrl, type FreshDatabase } from './testing/postgres';
+import { createFreshDatabase, type FreshDatabase } from './testing/postgres';
+import { postgresForTests } from '../test/support/postgres-available';
 
 const TOKEN_SECRET = 'concurrent-start-token-secret-0123456789abcdef';
 
-describe.skipIf(testDatabaseUrl() === undefined)('instances started at once on an empty PostgreSQL database', () => {
+describe.skipIf(!postgresForTests('instances started at once on an empty PostgreSQL database'))('instances started at once on an empty PostgreSQL database', () => {
   let database: FreshDatabase | undefined;
   let services: ChildService[] = [];
   afterEach(async () => {

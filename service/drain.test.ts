@@ -3,7 +3,8 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killAll, startService, type ChildService } from './testing/child-service';
 import { connectEvents } from './testing/event-client';
-import { createFreshDatabase, testDatabaseUrl, type FreshDatabase } from './testing/postgres';
+import { createFreshDatabase, type FreshDatabase } from './testing/postgres';
+import { postgresForTests } from '../test/support/postgres-available';
 
 const TOKEN_SECRET = 'drain-test-token-secret-0123456789abcdefghij';
 
@@ -53,7 +54,7 @@ describe('SIGTERM drains the service', () => {
     expect(await service.exited).toBe(0);
   });
 
-  it.skipIf(testDatabaseUrl() === undefined)(
+  it.skipIf(!postgresForTests('on PostgreSQL: stops accepting and ends streams at once, finishes the transaction in flight, then exits 0'))(
     'on PostgreSQL: stops accepting and ends streams at once, finishes the transaction in flight, then exits 0',
     { timeout: 120_000 },
     async () => {

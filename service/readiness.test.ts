@@ -4,7 +4,8 @@ import { LATEST_SCHEMA_VERSION } from './db/migrate';
 import type { Store } from './db/store';
 import { openTestPglite } from './testing/pglite';
 import { startInstance, type Instance } from './testing/instances';
-import { createFreshDatabase, testDatabaseUrl, type FreshDatabase } from './testing/postgres';
+import { createFreshDatabase, type FreshDatabase } from './testing/postgres';
+import { postgresForTests } from '../test/support/postgres-available';
 
 async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -70,7 +71,7 @@ describe('/healthz and /readyz on PGlite', () => {
   });
 });
 
-describe.skipIf(testDatabaseUrl() === undefined)('/readyz on PostgreSQL', () => {
+describe.skipIf(!postgresForTests('/readyz on PostgreSQL'))('/readyz on PostgreSQL', () => {
   let database: FreshDatabase | undefined;
   let instance: Instance | undefined;
   afterEach(async () => {

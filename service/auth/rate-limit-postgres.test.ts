@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../db/migrate';
 import { openPostgres, type Store } from '../db/store';
 import { startInstance, type Instance } from '../testing/instances';
-import { createFreshDatabase, testDatabaseUrl, type FreshDatabase } from '../testing/postgres';
+import { createFreshDatabase, type FreshDatabase } from '../testing/postgres';
 import { DEFAULT_LOGIN_LIMITS } from './rate-limit';
 import { createPostgresLoginLimiter } from './rate-limit-postgres';
+import { postgresForTests } from '../../test/support/postgres-available';
 
 const T0 = Date.parse('2026-11-02T09:00:00Z');
 
-describe.skipIf(testDatabaseUrl() === undefined)('the login limiter shared by instances on PostgreSQL', () => {
+describe.skipIf(!postgresForTests('the login limiter shared by instances on PostgreSQL'))('the login limiter shared by instances on PostgreSQL', () => {
   let database: FreshDatabase;
   let a: Instance;
   let b: Instance;
@@ -60,7 +61,7 @@ describe.skipIf(testDatabaseUrl() === undefined)('the login limiter shared by in
   });
 });
 
-describe.skipIf(testDatabaseUrl() === undefined)('pruning the shared login limiter', () => {
+describe.skipIf(!postgresForTests('pruning the shared login limiter'))('pruning the shared login limiter', () => {
   let database: FreshDatabase;
   let store: Store;
 

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFreshDatabase, testDatabaseUrl, type FreshDatabase } from '../testing/postgres';
+import { createFreshDatabase, type FreshDatabase } from '../testing/postgres';
 import { migrate } from './migrate';
 import { MIGRATIONS } from './migrations';
 import { openPglite, openPostgres, type Store } from './store';
+import { postgresForTests } from '../../test/support/postgres-available';
 
 const latest = MIGRATIONS.at(-1)?.version ?? 0;
 
@@ -18,7 +19,7 @@ describe('migrate', () => {
   });
 });
 
-describe.skipIf(testDatabaseUrl() === undefined)('migrate on PostgreSQL under concurrent starts', () => {
+describe.skipIf(!postgresForTests('migrate on PostgreSQL under concurrent starts'))('migrate on PostgreSQL under concurrent starts', () => {
   let database: FreshDatabase | undefined;
   const stores: Store[] = [];
   afterEach(async () => {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFreshDatabase, testDatabaseUrl, type FreshDatabase } from '../testing/postgres';
+import { createFreshDatabase, type FreshDatabase } from '../testing/postgres';
 import { openPostgres, withJitOff, type Store } from './store';
+import { postgresForTests } from '../../test/support/postgres-available';
 
-describe.skipIf(testDatabaseUrl() === undefined)('the service’s PostgreSQL sessions', () => {
+describe.skipIf(!postgresForTests('the service’s PostgreSQL sessions'))('the service’s PostgreSQL sessions', () => {
   let database: FreshDatabase;
   let store: Store;
   beforeAll(async () => {

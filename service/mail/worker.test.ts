@@ -6,6 +6,7 @@ import { startSmtpServer, type TestSmtpServer } from '../testing/smtp-server';
 import { queueMail } from './outbox';
 import { classifyFailure, createMailWorker, retryDelayMs, type MailWorkerLog } from './worker';
 import { createSmtpSender } from './smtp';
+import { postgresForTests } from '../../test/support/postgres-available';
 
 /** Quick retries and polls, so a test sees a retry in milliseconds instead of 30 seconds. */
 const FAST = { pollMs: 50, retryBaseMs: 50, retryMaxMs: 200, leaseMs: 60_000 };
@@ -190,7 +191,7 @@ describe('the mail worker on its own (PGlite)', () => {
   });
 });
 
-describe.skipIf(testDatabaseUrl() === undefined)('two instances on one PostgreSQL database', () => {
+describe.skipIf(!postgresForTests('two instances on one PostgreSQL database'))('two instances on one PostgreSQL database', () => {
   let smtp: TestSmtpServer;
   let database: FreshDatabase;
   let a: Instance;

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEvents } from '../testing/event-client';
 import { startInstance, type Instance } from '../testing/instances';
-import { createFreshDatabase, testDatabaseUrl, type FreshDatabase } from '../testing/postgres';
+import { createFreshDatabase, type FreshDatabase } from '../testing/postgres';
+import { postgresForTests } from '../../test/support/postgres-available';
 
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -13,7 +14,7 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs: num
   return true;
 }
 
-describe.skipIf(testDatabaseUrl() === undefined)('pokes across instances on one PostgreSQL database', () => {
+describe.skipIf(!postgresForTests('pokes across instances on one PostgreSQL database'))('pokes across instances on one PostgreSQL database', () => {
   let database: FreshDatabase;
   let a: Instance;
   let b: Instance;

@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullResponseSchema, SCHEMA_VERSION, type SyncedEntityName } from '@shared/sync/protocol';
 import { ENTITY_TABLES } from '../db/rows';
 import { startInstance, type Instance } from '../testing/instances';
-import { createFreshDatabase, testDatabaseUrl, type FreshDatabase } from '../testing/postgres';
+import { createFreshDatabase, type FreshDatabase } from '../testing/postgres';
 import { addProvider } from '../testing/providers';
 import { VIEW_PERMISSION } from './pull';
+import { postgresForTests } from '../../test/support/postgres-available';
 
 /** TREE_LOCK_CLASS of service/db/store.ts, as pg_locks shows a two-key advisory lock. */
 const TREE_LOCK_CLASS = 7_300_003;
@@ -26,7 +27,7 @@ async function until(condition: () => Promise<boolean>, what: string, timeoutMs 
  * pull cursor"): two trees write in parallel, one tree's writers take turns, and a pull that
  * follows its cursor through concurrent writers in both trees never skips a row of its scope.
  */
-describe.skipIf(testDatabaseUrl() === undefined)('writes per provider tree on PostgreSQL', () => {
+describe.skipIf(!postgresForTests('writes per provider tree on PostgreSQL'))('writes per provider tree on PostgreSQL', () => {
   let database: FreshDatabase;
   let a: Instance;
   let b: Instance;

@@ -63,7 +63,7 @@ describe('crash safety (SIGKILL at seeded points)', () => {
     );
     // Batches: renames in rounds (each names the version the previous round leads to) and new users.
     // Enough work that the seeded kills land before a run gets to the end on a fast machine too.
-    const rounds = 16;
+    const rounds = 24;
     const batches: { batchId: string; commands: CommandInput[] }[] = [];
     for (let round = 0; round < rounds; round += 1) {
       const commands: CommandInput[] = users.map((user) => ({
