@@ -27,6 +27,7 @@ describe.each(testDatabases())('wire JSON written by the database (%s)', (databa
       UPDATE subscriptions SET cancel_at = '2031-12-31T23:59:59.0005Z', trial_end = '1999-01-01T00:00:00Z' WHERE id = (SELECT id FROM subscriptions ORDER BY id LIMIT 1);
       UPDATE payment_methods SET exp_month = NULL, exp_year = NULL WHERE id = (SELECT id FROM payment_methods ORDER BY id LIMIT 1);
       UPDATE orgs SET billing_address = '{"line1": "Keizersgracht 1 — achterhuis", "city": "Amsterdam"}', vat_number = NULL WHERE id = (SELECT id FROM orgs ORDER BY id LIMIT 1);
+      UPDATE users SET first_name = 'Zoë 🚀', last_name = 'Ødegård-Łukasz "Q" \\ 東京' WHERE id = (SELECT id FROM users ORDER BY id LIMIT 1 OFFSET 1);
     `);
   });
   afterAll(async () => {
@@ -41,6 +42,16 @@ describe.each(testDatabases())('wire JSON written by the database (%s)', (databa
       expect(JSON.parse(String(wire)), `${table} ${String(row['id'])}, stored`).toEqual(toWire(row));
       expect(JSON.parse(written), `${table} ${String(row['id'])}, at read time`).toEqual(toWire(row));
     }
+  });
+
+  it('stores only ASCII: every other character as a \\u escape, read back as it was', async () => {
+    for (const entity of ENTITIES) {
+      const [row] = await test.store.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${ENTITY_TABLES[entity].table} WHERE wire ~ '[^[:ascii:]]'`);
+      expect(row!.n, entity).toBe(0);
+    }
+    const [user] = await test.store.query<{ wire: string }>("SELECT wire FROM users WHERE first_name = 'Zoë 🚀'");
+    expect(user!.wire).toContain('"firstName":"Zo\\u00eb \\ud83d\\ude80"');
+    expect(JSON.parse(user!.wire)).toMatchObject({ firstName: 'Zoë 🚀', lastName: 'Ødegård-Łukasz "Q" \\ 東京' });
   });
 
   it('keeps a user’s password hash and reset flag at home', async () => {
