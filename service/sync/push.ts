@@ -13,14 +13,26 @@ import { runCommand } from '../commands/run';
 import { lockSyncClient, readMutations, readSyncClient, recordMutations, type MutationRecord, type RecordedMutation } from './clients';
 import { SMALLEST_RUN, addContactsAtOnce, addContactsRun } from './push-batches';
 
-/** JSON with object keys sorted, so the same mutation hashes the same however it was serialised. */
+/**
+ * JSON with object keys sorted (by UTF-16 code units), so the same mutation hashes the same however
+ * it was serialised. Written by appending, with one array per object (its keys): the entries,
+ * filtered, mapped and joined, were a quarter of all a push of 100 allocated (500 KB), and a push's
+ * garbage is what its instance's scavenges, which stall every request in flight, mostly copy.
+ */
 function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let index = 0; index < value.length; index += 1) out += (index === 0 ? '' : ',') + canonicalJson(value[index]);
+    return `${out}]`;
+  }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    const object = value as Record<string, unknown>;
+    let out = '{';
+    for (const key of Object.keys(object).sort()) {
+      const item = object[key];
+      if (item !== undefined) out += (out.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(item);
+    }
+    return `${out}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
