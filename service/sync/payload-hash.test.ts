@@ -19,7 +19,7 @@ const RECORDED: [Mutation, string][] = [
     },
     'cd9a06cdb2fe03e33051dbe54c069b49adeeaaa79244475415d9e4943ac6324c',
   ],
-  [{ id: 3, name: 'x', args: {} }, 'dbeddbd882dae84990cd5061756722eac3e081f547af55faf9a656eabe5dbd6c'],
+  [{ id: 3, name: 'installBuiltInRoles', args: { orgId: '00000000-0000-4000-8000-000000000003' } }, '6511797951a739491a588d6d149600b401db4440151cd0fac32af7ec28c13363'],
 ];
 
 describe('payloadHash', () => {
