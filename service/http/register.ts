@@ -133,7 +133,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteDef[]
         const body = bodyOf(route, request);
         const result = await handle(route, request, deps, actor, (as) => route.handler({ params, query, body, actor: as, deps, request, reply }));
         if (reply.sent) return reply;
-        if (result instanceof JsonText) return reply.status(route.status ?? 200).type('application/json; charset=utf-8').send(result.toBuffer());
+        if (result instanceof JsonText) return reply.status(route.status ?? 200).type('application/json; charset=utf-8').send(result.body());
         return reply.status(route.status ?? 200).send(result);
       },
     });
