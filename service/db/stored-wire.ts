@@ -82,3 +82,11 @@ export async function installWireShapes(tx: Sql): Promise<string[]> {
   if (stale.length > 0) await tx.query([ASCII_JSON, ...stale.map((shape) => shape.install)].join('\n'));
   return stale.map((shape) => shape.table);
 }
+
+/**
+ * A list of synced rows' stored wire objects as the JSON text of a list's items (comma-separated;
+ * '' for none): `rows` is a FROM clause whose rows are `t`, with any WHERE, in `order`.
+ */
+export function wireItemsSql(rows: string, order: string): string {
+  return `(SELECT coalesce(string_agg(t.wire, ',' ORDER BY ${order}), '') FROM ${rows})`;
+}

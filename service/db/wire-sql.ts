@@ -115,24 +115,8 @@ export const WIRE_COLUMNS: Readonly<Record<SyncedEntityName, Readonly<Record<str
   },
 };
 
-const wireText = new Map<SyncedEntityName, string>();
-
 /** The entity's wire shape of the row `t`, as a text expression (one JSON object, keys as on the wire). */
 export function wireJsonSql(entity: SyncedEntityName): string {
-  let text = wireText.get(entity);
-  if (text === undefined) {
-    const parts = Object.entries(WIRE_COLUMNS[entity]).flatMap(([key, expression], index) => [`'${index === 0 ? '{' : ','}"${key}":'`, expression]);
-    text = `concat(${parts.join(', ')}, '}')`;
-    wireText.set(entity, text);
-  }
-  return text;
-}
-
-/**
- * A list of synced rows' stored wire objects (stored-wire.ts) as the JSON text of a list's items
- * (comma-separated; '' for none): `rows` is a FROM clause whose rows are `t`, with any WHERE, in
- * `order`.
- */
-export function wireItemsSql(rows: string, order: string): string {
-  return `(SELECT coalesce(string_agg(t.wire, ',' ORDER BY ${order}), '') FROM ${rows})`;
+  const parts = Object.entries(WIRE_COLUMNS[entity]).flatMap(([key, expression], index) => [`'${index === 0 ? '{' : ','}"${key}":'`, expression]);
+  return `concat(${parts.join(', ')}, '}')`;
 }

@@ -5,7 +5,7 @@ import { authorize } from '../auth/actor';
 import { actorKeyColumn, actorKeyParams, confirmActor } from '../auth/kept-actors';
 import { toUser, type Row } from '../db/rows';
 import { JsonText, defineRoute } from '../http/route';
-import { wireItemsSql } from '../db/wire-sql';
+import { wireItemsSql } from '../db/stored-wire';
 import { notFound } from '../commands/context';
 import { trimmedText } from '@shared/text';
 

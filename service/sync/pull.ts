@@ -62,8 +62,9 @@ function branches(tables: readonly string[], seqTest: string): string[] {
  * rest numbers, so the envelope needs no escaping. A tombstone's entity_table is one of `tables`
  * ($3), so its entity is always named.
  * The changes come in parts so that no string the instance holds is large: V8 keeps a string over
- * 128 KB (a page of 200 with one character beyond Latin-1 is twice its length in bytes) in pages
- * mapped for it alone, and writing those pages cost the instance about 150 page faults a pull.
+ * 128 KB in memory mapped for it alone (about 150 page faults a pull page of 200, when it was one
+ * two-byte string), and a large answer (a bootstrap page of 500) is written from its parts into a
+ * Buffer without ever being one string (JsonText).
  * With `count` (the rows left to count are few), a full page's statement counts them too
  * (fewCountSql), in the same snapshot and round trip. The two forms are two statements: one whose
  * count a parameter turned off would be planned afresh each time by PostgreSQL, whose plans for
